@@ -1,0 +1,23 @@
+"""What every adapter provides to the application."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.core.messages import Reply
+
+
+class Adapter(Protocol):
+    platform: str
+
+    async def start(self) -> None:
+        """Connect and begin receiving; returns once running."""
+
+    async def wait(self) -> None:
+        """Return when the adapter has stopped on its own (end of input, fatal error)."""
+
+    async def stop(self) -> None:
+        """Disconnect cleanly; safe to call twice."""
+
+    async def deliver(self, replies: list[Reply]) -> None:
+        """Send replies that carry their own target (scheduled posts, celebrations)."""

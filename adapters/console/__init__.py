@@ -1,0 +1,1 @@
+"""The terminal adapter: the embedded default and the demo (DESIGN.md, console contract)."""

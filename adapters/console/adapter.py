@@ -1,0 +1,224 @@
+"""Reads lines from standard input, speaks to the core, prints one block per bot message.
+
+Grammar (DESIGN.md): `/command args`, plain text, `:as NAME [lead]`, `:in NAME`, `:dm`,
+`:join NAME`, `:press N`, `:clock [+30m|+2h|+3d|ISO time]`, `:quit`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from bot.app import App
+from bot.core.clock import SimulatedClock
+from bot.core.messages import Actor, Button, Place, Reply, Request, Via
+from bot.domain.schedule_time import parse_duration
+from bot.scheduler.jobs import Timeline
+
+PLATFORM = "console"
+DIRECTIVES = ":as NAME [lead] | :in NAME | :dm | :join NAME | :press N | :clock [+2h|ISO] | :quit"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The last message with buttons, and where a press on it happens."""
+
+    place: Place
+    buttons: tuple[Button, ...]
+
+
+class ConsoleAdapter:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        app: App,
+        clock: SimulatedClock,
+        *,
+        out: TextIO = sys.stdout,
+        attachments: Path = Path("attachments"),
+        zone: str = "UTC",
+    ) -> None:
+        self.app = app
+        self.clock = clock
+        self.out = out
+        self.attachments = attachments
+        self.zone = ZoneInfo(zone)
+        self.timeline = Timeline(app.jobs, clock, app.services, self.deliver)
+        self.member = "you"
+        self.group: str | None = None
+        self.leads: set[tuple[str, str]] = set()
+        self.shown: Shown | None = None
+        self._done = asyncio.Event()
+
+    # -- where we are -------------------------------------------------------------------
+    def actor(self, name: str | None = None) -> Actor:
+        name = name or self.member
+        return Actor(PLATFORM, name.casefold(), name)
+
+    def place(self) -> Place:
+        if self.group is None:
+            return Place(PLATFORM, f"dm:{self.member.casefold()}", is_direct=True)
+        return Place(
+            PLATFORM, self.group, is_direct=False, community_id=self.group, title=self.group
+        )
+
+    def is_lead(self) -> bool:
+        return self.group is not None and (self.group, self.member.casefold()) in self.leads
+
+    # -- input --------------------------------------------------------------------------
+    async def run(self, source: TextIO = sys.stdin) -> None:
+        loop = asyncio.get_running_loop()
+        interactive = source.isatty()
+        while True:
+            if interactive:
+                where = f"#{self.group}" if self.group else "dm"
+                self.out.write(f"{self.member}@{where}> ")
+                self.out.flush()
+            line = await loop.run_in_executor(None, source.readline)
+            if not line or not await self.line(line.rstrip("\r\n")):
+                break
+        self._done.set()
+
+    async def line(self, text: str) -> bool:
+        """Handle one input line; False means stop."""
+        stripped = text.strip()
+        if not stripped:
+            return True
+        if stripped.startswith(":"):
+            return await self.directive(stripped)
+        if stripped.startswith("/"):
+            name, _, rest = stripped[1:].partition(" ")
+            request = self.request(name.split("@", 1)[0], rest, Via.COMMAND)
+        else:
+            request = self.request("", stripped, Via.TEXT)
+        await self.answer(request)
+        return True
+
+    def request(self, command: str, text: str, via: Via, place: Place | None = None) -> Request:
+        return Request(
+            command=command.casefold(),
+            text=text,
+            actor=self.actor(),
+            place=place or self.place(),
+            at=self.clock.now(),
+            via=via,
+            is_lead=self.is_lead(),
+        )
+
+    async def answer(self, request: Request) -> None:
+        replies = await self.app.handle(request)
+        self.show(replies, request)
+
+    async def directive(self, text: str) -> bool:
+        word, _, rest = text[1:].partition(" ")
+        rest = rest.strip()
+        word = word.casefold()
+        if word == "quit":
+            return False
+        if word == "as" and rest:
+            name, _, role = rest.partition(" ")
+            self.member = name
+            if role.strip().casefold() == "lead":
+                if self.group is None:
+                    return self.note("leads belong to a group: use :in NAME first")
+                self.leads.add((self.group, name.casefold()))
+            return True
+        if word == "in" and rest:
+            self.group = rest.split()[0].lstrip("#")
+            return True
+        if word == "dm":
+            self.group = None
+            return True
+        if word == "join" and rest:
+            if self.group is None:
+                return self.note("join needs a group: use :in NAME first")
+            replies = await self.app.member_joined(self.actor(rest.split()[0]), self.place())
+            self.show(replies, None)
+            return True
+        if word == "press":
+            return await self.press(rest)
+        if word == "clock":
+            return await self.move_clock(rest)
+        return self.note(f"unknown or incomplete directive; use {DIRECTIVES}")
+
+    async def press(self, text: str) -> bool:
+        if self.shown is None:
+            return self.note("no message with buttons yet")
+        if not text.isdigit() or not 1 <= int(text) <= len(self.shown.buttons):
+            return self.note(f":press takes a button number from 1 to {len(self.shown.buttons)}")
+        button = self.shown.buttons[int(text) - 1]
+        if button.action is None:
+            return self.note(f"(opens {button.url})")
+        name, _, rest = button.action.partition(" ")
+        await self.answer(self.request(name, rest, Via.BUTTON, self.shown.place))
+        return True
+
+    async def move_clock(self, text: str) -> bool:
+        if not text:
+            return self.note(self.clock_text())
+        try:
+            if text.startswith("+"):
+                target = self.clock.now() + parse_duration(text[1:])
+            else:
+                target = datetime.fromisoformat(text)
+                if target.tzinfo is None:
+                    target = target.replace(tzinfo=self.zone)
+            await self.timeline.advance_to(target)
+        except ValueError as error:
+            return self.note(f"{error}; use :clock +30m, +2h, +3d or 2026-03-01T09:00")
+        return self.note(self.clock_text())
+
+    def clock_text(self) -> str:
+        local = self.clock.now().astimezone(self.zone)
+        return f"clock: {local:%Y-%m-%d %H:%M %Z (%A)}"
+
+    # -- output -------------------------------------------------------------------------
+    async def deliver(self, replies: list[Reply]) -> None:
+        self.show(replies, None)
+
+    def show(self, replies: list[Reply], request: Request | None) -> None:
+        for reply in replies:
+            place = self.target_place(reply, request)
+            self.out.write(self.header(reply, place, request) + " " + reply.text + "\n")
+            buttons = tuple(b for row in reply.buttons for b in row)
+            if buttons:
+                self.out.write("  ".join(f"[{i}] {b.label}" for i, b in enumerate(buttons, 1)))
+                self.out.write("\n")
+                self.shown = Shown(place, buttons)
+            if reply.attachment is not None:
+                self.attachments.mkdir(parents=True, exist_ok=True)
+                path = self.attachments / reply.attachment.name
+                path.write_bytes(reply.attachment.data)
+                self.out.write(f"(attachment: {reply.attachment.name}) written to {path}\n")
+            self.out.write("\n")
+        self.out.flush()
+
+    def target_place(self, reply: Reply, request: Request | None) -> Place:
+        if isinstance(reply.to, Place):
+            return reply.to
+        if isinstance(reply.to, Actor):
+            return Place(PLATFORM, f"dm:{reply.to.user_id}", is_direct=True)
+        assert request is not None, "an answer needs its request"
+        return request.place
+
+    def header(self, reply: Reply, place: Place, request: Request | None) -> str:
+        if isinstance(reply.to, Actor):
+            return f"[@{reply.to.name} private]"
+        if reply.private or place.is_direct:
+            name = request.actor.name if request else place.chat_id.removeprefix("dm:")
+            return f"[@{name} private]"
+        return f"[#{place.chat_id}]"
+
+    def note(self, text: str) -> bool:
+        self.out.write(f"({text})\n\n")
+        self.out.flush()
+        return True
+
+    async def wait(self) -> None:
+        await self._done.wait()

@@ -1,0 +1,104 @@
+"""Composition root: build(settings) wires storage, services, registry, jobs and adapters.
+
+Nothing else creates services, so tests and the console get exactly what production gets,
+only with a different clock or database path.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.catalog import Catalog, load_catalog
+from bot.core.clock import Clock, SystemClock
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Actor, Place, Reply, Request
+from bot.core.registry import Registry
+from bot.scheduler.jobs import Job
+from bot.services.checkins import CheckinService
+from bot.services.container import Services
+from bot.services.helplines import HelplineService
+from bot.services.milestones import MilestoneService
+from bot.services.people import PeopleService
+from bot.services.resources import ResourceService
+from bot.services.rules import RuleService
+from bot.settings import Settings
+from bot.storage.checkins import CheckinRepo
+from bot.storage.database import Database
+from bot.storage.milestones import MilestoneRepo
+from bot.storage.people import CommunityRepo, MemberRepo
+from bot.storage.resources import ResourceRepo
+from bot.storage.rules import RuleRepo
+
+log = logging.getLogger(__name__)
+
+JoinHandler = Callable[[Services, Actor, Place], Awaitable[list[Reply]]]
+
+
+@dataclass
+class App:
+    services: Services
+    registry: Registry
+    dispatcher: Dispatcher
+    jobs: list[Job]
+    on_join: JoinHandler
+    started: bool = field(default=False)
+
+    async def start(self) -> None:
+        await self.services.db.open()
+        await self.services.resources.load()
+        self.started = True
+
+    async def close(self) -> None:
+        await self.services.db.close()
+        self.started = False
+
+    async def handle(self, request: Request) -> list[Reply]:
+        return await self.dispatcher.handle(request)
+
+    async def member_joined(self, actor: Actor, place: Place) -> list[Reply]:
+        try:
+            return await self.on_join(self.services, actor, place)
+        except Exception:
+            log.exception("welcome for a new member failed")
+            return []
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    catalog: Catalog | None = None,
+) -> App:
+    from commands import all_commands, all_jobs
+    from commands.rules import welcome
+    from commands.safety import plain_text
+
+    clock = clock or SystemClock()
+    catalog = catalog or load_catalog()
+    db = Database(settings.bot.database)
+    members, communities = MemberRepo(db), CommunityRepo(db)
+    people = PeopleService(
+        members, communities, catalog, clock, settings.bot.timezone, settings.bot.country
+    )
+    milestone_repo = MilestoneRepo(db)
+    registry = Registry(all_commands())
+    services = Services(
+        settings=settings,
+        clock=clock,
+        catalog=catalog,
+        db=db,
+        people=people,
+        checkins=CheckinService(CheckinRepo(db), milestone_repo),
+        resources=ResourceService(ResourceRepo(db), catalog, rng or random.Random()),
+        helplines=HelplineService(catalog),
+        rules=RuleService(RuleRepo(db), communities, catalog.rules),
+        milestones=MilestoneService(milestone_repo, people),
+        rng=rng or random.Random(),
+        registry=registry,
+    )
+    dispatcher = Dispatcher(registry, services, on_text=plain_text)
+    return App(services, registry, dispatcher, all_jobs(), welcome)

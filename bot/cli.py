@@ -1,0 +1,83 @@
+"""`haven run | console`: start the bot. With no platform token, `run` starts the console."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.settings import ConfigError, Settings, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="haven", description="Haven peer-support bot")
+    parser.add_argument("--config", type=Path, help="TOML file (default: ./config.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="mode")
+    sub.add_parser("run", help="run the configured adapters (console when no token is set)")
+    console = sub.add_parser("console", help="talk to Haven in this terminal")
+    for p in (sub.choices["run"], console):
+        p.add_argument("--config", type=Path, default=argparse.SUPPRESS)
+        p.add_argument("--database", type=Path, help="SQLite file (overrides bot.database)")
+        p.add_argument("--clock", help="console: start the simulated clock here (ISO time)")
+    return parser
+
+
+def _start_time(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC).replace(microsecond=0)
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def run_console(settings: Settings, start: datetime) -> int:
+    from adapters.console.adapter import ConsoleAdapter
+    from bot.app import build
+    from bot.core.clock import SimulatedClock
+
+    clock = SimulatedClock(start)
+    app = build(settings, clock=clock)
+    await app.start()
+    try:
+        console = ConsoleAdapter(app, clock, zone=settings.bot.timezone)
+        await console.run()
+    finally:
+        await app.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    overrides: dict[str, object] = {}
+    try:
+        settings = load_settings(args.config)
+        if getattr(args, "database", None):
+            settings.bot.database = args.database
+        start = _start_time(getattr(args, "clock", None))
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"--clock: {error}", file=sys.stderr)
+        return 2
+    del overrides
+    mode = args.mode or "run"
+    has_token = settings.telegram.token is not None or settings.discord.token is not None
+    if mode == "run" and has_token:
+        print(
+            "platform adapters are not available in this version; use `haven console`",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        return asyncio.run(run_console(settings, start))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""Messages, registry and dispatcher: the seam between the core and the adapters."""

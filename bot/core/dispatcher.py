@@ -1,0 +1,87 @@
+"""The one path every request takes: screen, resolve, check, parse, handle, answer.
+
+It never lets an error go silent: bad input gets its usage line, a refusal says why, and an
+unexpected failure still answers the member (privately) so nobody is left without a reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.core.messages import Reply, Request, Via, private
+from bot.core.options import ArgumentError
+from bot.core.registry import Registry
+
+log = logging.getLogger(__name__)
+
+Screen = Callable[[Request], Awaitable[list[Reply] | None]]
+TextHandler = Callable[[Any, Request], Awaitable[list[Reply]]]
+
+FAILED = (
+    "Sorry, something went wrong on my side and nothing was changed. Please try again in a "
+    "moment. If you need someone right now, /sos lists people you can reach."
+)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        registry: Registry,
+        services: Any,
+        *,
+        screen: Screen | None = None,
+        on_text: TextHandler | None = None,
+    ) -> None:
+        self.registry = registry
+        self.services = services
+        self.screen = screen
+        self.on_text = on_text
+
+    async def handle(self, request: Request) -> list[Reply]:
+        try:
+            return await self._handle(request)
+        except Exception:
+            log.exception("request /%s failed", request.command)
+            return [private(FAILED)]
+
+    async def _handle(self, request: Request) -> list[Reply]:
+        command = self.registry.get(request.command) if request.via is not Via.TEXT else None
+        wants_screen = request.via is not Via.BUTTON and (command is None or command.screen)
+        if self.screen is not None and wants_screen and request.text.strip():
+            crisis = await self.screen(request)
+            if crisis is not None:
+                return crisis
+        if request.via is Via.TEXT:
+            return await self.on_text(self.services, request) if self.on_text else []
+        if command is None:
+            return [private(f"I don't know /{request.command}. /help lists what I can do.")]
+        try:
+            if request.args is not None:
+                verb = request.args.get("_verb")
+                raw = {k: v for k, v in request.args.items() if k != "_verb"}
+                resolved = self.registry.resolve_typed(command, verb, raw)
+            else:
+                resolved = self.registry.resolve(command, request.text)
+        except ArgumentError as error:
+            return [private(f"{_sentence(str(error))}\nUsage: {command.usage}")]
+        target = resolved.command
+        if (command.lead_only or target.lead_only) and not request.is_lead:
+            return [
+                private(
+                    f"/{target.path} is for group leads. Ask a lead of this group if "
+                    "you'd like something changed."
+                )
+            ]
+        assert target.handler is not None
+        try:
+            return await target.handler(self.services, request, resolved.args)
+        except ArgumentError as error:
+            return [private(f"{_sentence(str(error))}\nUsage: {target.usage}")]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."

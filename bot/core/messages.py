@@ -1,0 +1,112 @@
+"""The core's messages: what adapters hand in (Request) and what handlers hand back (Reply).
+
+Everything here is plain data so that an adapter can translate it without knowing any rule, and
+a test can build it without any platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Via(StrEnum):
+    """How a request reached the bot; a button press takes the same path as a typed command."""
+
+    COMMAND = "command"
+    BUTTON = "button"
+    TEXT = "text"
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
+class Priority(StrEnum):
+    """Crisis replies go ahead of everything else queued for a platform."""
+
+    CRISIS = "crisis"
+    NORMAL = "normal"
+
+
+@dataclass(frozen=True)
+class Actor:
+    platform: str
+    user_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A chat. `community_id` is the group or server the chat belongs to (None for a DM)."""
+
+    platform: str
+    chat_id: str
+    is_direct: bool
+    community_id: str | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button either runs a packed action (same grammar as a typed command) or opens a URL."""
+
+    label: str
+    action: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    data: bytes
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Request:
+    command: str
+    text: str
+    actor: Actor
+    place: Place
+    at: datetime
+    via: Via = Via.COMMAND
+    is_lead: bool = False
+    args: dict[str, Any] | None = None
+    handle: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Plain text (adapters escape it for their platform) plus where it goes and who may see it.
+
+    `to` is None for an answer to the request, a Place for a post in a chat, or an Actor for that
+    member's direct chat. A PRIVATE reply is never shown in a group by any adapter.
+    """
+
+    text: str
+    visibility: Visibility = Visibility.PRIVATE
+    to: Place | Actor | None = None
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    attachment: Attachment | None = None
+    idempotency_key: str | None = None
+    priority: Priority = Priority.NORMAL
+
+    @property
+    def private(self) -> bool:
+        return self.visibility is Visibility.PRIVATE
+
+
+def private(text: str, **kwargs: Any) -> Reply:
+    return Reply(text, Visibility.PRIVATE, **kwargs)
+
+
+def public(text: str, **kwargs: Any) -> Reply:
+    return Reply(text, Visibility.PUBLIC, **kwargs)
+
+
+def button_rows(buttons: list[Button], per_row: int = 3) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))

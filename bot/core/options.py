@@ -1,0 +1,229 @@
+"""Typed command options and the one parser every text surface uses (console, Telegram).
+
+Discord receives options already typed, but still passes them through `Option.convert`, so a
+rule such as "mood is 1 to 5" or "a note is at most 1,000 characters" lives in one place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»"}
+
+
+class ArgumentError(ValueError):
+    """Bad input from a member; the dispatcher answers it with the command's usage line."""
+
+
+class Kind(StrEnum):
+    INT = "int"  # a whole number, optionally within min..max
+    WORD = "word"  # one token (double quotes allow spaces), optionally one of `choices`
+    TAGS = "tags"  # comma-separated words from `choices`; skipped when the token is not tag-like
+    DATE = "date"  # YYYY-MM-DD
+    TEXT = "text"  # the rest of the line, verbatim
+
+
+def normalise_token(token: str) -> str:
+    """Full-width digits and letters become ASCII; case and surrounding space stop mattering."""
+    return unicodedata.normalize("NFKC", token).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    kind: Kind
+    description: str
+    required: bool = False
+    min: int | None = None
+    max: int | None = None
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    check: Callable[[Any], Any] | None = field(default=None, compare=False)
+
+    @property
+    def usage(self) -> str:
+        if self.kind is Kind.INT and self.min is not None and self.max is not None:
+            inner = f"{self.name} {self.min}-{self.max}"
+        elif self.kind is Kind.WORD and self.choices and len(self.choices) <= 4:
+            inner = "|".join(self.choices)
+        elif self.kind is Kind.TAGS:
+            inner = f"{self.name},..."
+        elif self.kind is Kind.DATE:
+            inner = f"{self.name} YYYY-MM-DD"
+        else:
+            inner = self.name
+        return f"<{inner}>" if self.required else f"[{inner}]"
+
+    def looks_like(self, token: str) -> bool:
+        """Only TAGS may be skipped: a first word of a note that is no feeling is the note."""
+        if self.kind is not Kind.TAGS:
+            return True
+        words = normalise_token(token)
+        if "," in words:
+            return True
+        return bool(difflib.get_close_matches(words, self.choices, n=1, cutoff=0.8))
+
+    def convert(self, raw: Any) -> Any:
+        """Turn one raw value into its typed value, or raise ArgumentError saying why."""
+        value = self._convert(raw)
+        if self.check is not None:
+            try:
+                value = self.check(value)
+            except ValueError as exc:
+                raise ArgumentError(str(exc)) from None
+        return value
+
+    def _convert(self, raw: Any) -> Any:
+        if self.kind is Kind.INT:
+            return self._int(raw)
+        if self.kind is Kind.TAGS:
+            return self._tags(raw)
+        if self.kind is Kind.DATE:
+            text = normalise_token(str(raw))
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                try:
+                    return date.fromisoformat(text)
+                except ValueError:
+                    pass
+            raise ArgumentError(f"{self.name} must be a date like 2026-01-10, not {raw!r}")
+        if self.kind is Kind.TEXT:
+            text = str(raw).strip()
+            if self.max_length is not None and len(text) > self.max_length:
+                raise ArgumentError(
+                    f"{self.name} is {len(text)} characters; the limit is {self.max_length}"
+                )
+            return text
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        if self.choices:
+            folded = text.casefold()
+            if folded not in self.choices:
+                raise ArgumentError(f"{self.name} must be one of: {', '.join(self.choices)}")
+            return folded
+        if not text:
+            raise ArgumentError(f"{self.name} is empty")
+        if self.max_length is not None and len(text) > self.max_length:
+            raise ArgumentError(f"{self.name} is longer than {self.max_length} characters")
+        return text
+
+    def _int(self, raw: Any) -> int:
+        text = normalise_token(str(raw))
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise ArgumentError(self._range_text(f"not {raw!r}"))
+        value = int(text)
+        if (self.min is not None and value < self.min) or (
+            self.max is not None and value > self.max
+        ):
+            raise ArgumentError(self._range_text(f"not {value}"))
+        return value
+
+    def _range_text(self, tail: str) -> str:
+        if self.min is not None and self.max is not None:
+            return f"{self.name} must be a whole number from {self.min} to {self.max}, {tail}"
+        return f"{self.name} must be a whole number, {tail}"
+
+    def _tags(self, raw: Any) -> tuple[str, ...]:
+        words = raw if isinstance(raw, list | tuple) else normalise_token(str(raw)).split(",")
+        tags: list[str] = []
+        for word in (normalise_token(w) for w in words):
+            if not word:
+                continue
+            if word not in self.choices:
+                hint = difflib.get_close_matches(word, self.choices, n=1)
+                maybe = f" (did you mean {hint[0]}?)" if hint else ""
+                raise ArgumentError(
+                    f"unknown {self.name}: {word}{maybe}. Known: {', '.join(self.choices)}"
+                )
+            if word not in tags:
+                tags.append(word)
+        return tuple(tags)
+
+
+class Tokens:
+    """Reads a line token by token; double quotes (straight or typographic) group words."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def _skip_space(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos].isspace():
+            self.pos += 1
+
+    def peek(self) -> str | None:
+        saved = self.pos
+        try:
+            return self.next()
+        finally:
+            self.pos = saved
+
+    def next(self) -> str | None:
+        self._skip_space()
+        if self.pos >= len(self.text):
+            return None
+        opening = self.text[self.pos]
+        if opening in QUOTES:
+            end = self.text.find(QUOTES[opening], self.pos + 1)
+            if end < 0:
+                raise ArgumentError("a quote was opened but not closed")
+            token = self.text[self.pos + 1 : end]
+            self.pos = end + 1
+            return token
+        start = self.pos
+        while self.pos < len(self.text) and not self.text[self.pos].isspace():
+            self.pos += 1
+        return self.text[start : self.pos]
+
+    def rest(self) -> str:
+        self._skip_space()
+        remainder = self.text[self.pos :]
+        self.pos = len(self.text)
+        return remainder.strip()
+
+
+def parse_options(options: Sequence[Option], text: str) -> dict[str, Any]:
+    """Parse `text` against `options` in order; a present token must parse (TAGS excepted)."""
+    tokens = Tokens(text)
+    values: dict[str, Any] = {}
+    for option in options:
+        if option.kind is Kind.TEXT:
+            remainder = tokens.rest()
+            if remainder:
+                values[option.name] = option.convert(remainder)
+            elif option.required:
+                raise ArgumentError(f"{option.name} is missing")
+            continue
+        token = tokens.peek()
+        if token is None or (not option.required and not option.looks_like(token)):
+            if option.required:
+                raise ArgumentError(f"{option.name} is missing")
+            continue
+        tokens.next()
+        values[option.name] = option.convert(token)
+    extra = tokens.next()
+    if extra is not None:
+        raise ArgumentError(f"unexpected {extra!r}")
+    return values
+
+
+def check_values(options: Sequence[Option], raw: dict[str, Any]) -> dict[str, Any]:
+    """Validate already-typed values (Discord) through the same conversions as the text parser."""
+    values: dict[str, Any] = {}
+    known = {option.name for option in options}
+    for name in raw:
+        if name not in known:
+            raise ArgumentError(f"unexpected option {name!r}")
+    for option in options:
+        value = raw.get(option.name)
+        if value is None or value == "":
+            if option.required:
+                raise ArgumentError(f"{option.name} is missing")
+            continue
+        values[option.name] = option.convert(value)
+    return values

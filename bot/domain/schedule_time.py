@@ -1,0 +1,97 @@
+"""Parsing of the time zones, clock times, durations and countries members type.
+
+Input comes from chat messages, so parsers are forgiving about case and
+surrounding spaces but strict about meaning: an ambiguous value is rejected
+with a message the bot can show as-is, never guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from datetime import time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+_HHMM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+_DURATION_PART = re.compile(r"([0-9]+)\s*([a-z])")
+_DURATION_SHAPE = re.compile(r"(?:[0-9]+\s*[a-z]\s*)+")
+_UNIT_MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    """Map casefolded IANA names to canonical ones; built once because the scan touches disk."""
+    names = available_timezones() | {"UTC"}
+    return {name.casefold(): name for name in names}
+
+
+def parse_timezone(text: str) -> ZoneInfo:
+    """Resolve an IANA zone name regardless of case ("europe/berlin" -> Europe/Berlin).
+
+    Only names from the installed database are accepted, so arbitrary input can
+    never be passed to ``ZoneInfo`` as a file path.
+    """
+    cleaned = text.strip()
+    name = _zones_by_folded_name().get(cleaned.casefold())
+    if name is None:
+        raise ValueError(f"unknown time zone: {cleaned}")
+    return ZoneInfo(name)
+
+
+def parse_hhmm(text: str) -> time:
+    """Parse a 24-hour clock time such as "9:00" or "21:30".
+
+    Two-digit minutes are required because "9:0" and "9:5" are usually typos,
+    and "24:00" is refused since a daily reminder needs a single clear minute.
+    """
+    cleaned = text.strip()
+    match = _HHMM.fullmatch(cleaned)
+    if match is None:
+        raise ValueError(f"expected a 24-hour time like 09:00 or 21:30, got {cleaned!r}")
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23:
+        raise ValueError(f"hour must be between 0 and 23, got {hour}")
+    if minute > 59:
+        raise ValueError(f"minutes must be between 00 and 59, got {minute:02d}")
+    return time(hour, minute)
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse compact durations such as "30m", "2h", "3d", "1w" or "1d2h".
+
+    Each unit may appear once so "1h1h" is flagged as a likely mistake; a zero
+    total is refused because a snooze or pause of nothing is never intended.
+    """
+    cleaned = text.strip().lower()
+    example = "use a duration like 30m, 2h, 3d, 1w or 1d2h"
+    if not cleaned or _DURATION_SHAPE.fullmatch(cleaned) is None:
+        raise ValueError(f"{example}, got {text.strip()!r}")
+    minutes = 0
+    seen: set[str] = set()
+    for amount, unit in _DURATION_PART.findall(cleaned):
+        if unit not in _UNIT_MINUTES:
+            raise ValueError(f"unknown duration unit {unit!r}; {example}")
+        if unit in seen:
+            raise ValueError(f"duration unit {unit!r} given more than once")
+        seen.add(unit)
+        minutes += int(amount) * _UNIT_MINUTES[unit]
+    if minutes == 0:
+        raise ValueError("duration must be longer than zero")
+    try:
+        return timedelta(minutes=minutes)
+    except OverflowError:
+        raise ValueError("duration is too long") from None
+
+
+def parse_country(text: str, known: Collection[str]) -> str:
+    """Return the upper-case ISO 3166 alpha-2 code if it is one we have data for.
+
+    Checking against ``known`` (not just the shape) means the bot only accepts
+    countries it can actually show crisis resources for.
+    """
+    code = text.strip().upper()
+    if _COUNTRY.fullmatch(code) is None or code not in {k.upper() for k in known}:
+        raise ValueError(f"unknown country code: {text.strip()}")
+    return code

@@ -1,0 +1,68 @@
+"""Text normalisation and typo-forgiving term matching for resource search.
+
+People searching for help are often typing on a phone while upset; a search
+that returns nothing for "anxeity" fails them at the worst moment, so queries
+are normalised and misspelt terms are nudged toward words we actually index.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Collection, Sequence
+
+_MIN_TOKEN_CHARS = 2
+_MIN_PREFIX_CHARS = 3  # shorter prefixes ("an") match too much to be meaningful
+_CLOSE_MATCH_CUTOFF = 0.75
+
+
+def normalise(text: str) -> str:
+    """Fold text so that width, case, compatibility forms and spacing never matter.
+
+    NFKC turns full-width and ligature forms into plain letters, and casefold
+    handles cases that ``lower`` misses (German "ß" matches "ss").
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _is_word_char(char: str) -> bool:
+    """Letters, digits and combining marks, so scripts such as Devanagari stay whole words."""
+    return unicodedata.category(char)[0] in "LNM"
+
+
+def tokenize(text: str) -> list[str]:
+    """Split into normalised words, dropping one-character fragments that only add noise."""
+    tokens: list[str] = []
+    current: list[str] = []
+    for char in normalise(text) + " ":
+        if _is_word_char(char):
+            current.append(char)
+            continue
+        if len(current) >= _MIN_TOKEN_CHARS:
+            tokens.append("".join(current))
+        current = []
+    return tokens
+
+
+def correct_terms(terms: Sequence[str], vocabulary: Collection[str]) -> list[str]:
+    """Replace likely typos with the closest known word; keep everything else as typed.
+
+    Known words and prefixes of known words are kept so that someone still
+    typing ("sle") is not "corrected" away from what they meant. Unknown words
+    with no close match are kept too: they may still match free text elsewhere.
+    """
+    known = set(vocabulary)
+    # Sorted so ties between equally close words resolve the same way every run.
+    candidates = sorted(known)
+    corrected: list[str] = []
+    for term in terms:
+        if term in known or _is_known_prefix(term, candidates):
+            corrected.append(term)
+            continue
+        matches = difflib.get_close_matches(term, candidates, n=1, cutoff=_CLOSE_MATCH_CUTOFF)
+        corrected.append(matches[0] if matches else term)
+    return corrected
+
+
+def _is_known_prefix(term: str, candidates: Sequence[str]) -> bool:
+    return len(term) >= _MIN_PREFIX_CHARS and any(word.startswith(term) for word in candidates)

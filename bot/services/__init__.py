@@ -1,0 +1,1 @@
+"""Use cases over storage. Each service decides; storage holds the SQL; commands phrase."""

@@ -1,0 +1,97 @@
+"""Recording check-ins and reading a member's own mood back to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain import milestones, streaks, summaries
+from bot.storage.checkins import CheckinRepo
+from bot.storage.milestones import MilestoneRepo
+
+
+@dataclass(frozen=True)
+class Recorded:
+    checkin_id: int
+    streak: int
+    new_streak_milestones: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class MoodWindow:
+    days: int
+    sparkline: str
+    average: float | None
+    trend: str
+    checkins: int
+
+
+@dataclass(frozen=True)
+class MoodReport:
+    windows: tuple[MoodWindow, ...]
+    streak: int
+    longest: int
+    top_feelings: tuple[tuple[str, int], ...]
+
+
+class CheckinService:
+    def __init__(self, checkins: CheckinRepo, celebrations: MilestoneRepo) -> None:
+        self.checkins = checkins
+        self.celebrations = celebrations
+
+    async def record(
+        self,
+        member_id: int,
+        community_id: int | None,
+        mood: int,
+        tags: tuple[str, ...],
+        note: str | None,
+        now: datetime,
+        tz: ZoneInfo,
+    ) -> Recorded:
+        """Commit first; streaks and milestones are computed from what is now stored."""
+        checkin_id = await self.checkins.add(member_id, community_id, mood, tags, note, now)
+        days = [streaks.local_date(m, tz) for m in await self.checkins.moments(member_id)]
+        today = streaks.local_date(now, tz)
+        current = streaks.current_streak(days, today)
+        previous = streaks.current_streak([d for d in days if d != today], today)
+        reached = []
+        for threshold in milestones.streak_milestones_reached(previous, current):
+            # The ledger key includes the streak's first day, so a rebuilt streak celebrates again.
+            first_day = today - timedelta(days=current - 1)
+            key = f"streak:{threshold}:{first_day.isoformat()}"
+            if await self.celebrations.mark_celebrated(member_id, key, now):
+                reached.append(threshold)
+        return Recorded(checkin_id, current, tuple(reached))
+
+    async def report(self, member_id: int, now: datetime, tz: ZoneInfo) -> MoodReport:
+        today = streaks.local_date(now, tz)
+        rows = await self.checkins.since(member_id, now - timedelta(days=31))
+        entries = [(streaks.local_date(r.at, tz), r.mood) for r in rows]
+        windows = []
+        for days in (7, 30):
+            first = today - timedelta(days=days - 1)
+            values = summaries.daily_means(entries, first, today)
+            windows.append(
+                MoodWindow(
+                    days,
+                    summaries.sparkline(values),
+                    summaries.average(values),
+                    summaries.trend(values),
+                    sum(1 for d, _ in entries if d >= first),
+                )
+            )
+        all_days = [streaks.local_date(m, tz) for m in await self.checkins.moments(member_id)]
+        counts: dict[str, int] = {}
+        for row in rows:
+            if streaks.local_date(row.at, tz) > today - timedelta(days=30):
+                for tag in row.tags:
+                    counts[tag] = counts.get(tag, 0) + 1
+        top = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+        return MoodReport(
+            tuple(windows),
+            streaks.current_streak(all_days, today),
+            streaks.longest_streak(all_days),
+            top,
+        )

@@ -1,0 +1,34 @@
+"""The services a handler can use, handed to every handler by the dispatcher (no globals)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from bot.catalog import Catalog
+from bot.core.clock import Clock
+from bot.core.registry import Registry
+from bot.services.checkins import CheckinService
+from bot.services.helplines import HelplineService
+from bot.services.milestones import MilestoneService
+from bot.services.people import PeopleService
+from bot.services.resources import ResourceService
+from bot.services.rules import RuleService
+from bot.settings import Settings
+from bot.storage.database import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    catalog: Catalog
+    db: Database
+    people: PeopleService
+    checkins: CheckinService
+    resources: ResourceService
+    helplines: HelplineService
+    rules: RuleService
+    milestones: MilestoneService
+    rng: random.Random
+    registry: Registry

@@ -1,0 +1,59 @@
+"""Helpline text for a country, built only from the reviewed files held in memory.
+
+Nothing here touches the database or the network: `/sos` and crisis replies must answer even
+when both are down.
+"""
+
+from __future__ import annotations
+
+from bot.catalog import INTERNATIONAL, Catalog, CountryLines, iso_countries
+
+
+class HelplineService:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def known_country(self, code: str) -> bool:
+        return code.upper() in self.catalog.countries
+
+    def country_name(self, code: str) -> str:
+        return self.catalog.countries.get(code.upper(), code.upper())
+
+    def lines(self, country: str | None) -> CountryLines:
+        return self.catalog.lines_for(country)
+
+    def describe(self, country: str | None, *, with_sources: bool = True) -> str:
+        """Lines for the country; for a country we hold none for, the international directory."""
+        found = self.catalog.lines_for(country)
+        parts: list[str] = []
+        if country and found.code != country.upper():
+            parts.append(
+                f"I don't have checked helplines for {self.country_name(country)} yet. "
+                "These international directories list lines in your country:"
+            )
+        else:
+            parts.append(f"Helplines in {found.name}:")
+        if found.emergency:
+            parts.append(f"Emergency: call {found.emergency}")
+        for line in found.lines:
+            contacts = "; ".join(
+                f"{c.how()} ({c.hours})" if c.hours else c.how() for c in line.contacts
+            )
+            parts.append(f"• {line.name}: {contacts}")
+            if with_sources:
+                parts.append(f"  checked {line.verified_at} against {line.source}")
+        if found.code != self.catalog.international.code:
+            directory = self.catalog.international.lines[0]
+            link = directory.website or directory.source
+            parts.append(f"Elsewhere: {directory.name}, {link}")
+        return "\n".join(parts)
+
+
+def check_country(value: str) -> str:
+    """An ISO 3166 code (any case); `intl` asks for the international directories."""
+    code = value.strip().upper()
+    if code in (INTERNATIONAL, "INTERNATIONAL"):
+        return INTERNATIONAL
+    if len(code) != 2 or code not in iso_countries():
+        raise ValueError(f"unknown country code {value.strip()!r}; use two letters, like GB or US")
+    return code

@@ -1,0 +1,86 @@
+"""Who is asking and where: the member, the community of the chat, and their time zones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.catalog import Catalog
+from bot.core.clock import Clock
+from bot.core.messages import Actor, Place, Request
+from bot.storage.people import CommunityRepo, CommunityRow, MemberRepo, MemberRow
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A request's member and community. In a direct chat the community is the one the member
+    was last seen in, so `/rules` in a DM still means "my group's rules"."""
+
+    member: MemberRow
+    community: CommunityRow | None
+    in_group: bool
+
+    @property
+    def community_id(self) -> int | None:
+        return self.community.id if self.community else None
+
+
+class PeopleService:
+    def __init__(
+        self,
+        members: MemberRepo,
+        communities: CommunityRepo,
+        catalog: Catalog,
+        clock: Clock,
+        default_timezone: str,
+        default_country: str | None,
+    ) -> None:
+        self.members = members
+        self.communities = communities
+        self.catalog = catalog
+        self.clock = clock
+        self.default_timezone = default_timezone
+        self.default_country = default_country
+
+    async def member(self, actor: Actor) -> MemberRow:
+        return await self.members.ensure(
+            actor.platform, actor.user_id, actor.name, self.clock.now()
+        )
+
+    async def community_of(self, place: Place) -> CommunityRow | None:
+        if place.is_direct or place.community_id is None:
+            return None
+        found = await self.communities.find(place.platform, place.community_id)
+        if found is not None:
+            return found
+        return await self.communities.create(
+            place.platform,
+            place.community_id,
+            place.title,
+            place.chat_id,
+            list(self.catalog.rules),
+            self.clock.now(),
+        )
+
+    async def scope(self, request: Request) -> Scope:
+        member = await self.member(request.actor)
+        community = await self.community_of(request.place)
+        if community is not None:
+            await self.communities.touch(community.id, member.id, self.clock.now())
+            return Scope(member, community, True)
+        return Scope(member, await self.communities.last_seen_in(member.id), False)
+
+    def timezone(self, member: MemberRow, community: CommunityRow | None = None) -> ZoneInfo:
+        name = member.timezone or (community.timezone if community else None)
+        return ZoneInfo(name or self.default_timezone)
+
+    def community_timezone(self, community: CommunityRow | None) -> ZoneInfo:
+        return ZoneInfo((community.timezone if community else None) or self.default_timezone)
+
+    def country(self, member: MemberRow | None, community: CommunityRow | None) -> str | None:
+        """Member's setting, then the community's, then the maintainer's default."""
+        return (
+            (member.country if member else None)
+            or (community.country if community else None)
+            or self.default_country
+        )

@@ -1,0 +1,89 @@
+"""Resource lookup: topics, a topic's entries, forgiving search, and a lead's own additions."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import datetime
+
+from bot.catalog import Catalog, Exercise
+from bot.domain.search import correct_terms, normalise, tokenize
+from bot.storage.resources import NewResource, ResourceRepo, ResourceRow
+
+TOPIC = re.compile(r"^[a-z][a-z0-9-]{1,29}$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
+
+
+class ResourceService:
+    def __init__(self, repo: ResourceRepo, catalog: Catalog, rng: random.Random) -> None:
+        self.repo = repo
+        self.catalog = catalog
+        self.rng = rng
+        self._vocabulary: set[str] | None = None
+
+    async def load(self) -> None:
+        await self.repo.load_builtin(self.catalog.resources)
+        self._vocabulary = None
+
+    async def topics(self, community_id: int | None) -> list[tuple[str, str, int]]:
+        """(slug, title, count) for the shipped topics and any a community added."""
+        found = []
+        for slug, count in await self.repo.topics(community_id):
+            topic = self.catalog.topics.get(slug)
+            found.append((slug, topic.title if topic else slug.replace("-", " ").title(), count))
+        return found
+
+    def topic_slug(self, text: str) -> str | None:
+        """Accept a topic by slug or title, with spaces for hyphens ("substance use")."""
+        wanted = normalise(text).replace(" ", "-")
+        for slug, topic in self.catalog.topics.items():
+            if wanted in (slug, normalise(topic.title).replace(" ", "-")):
+                return slug
+        return None
+
+    async def by_topic(self, community_id: int | None, slug: str) -> list[ResourceRow]:
+        return await self.repo.by_topic(community_id, slug)
+
+    async def search(self, community_id: int | None, text: str) -> list[ResourceRow]:
+        terms = tokenize(text)
+        if not terms:
+            return []
+        if self._vocabulary is None:
+            self._vocabulary = await self.repo.vocabulary()
+        fixed = correct_terms(terms, self._vocabulary)
+        # Each term may match as a prefix ("panic" finds "panicking"); any term may match.
+        query = " OR ".join(f'"{term}"*' for term in fixed)
+        return await self.repo.search(community_id, query)
+
+    async def add(
+        self, community_id: int, resource: NewResource, member_id: int, now: datetime
+    ) -> int:
+        resource_id = await self.repo.add(community_id, resource, member_id, now)
+        self._vocabulary = None
+        return resource_id
+
+    async def remove(self, community_id: int, resource_id: int) -> bool:
+        removed = await self.repo.remove(community_id, resource_id)
+        self._vocabulary = None
+        return removed
+
+    def exercise(self, feeling: str | None, exclude: str | None = None) -> Exercise:
+        """One exercise that suits the feeling (any, without one); varied from press to press."""
+        pool = [e for e in self.catalog.exercises if feeling is None or feeling in e.feelings]
+        pool = pool or list(self.catalog.exercises)
+        if exclude and len(pool) > 1:
+            pool = [e for e in pool if e.slug != exclude]
+        return self.rng.choice(pool)
+
+
+def check_topic(value: str) -> str:
+    value = value.casefold()
+    if not TOPIC.match(value):
+        raise ValueError("topic must be one word of letters, digits or hyphens, like sleep")
+    return value
+
+
+def check_url(value: str) -> str:
+    if not URL.match(value):
+        raise ValueError("link must be a full web address starting with https://")
+    return value

@@ -1,0 +1,140 @@
+"""Configuration: `config.toml` (or --config PATH) overridden by HAVEN_* environment variables.
+
+Every key is documented in `config.example.toml`. Validation happens here, once, so that a bad
+value stops the bot at start with one line naming the key instead of failing later mid-chat.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from bot.domain.schedule_time import parse_timezone
+
+
+class ConfigError(Exception):
+    """A configuration problem, already phrased as the one line the maintainer will read."""
+
+
+class BotSection(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    database: Path = Path("haven.db")
+    timezone: str = "UTC"
+    country: str | None = None
+    language: str = "en"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return parse_timezone(value).key
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if len(value) != 2 or not value.isalpha():
+            raise ValueError("must be a two-letter country code such as GB")
+        return value.upper()
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value != "en":
+            raise ValueError("only 'en' is available so far")
+        return value
+
+
+class TelegramSection(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    token: SecretStr | None = None
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+
+
+class DiscordSection(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    token: SecretStr | None = None
+    api_base: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg/"
+    sync_commands: bool = True
+    guild_ids: list[int] = Field(default_factory=list)
+    lead_role: str | None = None
+    members_intent: bool = False
+
+
+class SchedulerSection(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    grace: timedelta = timedelta(hours=1)
+
+
+class PrivacySection(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    note_days: int = Field(30, ge=1)
+    checkin_days: int = Field(365, ge=1)
+    min_group: int = Field(5, ge=2)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="HAVEN_", env_nested_delimiter="__", extra="forbid", case_sensitive=False
+    )
+
+    bot: BotSection = Field(default_factory=BotSection)
+    telegram: TelegramSection = Field(default_factory=TelegramSection)
+    discord: DiscordSection = Field(default_factory=DiscordSection)
+    scheduler: SchedulerSection = Field(default_factory=SchedulerSection)
+    privacy: PrivacySection = Field(default_factory=PrivacySection)
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Read settings; `config` None means `config.toml` if present. Raises ConfigError."""
+    path = config if config is not None else Path("config.toml")
+    if config is not None and not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+
+    class _FromFile(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            toml = TomlConfigSettingsSource(
+                settings_cls, toml_file=path if path.is_file() else None
+            )
+            return (init_settings, env_settings, toml)
+
+    try:
+        loaded = _FromFile(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_first_problem(exc)) from None
+    except ValueError as exc:  # e.g. a TOML syntax error
+        raise ConfigError(f"config file {path} could not be read: {exc}") from None
+    return loaded
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "is not a known key (see config.example.toml)"
+    return f"config error: {key}: {message}"

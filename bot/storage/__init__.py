@@ -1,0 +1,1 @@
+"""Everything that speaks SQL. Services see narrow repositories, never a cursor."""

@@ -1,0 +1,17 @@
+"""Features, one module each; each declares its commands (and jobs) for the registry."""
+
+from __future__ import annotations
+
+from bot.core.registry import Command
+from bot.scheduler.jobs import Job
+from commands import checkin, help, milestones, resources, rules, safety, settings
+
+MODULES = (checkin, resources, rules, milestones, settings, safety, help)
+
+
+def all_commands() -> list[Command]:
+    return [command for module in MODULES for command in module.COMMANDS]
+
+
+def all_jobs() -> list[Job]:
+    return [job for module in MODULES for job in getattr(module, "JOBS", ())]

@@ -1,0 +1,121 @@
+"""/checkin and /mood: a member's private mood log, read back to them alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.messages import Button, Reply, Request, button_rows, private
+from bot.core.options import Kind, Option
+from bot.core.registry import Command, pack_action
+from bot.domain.moods import FEELINGS, MAX_MOOD, MAX_NOTE_CHARS, MIN_MOOD, MOODS
+from bot.services.container import Services
+from commands.common import celebrate
+
+MOOD = Option("mood", Kind.INT, "How you feel, 1 (awful) to 5 (great)", min=MIN_MOOD, max=MAX_MOOD)
+FEELING_TAGS = Option(
+    "feelings", Kind.TAGS, "Feelings, comma-separated, e.g. tired,hopeful", choices=FEELINGS
+)
+NOTE = Option("note", Kind.TEXT, "A private note, only you can see it", max_length=MAX_NOTE_CHARS)
+
+
+def mood_buttons() -> tuple[tuple[Button, ...], ...]:
+    buttons = [
+        Button(f"{m.emoji} {m.value} {m.word}", action=pack_action("checkin", m.value))
+        for m in MOODS.values()
+    ]
+    return button_rows(buttons, per_row=5)
+
+
+async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    if "mood" not in args:
+        if args:
+            return [
+                private(
+                    f"Please start with your mood from {MIN_MOOD} to {MAX_MOOD}.\n"
+                    f"Usage: {CHECKIN.usage}"
+                )
+            ]
+        return [
+            private(
+                "How are you feeling right now? Only you will see your answer.",
+                buttons=mood_buttons(),
+            )
+        ]
+    scope = await svc.people.scope(request)
+    tz = svc.people.timezone(scope.member, scope.community)
+    mood = MOODS[args["mood"]]
+    tags: tuple[str, ...] = args.get("feelings", ())
+    note: str | None = args.get("note")
+    result = await svc.checkins.record(
+        scope.member.id, scope.community_id, mood.value, tags, note, svc.clock.now(), tz
+    )
+    lines = [f"Recorded privately: {mood.emoji} {mood.value} ({mood.word})."]
+    if tags:
+        lines.append(f"Feelings: {', '.join(tags)}.")
+    if note:
+        lines.append("Your note is saved; only you can see it.")
+    lines.append(f"Check-in streak: {result.streak} day{'s' if result.streak != 1 else ''}.")
+    if not tags and not note and request.args is None:
+        lines.append("You can add feelings and a note: /checkin 4 tired,hopeful a few words")
+    if mood.value == MIN_MOOD:
+        lines.append(
+            "That sounds really hard. If you'd like to talk to someone now, /sos lists "
+            "people you can reach, any time."
+        )
+    replies = [private(" ".join(lines[:2]) + "\n" + "\n".join(lines[2:]))]
+    for days in result.new_streak_milestones:
+        replies.append(
+            celebrate(
+                f"🎉 {scope.member.name} reached a {days}-day check-in streak! Showing up for "
+                "yourself counts.",
+                request,
+                scope.member.celebrate_public,
+            )
+        )
+    return replies
+
+
+async def mood(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    tz = svc.people.timezone(scope.member, scope.community)
+    report = await svc.checkins.report(scope.member.id, svc.clock.now(), tz)
+    if all(w.checkins == 0 for w in report.windows):
+        return [
+            private(
+                "No check-ins in the last 30 days yet. Start with /checkin; only you will see them."
+            )
+        ]
+    lines = ["Your mood (only you can see this):"]
+    for window in report.windows:
+        avg = f"average {window.average:.1f}" if window.average is not None else "no check-ins"
+        lines.append(
+            f"Last {window.days} days: {window.sparkline}  {avg}, trend {window.trend} "
+            f"({window.checkins} check-in{'s' if window.checkins != 1 else ''})"
+        )
+    lines.append("Scale: ▁ 1 awful · ▂ 2 low · ▄ 3 okay · ▆ 4 good · █ 5 great; · = no check-in")
+    lines.append(
+        f"Current streak: {report.streak} day{'s' if report.streak != 1 else ''} "
+        f"(longest {report.longest})."
+    )
+    if report.top_feelings:
+        lines.append(
+            "Feelings you named most: "
+            + ", ".join(f"{tag} ×{count}" for tag, count in report.top_feelings)
+        )
+    return [private("\n".join(lines))]
+
+
+CHECKIN = Command(
+    "checkin",
+    "Record how you feel (private): mood 1-5, optional feelings and a note",
+    checkin,
+    options=(MOOD, FEELING_TAGS, NOTE),
+    examples=("/checkin", "/checkin 4", "/checkin 2 tired,anxious long day at work"),
+    actions=("checkin 5",),
+)
+MOOD_COMMAND = Command(
+    "mood",
+    "Your last 7 and 30 days of mood, streak and trend (private)",
+    mood,
+)
+COMMANDS = [CHECKIN, MOOD_COMMAND]

@@ -1,0 +1,69 @@
+"""/help and /start, generated from the registry so they never drift from the commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.messages import Reply, Request, private
+from bot.core.options import ArgumentError, Kind, Option
+from bot.core.registry import Command
+from bot.services.container import Services
+
+INTRO = (
+    "Hi, I'm Haven, a bot for peer-support groups. I keep your check-ins private, find "
+    "resources and helplines, and keep the group's rules at hand. I'm not a person or a "
+    "counsellor; if you need someone now, /sos."
+)
+
+
+def _leadish(command: Command) -> bool:
+    return command.lead_only or (
+        all(s.lead_only for s in command.subcommands) and bool(command.subcommands)
+    )
+
+
+async def help_(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    registry = svc.registry
+    name = args.get("command")
+    if name:
+        command = registry.get(name.lstrip("/"))
+        if command is None:
+            raise ArgumentError(f"there is no /{name.lstrip('/')}")
+        lines = [f"/{command.name}: {command.description}", "Usage:"]
+        subs = command.subcommands or (command,)
+        for sub in subs:
+            lead = " (leads)" if sub.lead_only or command.lead_only else ""
+            lines.append(f"  {sub.usage}{lead}")
+        if command.examples:
+            lines.append("Examples: " + "   ".join(command.examples))
+        return [private("\n".join(lines))]
+    everyone = [c for c in registry if not _leadish(c)]
+    leads = [c for c in registry if _leadish(c) or any(s.lead_only for s in c.subcommands)]
+    lines = ["For everyone:"]
+    lines += [f"  /{c.name}: {c.description}" for c in everyone]
+    lines.append("For group leads:")
+    for c in leads:
+        verbs = [s.name for s in c.subcommands if s.lead_only or c.lead_only]
+        lines.append(f"  /{c.name} {'|'.join(verbs)}".rstrip() if verbs else f"  /{c.name}")
+    lines.append("Details: /help checkin")
+    return [private("\n".join(lines))]
+
+
+async def start(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    return [private(f"{INTRO}\nStart with /checkin, or /help for everything.")]
+
+
+HELP = Command(
+    "help",
+    "What I can do, or how to use one command",
+    help_,
+    options=(Option("command", Kind.WORD, "A command name, e.g. checkin"),),
+    examples=("/help", "/help checkin"),
+)
+START = Command(
+    "start",
+    "Meet Haven",
+    start,
+    options=(Option("payload", Kind.WORD, "Where you left off", max_length=64),),
+)
+COMMANDS = [START, HELP]

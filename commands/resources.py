@@ -1,0 +1,165 @@
+"""/resources, /cope and /helpline: finding help, from reading to a person on the phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.messages import Button, Reply, Request, button_rows, private
+from bot.core.options import ArgumentError, Kind, Option
+from bot.core.registry import Command, pack_action
+from bot.domain.moods import FEELINGS
+from bot.services.container import Services
+from bot.services.helplines import check_country
+from bot.services.resources import check_topic, check_url
+from bot.storage.resources import NewResource, ResourceRow
+from commands.common import lead_scope
+
+
+def _entry(row: ResourceRow, show_id: bool) -> str:
+    mark = f" [#{row.id}, added by this group]" if show_id and row.community_id else ""
+    return f"• {row.title}{mark}: {row.description}\n  {row.url}"
+
+
+async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    query = args.get("query", "").strip()
+    if not query:
+        topics = await svc.resources.topics(scope.community_id)
+        lines = ["Resource topics (pick one, or search: /resources panic attacks):"]
+        lines += [f"• {slug}: {title} ({count})" for slug, title, count in topics]
+        buttons = [
+            Button(title, action=pack_action("resources", slug)) for slug, title, _ in topics
+        ]
+        return [private("\n".join(lines), buttons=button_rows(buttons))]
+    slug = svc.resources.topic_slug(query)
+    if slug is not None:
+        rows = await svc.resources.by_topic(scope.community_id, slug)
+        topic = svc.catalog.topics.get(slug)
+        heading = f"{topic.title}: {topic.summary}" if topic else slug
+        return [private("\n".join([heading, *(_entry(r, request.is_lead) for r in rows)]))]
+    rows = await svc.resources.search(scope.community_id, query)
+    if not rows:
+        return [
+            private(
+                "Nothing matched that search. Try a simpler word (like sleep or grief), or "
+                "/resources to see all topics."
+            )
+        ]
+    return [private("\n".join(["Best matches:", *(_entry(r, request.is_lead) for r in rows)]))]
+
+
+async def add(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    resource = NewResource(
+        args["topic"], args["title"], args.get("description", ""), args["url"], ("community",)
+    )
+    resource_id = await svc.resources.add(community_id, resource, scope.member.id, svc.clock.now())
+    return [
+        private(
+            f"Added to {args['topic']} as #{resource_id}. Remove it with "
+            f"/resources remove {resource_id}."
+        )
+    ]
+
+
+async def remove(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    if not await svc.resources.remove(community_id, args["id"]):
+        raise ArgumentError(
+            f"#{args['id']} is not one of this group's resources (built-in ones can't be removed)"
+        )
+    return [private(f"Removed #{args['id']}.")]
+
+
+async def cope(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    feeling = args.get("feeling")
+    exercise = svc.resources.exercise(feeling)
+    steps = "\n".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, start=1))
+    again = pack_action("cope", feeling) if feeling else pack_action("cope")
+    return [
+        private(
+            f"{exercise.title} (about {exercise.minutes} min)\n{steps}\n"
+            "Go gently; stop if anything feels uncomfortable.",
+            buttons=((Button("Another exercise", action=again),),),
+        )
+    ]
+
+
+async def helpline(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    country = args.get("country")
+    if country is None:
+        scope = await svc.people.scope(request)
+        country = svc.people.country(scope.member, scope.community)
+    text = svc.helplines.describe(country)
+    footer = (
+        "Set your country with /settings country XX so I show your lines first."
+        if country is None
+        else ""
+    )
+    return [private("\n".join(x for x in (text, footer) if x))]
+
+
+COUNTRY = Option(
+    "country", Kind.WORD, "Two-letter country code, e.g. GB, US, IN", check=check_country
+)
+RESOURCES = Command(
+    "resources",
+    "Find resources: list topics, show a topic, or search",
+    subcommands=(
+        Command(
+            "show",
+            "Show topics, a topic's resources, or search results",
+            show,
+            options=(
+                Option("query", Kind.TEXT, "A topic (anxiety) or words to search", max_length=200),
+            ),
+        ),
+        Command(
+            "add",
+            "Add a resource for this group (leads)",
+            add,
+            lead_only=True,
+            options=(
+                Option("topic", Kind.WORD, "Topic, e.g. sleep", required=True, check=check_topic),
+                Option("url", Kind.WORD, "Link, https://...", required=True, check=check_url),
+                Option(
+                    "title",
+                    Kind.WORD,
+                    "Title (use quotes for several words)",
+                    required=True,
+                    max_length=100,
+                ),
+                Option("description", Kind.TEXT, "One line about it", max_length=200),
+            ),
+            examples=('/resources add sleep https://example.org "Sleep guide" Tips',),
+        ),
+        Command(
+            "remove",
+            "Remove one of this group's resources (leads)",
+            remove,
+            lead_only=True,
+            options=(Option("id", Kind.INT, "Resource number, e.g. 12", required=True, min=1),),
+        ),
+    ),
+    default="show",
+    examples=("/resources", "/resources anxiety", "/resources panic attacks"),
+    actions=("resources substance-use",),
+)
+COPE = Command(
+    "cope",
+    "A short coping exercise, optionally for a feeling",
+    cope,
+    options=(Option("feeling", Kind.WORD, "How you feel, e.g. anxious", choices=FEELINGS),),
+    examples=("/cope", "/cope anxious"),
+    actions=("cope overwhelmed",),
+)
+HELPLINE = Command(
+    "helpline",
+    "Crisis helplines for a country (yours if you set one)",
+    helpline,
+    options=(COUNTRY,),
+    examples=("/helpline", "/helpline GB"),
+)
+COMMANDS = [RESOURCES, COPE, HELPLINE]

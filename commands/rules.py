@@ -1,0 +1,150 @@
+"""/rules: the group's ground rules, edited by leads, shown and agreed to on joining."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.messages import Actor, Button, Place, Reply, Request, private, public
+from bot.core.options import ArgumentError, Kind, Option
+from bot.core.registry import Command, pack_action
+from bot.services.container import Services
+from bot.services.rules import MAX_RULE_CHARS
+from commands.common import lead_scope
+
+AGREE = pack_action("rules", "agree")
+NUMBER = Option("number", Kind.INT, "Rule number", required=True, min=1, max=99)
+TEXT = Option("text", Kind.TEXT, "The rule's wording", required=True, max_length=MAX_RULE_CHARS)
+
+
+def numbered(rules: list[str] | tuple[str, ...]) -> str:
+    return "\n".join(f"{i}. {rule}" for i, rule in enumerate(rules, start=1))
+
+
+async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    if scope.community is None:
+        return [
+            private(
+                "Haven's default ground rules (your group may have its own):\n"
+                + numbered(svc.catalog.rules)
+            )
+        ]
+    rules = await svc.rules.list(scope.community.id)
+    if not rules:
+        return [private("This group has no ground rules yet.")]
+    title = scope.community.title or "this group"
+    text = f"Ground rules of {title}:\n{numbered(rules)}"
+    if request.is_lead and scope.in_group:
+        text += "\nAs a lead you can change them: /help rules"
+    # Rules are not private: in the group they are posted for everyone.
+    reply = public(text) if scope.in_group else private(text)
+    return [reply]
+
+
+def _edited(verb: str) -> Any:
+    async def handler(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+        scope = await svc.people.scope(request)
+        community_id = lead_scope(scope)
+        try:
+            if verb == "add":
+                number = await svc.rules.add(community_id, args["text"])
+                done = f"Added rule {number}."
+            elif verb == "remove":
+                await svc.rules.remove(community_id, args["number"])
+                done = f"Removed rule {args['number']}."
+            elif verb == "edit":
+                await svc.rules.edit(community_id, args["number"], args["text"])
+                done = f"Rule {args['number']} changed."
+            elif verb == "move":
+                await svc.rules.move(community_id, args["number"], args["to"])
+                done = f"Moved rule {args['number']} to position {args['to']}."
+            else:
+                await svc.rules.reset(community_id)
+                done = "Rules reset to Haven's defaults."
+        except ValueError as error:
+            raise ArgumentError(str(error)) from None
+        rules = await svc.rules.list(community_id)
+        return [private(f"{done}\n{numbered(rules)}")]
+
+    return handler
+
+
+async def welcome_setting(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    on = args["state"] == "on"
+    await svc.people.communities.update(community_id, welcome=int(on))
+    state = "will get" if on else "won't get"
+    return [private(f"New members {state} a welcome with the rules and an I agree button.")]
+
+
+async def agree(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    if scope.community is None:
+        return [private("There is no group rule list to agree to here.")]
+    if await svc.rules.agree(scope.community.id, scope.member.id, svc.clock.now()):
+        return [private("Thank you, your agreement to the ground rules is recorded. Welcome!")]
+    return [private("You've already agreed to this group's rules. Thank you!")]
+
+
+async def welcome(svc: Services, actor: Actor, place: Place) -> list[Reply]:
+    """A member joined a group: post the rules with an I agree button, if the group wants it."""
+    community = await svc.people.community_of(place)
+    if community is None or not community.welcome:
+        return []
+    member = await svc.people.member(actor)
+    await svc.people.communities.touch(community.id, member.id, svc.clock.now())
+    rules = await svc.rules.list(community.id)
+    text = (
+        f"Welcome, {actor.name}! This is a peer-support space. Please read our ground "
+        f"rules:\n{numbered(rules)}\nPress I agree to confirm. /help shows what I can do; "
+        "/sos is there any time you need someone now."
+    )
+    return [public(text, to=place, buttons=((Button("I agree", action=AGREE),),))]
+
+
+RULES = Command(
+    "rules",
+    "Show the group's ground rules; leads can change them",
+    subcommands=(
+        Command("show", "Show the ground rules", show),
+        Command("agree", "Agree to the group's ground rules", agree),
+        Command(
+            "add", "Add a rule at the end (leads)", _edited("add"), options=(TEXT,), lead_only=True
+        ),
+        Command(
+            "remove", "Remove rule N (leads)", _edited("remove"), options=(NUMBER,), lead_only=True
+        ),
+        Command(
+            "edit",
+            "Change the wording of rule N (leads)",
+            _edited("edit"),
+            options=(NUMBER, TEXT),
+            lead_only=True,
+        ),
+        Command(
+            "move",
+            "Move rule N to another position (leads)",
+            _edited("move"),
+            options=(NUMBER, Option("to", Kind.INT, "New position", required=True, min=1, max=99)),
+            lead_only=True,
+        ),
+        Command(
+            "reset", "Go back to Haven's default rules (leads)", _edited("reset"), lead_only=True
+        ),
+        Command(
+            "welcome",
+            "Turn the welcome message for new members on or off (leads)",
+            welcome_setting,
+            options=(
+                Option("state", Kind.WORD, "on or off", required=True, choices=("on", "off")),
+            ),
+            lead_only=True,
+        ),
+    ),
+    default="show",
+    public=True,
+    examples=("/rules", "/rules add Be kind to yourself too", "/rules move 5 1"),
+    actions=(AGREE,),
+)
+COMMANDS = [RULES]

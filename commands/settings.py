@@ -1,0 +1,122 @@
+"""/settings (a member's own) and /community (a lead's, for the whole group)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.messages import Reply, Request, private
+from bot.core.options import Kind, Option
+from bot.core.registry import Command
+from bot.domain.schedule_time import parse_timezone
+from bot.services.container import Services
+from bot.services.helplines import check_country
+from commands.common import lead_scope
+
+
+def check_zone(value: str) -> str:
+    return parse_timezone(value).key
+
+
+ZONE = Option("zone", Kind.WORD, "Time zone, e.g. Europe/Berlin", required=True, check=check_zone)
+COUNTRY = Option(
+    "code", Kind.WORD, "Two-letter country code, e.g. DE", required=True, check=check_country
+)
+
+
+async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    m = scope.member
+    zone = svc.people.timezone(m, scope.community).key
+    country = svc.people.country(m, scope.community)
+    lines = [
+        "Your settings:",
+        f"• time zone: {zone}{'' if m.timezone else ' (default)'}",
+        f"• country: {country or 'not set'}{'' if m.country else ' (default)'}",
+        f"• celebrations: {'public in the group' if m.celebrate_public else 'private'}",
+        "Change with /settings timezone Europe/Berlin, /settings country DE, "
+        "/settings celebrate public|private",
+    ]
+    return [private("\n".join(lines))]
+
+
+async def set_member(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    if "zone" in args:
+        await svc.people.members.update(scope.member.id, timezone=args["zone"])
+        return [private(f"Time zone set to {args['zone']}. Streaks now count your days there.")]
+    if "code" in args:
+        code = None if args["code"] == "INTL" else args["code"]
+        await svc.people.members.update(scope.member.id, country=code)
+        name = svc.helplines.country_name(code) if code else "international"
+        return [private(f"Country set to {name}; /helpline and /sos will show its lines.")]
+    public_on = args["visibility"] == "public"
+    await svc.people.members.update(scope.member.id, celebrate_public=int(public_on))
+    where = "in the group (never with any mood data)" if public_on else "privately, to you only"
+    return [private(f"Your celebrations will be shared {where}.")]
+
+
+async def community_show(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    lead_scope(scope)
+    c = scope.community
+    assert c is not None
+    lines = [
+        f"Settings of {c.title or 'this group'}:",
+        f"• time zone: {c.timezone or svc.settings.bot.timezone + ' (default)'}",
+        f"• country: {c.country or 'not set'}",
+        f"• welcome for new members: {'on' if c.welcome else 'off'}",
+        "Change with /community timezone Europe/Berlin, /community country DE, "
+        "/rules welcome on|off",
+    ]
+    return [private("\n".join(lines))]
+
+
+async def community_set(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    if "zone" in args:
+        await svc.people.communities.update(community_id, timezone=args["zone"])
+        return [private(f"Group time zone set to {args['zone']}.")]
+    code = None if args["code"] == "INTL" else args["code"]
+    await svc.people.communities.update(community_id, country=code)
+    return [private(f"Group country set to {code or 'international'}.")]
+
+
+SETTINGS = Command(
+    "settings",
+    "Your time zone, country and how milestones are celebrated",
+    subcommands=(
+        Command("show", "Show your settings", show),
+        Command("timezone", "Set your time zone", set_member, options=(ZONE,)),
+        Command("country", "Set your country for helplines", set_member, options=(COUNTRY,)),
+        Command(
+            "celebrate",
+            "Celebrate milestones publicly or privately",
+            set_member,
+            options=(
+                Option(
+                    "visibility",
+                    Kind.WORD,
+                    "public or private",
+                    required=True,
+                    choices=("public", "private"),
+                ),
+            ),
+        ),
+    ),
+    default="show",
+    examples=("/settings", "/settings timezone Europe/Berlin", "/settings country DE"),
+)
+COMMUNITY = Command(
+    "community",
+    "Group settings: time zone and country (leads)",
+    subcommands=(
+        Command("show", "Show the group's settings", community_show),
+        Command("timezone", "Set the group's time zone", community_set, options=(ZONE,)),
+        Command("country", "Set the group's country", community_set, options=(COUNTRY,)),
+    ),
+    default="show",
+    lead_only=True,
+    examples=("/community timezone Europe/London", "/community country GB"),
+)
+COMMANDS = [SETTINGS, COMMUNITY]
