@@ -65,7 +65,7 @@ class Dispatcher:
             else:
                 resolved = self.registry.resolve(command, request.text)
         except ArgumentError as error:
-            return [private(f"{_sentence(str(error))}\nUsage: {command.usage}")]
+            return [private(f"{_sentence(str(error))}\nUsage: {error.usage or command.usage}")]
         target = resolved.command
         if (command.lead_only or target.lead_only) and not request.is_lead:
             return [

@@ -19,7 +19,12 @@ QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»"}
 
 
 class ArgumentError(ValueError):
-    """Bad input from a member; the dispatcher answers it with the command's usage line."""
+    """Bad input from a member; the dispatcher answers it with the command's usage line
+    (`usage` names the verb's own line when the registry knows which verb was meant)."""
+
+    def __init__(self, message: str, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
 class Kind(StrEnum):
@@ -197,12 +202,12 @@ def parse_options(options: Sequence[Option], text: str) -> dict[str, Any]:
             if remainder:
                 values[option.name] = option.convert(remainder)
             elif option.required:
-                raise ArgumentError(f"{option.name} is missing")
+                raise ArgumentError(f"missing {option.usage}")
             continue
         token = tokens.peek()
         if token is None or (not option.required and not option.looks_like(token)):
             if option.required:
-                raise ArgumentError(f"{option.name} is missing")
+                raise ArgumentError(f"missing {option.usage}")
             continue
         tokens.next()
         values[option.name] = option.convert(token)
@@ -223,7 +228,7 @@ def check_values(options: Sequence[Option], raw: dict[str, Any]) -> dict[str, An
         value = raw.get(option.name)
         if value is None or value == "":
             if option.required:
-                raise ArgumentError(f"{option.name} is missing")
+                raise ArgumentError(f"missing {option.usage}")
             continue
         values[option.name] = option.convert(value)
     return values

@@ -106,18 +106,19 @@ class Registry:
     def resolve(self, command: Command, text: str) -> Resolved:
         """Pick the verb (if any) and parse the rest; raises ArgumentError with a reason."""
         if not command.subcommands:
-            return Resolved(command, parse_options(command.options, text))
+            return Resolved(command, _parse(command, text))
         tokens = Tokens(text)
         first = tokens.peek()
         verb = command.verb(first.casefold()) if first else None
         if verb is not None:
             tokens.next()
-            return Resolved(verb, parse_options(verb.options, tokens.rest()))
+            return Resolved(verb, _parse(verb, tokens.rest()))
         default = command.verb(command.default) if command.default else None
-        if default is None:
+        if default is None or (first is not None and not default.options):
             names = ", ".join(sub.name for sub in command.subcommands)
-            raise ArgumentError(f"choose one of: {names}")
-        return Resolved(default, parse_options(default.options, text))
+            unknown = f"{first!r} is not something /{command.name} does; " if first else ""
+            raise ArgumentError(f"{unknown}choose one of: {names}", command.usage)
+        return Resolved(default, _parse(default, text))
 
     def resolve_typed(self, command: Command, verb: str | None, raw: dict[str, Any]) -> Resolved:
         """For surfaces that deliver typed options (Discord): same checks, no text parsing."""
@@ -134,6 +135,13 @@ class Registry:
         if target is None:
             raise ValueError(f"/{command.name}: action {action!r} names no command")
         self.resolve(target, text)  # raises if the action would not parse
+
+
+def _parse(command: Command, text: str) -> dict[str, Any]:
+    try:
+        return parse_options(command.options, text)
+    except ArgumentError as error:
+        raise ArgumentError(str(error), error.usage or command.usage) from None
 
 
 def _with_parent(sub: Command, parent: str) -> Command:

@@ -10,6 +10,9 @@ from bot.domain import milestones, streaks, summaries
 from bot.storage.checkins import CheckinRepo
 from bot.storage.milestones import MilestoneRepo
 
+# Long enough for the longest streak milestone (365 days) with room for time zones.
+HISTORY = timedelta(days=400)
+
 
 @dataclass(frozen=True)
 class Recorded:
@@ -51,8 +54,10 @@ class CheckinService:
         tz: ZoneInfo,
     ) -> Recorded:
         """Commit first; streaks and milestones are computed from what is now stored."""
-        checkin_id = await self.checkins.add(member_id, community_id, mood, tags, note, now)
-        days = [streaks.local_date(m, tz) for m in await self.checkins.moments(member_id)]
+        checkin_id, moments = await self.checkins.add(
+            member_id, community_id, mood, tags, note, now, now - HISTORY
+        )
+        days = [streaks.local_date(m, tz) for m in moments]
         today = streaks.local_date(now, tz)
         current = streaks.current_streak(days, today)
         previous = streaks.current_streak([d for d in days if d != today], today)

@@ -29,13 +29,21 @@ class CheckinRepo:
         tags: tuple[str, ...],
         note: str | None,
         at: datetime,
-    ) -> int:
-        """Returns the new id only once the row is committed."""
-        return await self.db.execute(
+        history_since: datetime,
+    ) -> tuple[int, list[datetime]]:
+        """Insert and commit, returning the new id and the member's check-in times since
+        `history_since` (new one included) from the same statement: one round trip, so the
+        whole check-in costs about what a bare insert-and-commit does."""
+        rows = await self.db.write_returning(
             "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (member_id, community_id, mood, ",".join(tags), note or None, stamp(at)),
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id, "
+            "(SELECT group_concat(c.at, ',') FROM checkins c WHERE c.member_id = ? AND c.at >= ?)",
+            (member_id, community_id, mood, ",".join(tags), note or None, stamp(at),
+             member_id, stamp(history_since)),
         )
+        checkin_id, history = rows[0][0], rows[0][1] or ""
+        moments = {unstamp(text) for text in history.split(",") if text} | {at}
+        return checkin_id, sorted(moments)
 
     async def since(self, member_id: int, start: datetime) -> list[CheckinRow]:
         rows = await self.db.fetchall(

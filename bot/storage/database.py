@@ -101,14 +101,22 @@ class Database:
             await self.conn.execute("COMMIT")
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._lock, self.conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        # One round trip to the database thread (execute, fetch and close together).
+        async with self._lock:
+            return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._lock, self.conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """A single write in its own transaction; returns lastrowid."""
-        async with self.transaction() as conn, conn.execute(sql, tuple(params)) as cursor:
+        """One write statement, committed when this returns (autocommit: SQLite makes a single
+        statement its own transaction); returns lastrowid. One round trip, one fsync."""
+        async with self._lock:
+            cursor = await self.conn.execute(sql, tuple(params))
             return cursor.lastrowid or 0
+
+    async def write_returning(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        """One write statement with a RETURNING clause, committed when this returns."""
+        async with self._lock:
+            return list(await self.conn.execute_fetchall(sql, tuple(params)))

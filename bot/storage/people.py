@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from bot.storage.database import Database, stamp
+from bot.storage.database import Database, stamp, unstamp
+
+TOUCH_EVERY = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,19 @@ def _community(row: object) -> CommunityRow:
 
 
 class MemberRepo:
+    """Member rows are read on every command, so they are cached; every write here refreshes
+    the cache, and nothing else writes the members table."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._cache: dict[tuple[str, str], MemberRow] = {}
 
     async def ensure(self, platform: str, user_id: str, name: str, now: datetime) -> MemberRow:
-        """Create on first sight and keep the display name current, in one statement."""
+        """Create on first sight and keep the display name current. The common case (known
+        member, same name) is a read, so a check-in costs one durable commit, not two."""
+        known = await self.find(platform, user_id)
+        if known is not None and known.name == name:
+            return known
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO members (platform, user_id, name, created_at) VALUES (?, ?, ?, ?) "
@@ -62,15 +72,22 @@ class MemberRepo:
                 f"SELECT {MEMBER_COLUMNS} FROM members WHERE platform = ? AND user_id = ?",
                 (platform, user_id),
             ) as cursor:
-                row = await cursor.fetchone()
-        return _member(row)
+                row = _member(await cursor.fetchone())
+        self._cache[(platform, user_id)] = row
+        return row
 
     async def find(self, platform: str, user_id: str) -> MemberRow | None:
+        cached = self._cache.get((platform, user_id))
+        if cached is not None:
+            return cached
         row = await self.db.fetchone(
             f"SELECT {MEMBER_COLUMNS} FROM members WHERE platform = ? AND user_id = ?",
             (platform, user_id),
         )
-        return _member(row) if row else None
+        if row is None:
+            return None
+        member = self._cache[(platform, user_id)] = _member(row)
+        return member
 
     async def get(self, member_id: int) -> MemberRow | None:
         row = await self.db.fetchone(
@@ -86,18 +103,45 @@ class MemberRepo:
         await self.db.execute(
             f"UPDATE members SET {assignments} WHERE id = ?", (*values.values(), member_id)
         )
+        self.forget_cached(member_id)
+
+    def forget_cached(self, member_id: int) -> None:
+        for key in [k for k, row in self._cache.items() if row.id == member_id]:
+            del self._cache[key]
 
 
 class CommunityRepo:
+    """Communities and memberships are read on every command in a group (and the member's last
+    group on every command in a direct chat), so both are cached; the writes below keep the
+    caches true, and nothing else writes these tables."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._by_key: dict[tuple[str, str], CommunityRow] = {}
+        self._seen: dict[tuple[int, int], datetime] = {}
+        self._last: dict[int, CommunityRow | None] = {}
+
+    def _forget(self, community_id: int | None = None, member_id: int | None = None) -> None:
+        if community_id is not None:
+            for key in [k for k, c in self._by_key.items() if c.id == community_id]:
+                del self._by_key[key]
+            self._last.clear()
+        if member_id is not None:
+            self._last.pop(member_id, None)
+            for key in [k for k in self._seen if k[1] == member_id]:
+                del self._seen[key]
 
     async def find(self, platform: str, key: str) -> CommunityRow | None:
+        if (platform, key) in self._by_key:
+            return self._by_key[(platform, key)]
         row = await self.db.fetchone(
             f"SELECT {COMMUNITY_COLUMNS} FROM communities WHERE platform = ? AND key = ?",
             (platform, key),
         )
-        return _community(row) if row else None
+        if row is None:
+            return None
+        community = self._by_key[(platform, key)] = _community(row)
+        return community
 
     async def get(self, community_id: int) -> CommunityRow | None:
         row = await self.db.fetchone(
@@ -139,9 +183,23 @@ class CommunityRepo:
         await self.db.execute(
             f"UPDATE communities SET {assignments} WHERE id = ?", (*values.values(), community_id)
         )
+        self._forget(community_id=community_id)
 
     async def touch(self, community_id: int, member_id: int, now: datetime) -> None:
-        """Remember that a member was here, which answers "which group?" in a direct chat."""
+        """Remember that a member was here, which answers "which group?" in a direct chat.
+        Within TOUCH_EVERY of the last visit nothing is written (one commit saved per command)."""
+        seen = self._seen.get((community_id, member_id))
+        if seen is None:
+            row = await self.db.fetchone(
+                "SELECT seen_at FROM community_members WHERE community_id = ? AND member_id = ?",
+                (community_id, member_id),
+            )
+            seen = unstamp(row[0]) if row is not None else None
+        if seen is not None and seen > now - TOUCH_EVERY:
+            self._seen[(community_id, member_id)] = seen
+            return
+        self._seen[(community_id, member_id)] = now
+        self._last.pop(member_id, None)
         await self.db.execute(
             "INSERT INTO community_members (community_id, member_id, joined_at, seen_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (community_id, member_id) "
@@ -150,13 +208,16 @@ class CommunityRepo:
         )
 
     async def last_seen_in(self, member_id: int) -> CommunityRow | None:
+        if member_id in self._last:
+            return self._last[member_id]
         row = await self.db.fetchone(
             f"SELECT {', '.join('c.' + c for c in COMMUNITY_COLUMNS.split(', '))} "
             "FROM community_members m JOIN communities c ON c.id = m.community_id "
             "WHERE m.member_id = ? ORDER BY m.seen_at DESC LIMIT 1",
             (member_id,),
         )
-        return _community(row) if row else None
+        community = self._last[member_id] = _community(row) if row else None
+        return community
 
     async def agreed_at(self, community_id: int, member_id: int) -> str | None:
         row = await self.db.fetchone(

@@ -1,0 +1,13 @@
+"""`python -m bench` (or `python3 tasks.py bench`): run every benchmark and print the figures."""
+
+import asyncio
+
+from bench import checkins
+
+
+def main() -> None:
+    asyncio.run(checkins.main())
+
+
+if __name__ == "__main__":
+    main()
