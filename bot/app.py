@@ -75,7 +75,7 @@ def build(
 ) -> App:
     from commands import all_commands, all_jobs
     from commands.rules import welcome
-    from commands.safety import plain_text
+    from commands.safety import crisis_screen, plain_text
 
     clock = clock or SystemClock()
     catalog = catalog or load_catalog()
@@ -100,5 +100,5 @@ def build(
         rng=rng or random.Random(),
         registry=registry,
     )
-    dispatcher = Dispatcher(registry, services, on_text=plain_text)
+    dispatcher = Dispatcher(registry, services, screen=crisis_screen, on_text=plain_text)
     return App(services, registry, dispatcher, all_jobs(), welcome)

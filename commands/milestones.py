@@ -79,7 +79,7 @@ async def celebrate_due(svc: Services, now: datetime) -> list[Reply]:
             continue
         member, row = due.member, due.milestone
         text = (
-            f"🎉 {due.mark.label} of {row.label} today, {member.name}! "
+            f'🎉 {member.name}, today is {due.mark.label} since you began "{row.label}"! '
             "Every day of it counts. Be proud of yourself."
         )
         if member.celebrate_public and row.chat_platform and row.chat_id:

@@ -11,10 +11,12 @@ from typing import Any
 from bot import DATA_DIR
 from bot.core.messages import Button, Priority, Reply, Request, private
 from bot.core.registry import Command, pack_action
+from bot.domain.crisis import Screen
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
 COUNTRY_LOOKUP_SECONDS = 0.5
+SUPPORT_BUTTONS = ((Button("Grounding exercise", action=pack_action("cope", "overwhelmed")),),)
 
 
 @cache
@@ -57,6 +59,23 @@ async def sos(svc: Services, request: Request, args: dict[str, Any]) -> list[Rep
             buttons=((Button("Grounding exercise", action=pack_action("cope", "overwhelmed")),),),
         )
     ]
+
+
+@cache
+def lexicon() -> Screen:
+    with (DATA_DIR / "crisis" / "lexicon.toml").open("rb") as handle:
+        doc = tomllib.load(handle)
+    return Screen.build(doc["phrases"], doc.get("allowed", ()))
+
+
+async def crisis_screen(svc: Services, request: Request) -> list[Reply] | None:
+    """Runs before any command: on a match, only the private crisis reply; nothing is stored
+    and the command does not run (so the triggering text is never saved)."""
+    if not lexicon().matches(request.text):
+        return None
+    country = await member_country(svc, request)
+    text = f"{texts()['crisis_intro']}\n\n{sos_text(svc, country)}"
+    return [private(text, priority=Priority.CRISIS, buttons=SUPPORT_BUTTONS)]
 
 
 async def plain_text(svc: Services, request: Request) -> list[Reply]:

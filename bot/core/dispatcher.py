@@ -16,7 +16,7 @@ from bot.core.registry import Registry
 
 log = logging.getLogger(__name__)
 
-Screen = Callable[[Request], Awaitable[list[Reply] | None]]
+Screen = Callable[[Any, Request], Awaitable[list[Reply] | None]]
 TextHandler = Callable[[Any, Request], Awaitable[list[Reply]]]
 
 FAILED = (
@@ -50,7 +50,7 @@ class Dispatcher:
         command = self.registry.get(request.command) if request.via is not Via.TEXT else None
         wants_screen = request.via is not Via.BUTTON and (command is None or command.screen)
         if self.screen is not None and wants_screen and request.text.strip():
-            crisis = await self.screen(request)
+            crisis = await self.screen(self.services, request)
             if crisis is not None:
                 return crisis
         if request.via is Via.TEXT:
@@ -71,7 +71,7 @@ class Dispatcher:
             return [
                 private(
                     f"/{target.path} is for group leads. Ask a lead of this group if "
-                    "you'd like something changed."
+                    f"you'd like something changed.\nUsage: {target.usage} (leads)"
                 )
             ]
         assert target.handler is not None

@@ -121,7 +121,10 @@ class Option:
         text = normalise_token(str(raw))
         if not re.fullmatch(r"[+-]?\d+", text):
             raise ArgumentError(self._range_text(f"not {raw!r}"))
-        value = int(text)
+        try:
+            value = int(text)
+        except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+            raise ArgumentError(self._range_text("not a number that long")) from None
         if (self.min is not None and value < self.min) or (
             self.max is not None and value > self.max
         ):

@@ -38,8 +38,16 @@ class CheckinRepo:
             "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
             "VALUES (?, ?, ?, ?, ?, ?) RETURNING id, "
             "(SELECT group_concat(c.at, ',') FROM checkins c WHERE c.member_id = ? AND c.at >= ?)",
-            (member_id, community_id, mood, ",".join(tags), note or None, stamp(at),
-             member_id, stamp(history_since)),
+            (
+                member_id,
+                community_id,
+                mood,
+                ",".join(tags),
+                note or None,
+                stamp(at),
+                member_id,
+                stamp(history_since),
+            ),
         )
         checkin_id, history = rows[0][0], rows[0][1] or ""
         moments = {unstamp(text) for text in history.split(",") if text} | {at}
