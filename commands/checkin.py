@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.messages import Button, Reply, Request, button_rows, private
+from bot.core.messages import Button, Reply, Request, Via, button_rows, private
 from bot.core.options import Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.moods import FEELINGS, MAX_MOOD, MAX_NOTE_CHARS, MIN_MOOD, MOODS
@@ -55,7 +55,7 @@ async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list
     if note:
         lines.append("Your note is saved; only you can see it.")
     lines.append(f"Check-in streak: {result.streak} day{'s' if result.streak != 1 else ''}.")
-    if not tags and not note and request.args is None:
+    if request.via is Via.BUTTON:
         lines.append("You can add feelings and a note: /checkin 4 tired,hopeful a few words")
     if mood.value == MIN_MOOD:
         lines.append(

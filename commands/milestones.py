@@ -58,7 +58,8 @@ async def listing(svc: Services, request: Request, args: dict[str, Any]) -> list
         lines.append("Streak milestones reached: " + ", ".join(f"{t} days" for t in reached))
     if upcoming:
         lines.append(f"Next streak milestone: {upcoming} days ({upcoming - streak} to go).")
-    for row in await svc.milestones.of_member(scope.member.id):
+    personal = await svc.milestones.of_member(scope.member.id)
+    for row in personal:
         passed = [m.label for m in rules.personal_marks(row.start) if m.due <= today]
         nxt = rules.next_mark(row.start, today)
         line = f"#{row.id} {row.label}, since {row.start:%d %b %Y}"
@@ -66,7 +67,7 @@ async def listing(svc: Services, request: Request, args: dict[str, Any]) -> list
         if nxt:
             line += f"; next {nxt.label} on {nxt.due:%d %b %Y}"
         lines.append(line)
-    if len(lines) <= 3:
+    if not personal:
         lines.append('Add a personal milestone: /milestone add "sober" 2026-01-10')
     return [private("\n".join(lines))]
 
