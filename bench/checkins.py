@@ -55,8 +55,11 @@ async def haven_rate(path: Path, count: int) -> float:
         started = time.perf_counter()
         for i in range(count):
             request = Request(
-                "checkin", "4 tired,hopeful a few words", actors[i % MEMBERS],
-                places[i % MEMBERS], clock.now(),
+                "checkin",
+                "4 tired,hopeful a few words",
+                actors[i % MEMBERS],
+                places[i % MEMBERS],
+                clock.now(),
             )
             replies = await app.handle(request)
             if not replies[0].text.startswith("Recorded"):

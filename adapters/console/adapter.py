@@ -170,7 +170,7 @@ class ConsoleAdapter:
                 if target.tzinfo is None:
                     target = target.replace(tzinfo=self.zone)
             await self.timeline.advance_to(target)
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # OverflowError: past year 9999
             return self.note(f"{error}; use :clock +30m, +2h, +3d or 2026-03-01T09:00")
         return self.note(self.clock_text())
 

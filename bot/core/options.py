@@ -73,7 +73,7 @@ class Option:
         words = normalise_token(token)
         if "," in words:
             return True
-        return bool(difflib.get_close_matches(words, self.choices, n=1, cutoff=0.8))
+        return bool(difflib.get_close_matches(words, self.choices, n=1, cutoff=0.85))
 
     def convert(self, raw: Any) -> Any:
         """Turn one raw value into its typed value, or raise ArgumentError saying why."""
@@ -97,7 +97,7 @@ class Option:
                     return date.fromisoformat(text)
                 except ValueError:
                     pass
-            raise ArgumentError(f"{self.name} must be a date like 2026-01-10, not {raw!r}")
+            raise ArgumentError(f"{self.name} must be a date like 2026-01-10, not {_shown(raw)}")
         if self.kind is Kind.TEXT:
             text = str(raw).strip()
             if self.max_length is not None and len(text) > self.max_length:
@@ -120,7 +120,7 @@ class Option:
     def _int(self, raw: Any) -> int:
         text = normalise_token(str(raw))
         if not re.fullmatch(r"[+-]?\d+", text):
-            raise ArgumentError(self._range_text(f"not {raw!r}"))
+            raise ArgumentError(self._range_text(f"not {_shown(raw)}"))
         try:
             value = int(text)
         except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
@@ -146,11 +146,17 @@ class Option:
                 hint = difflib.get_close_matches(word, self.choices, n=1)
                 maybe = f" (did you mean {hint[0]}?)" if hint else ""
                 raise ArgumentError(
-                    f"unknown {self.name}: {word}{maybe}. Known: {', '.join(self.choices)}"
+                    f"unknown {self.name}: {_shown(word)}{maybe}. Known: {', '.join(self.choices)}"
                 )
             if word not in tags:
                 tags.append(word)
         return tuple(tags)
+
+
+def _shown(raw: object, limit: int = 40) -> str:
+    """Quote a member's bad input back, shortened: errors must stay short messages."""
+    text = str(raw)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 class Tokens:
@@ -207,7 +213,12 @@ def parse_options(options: Sequence[Option], text: str) -> dict[str, Any]:
             elif option.required:
                 raise ArgumentError(f"missing {option.usage}")
             continue
-        token = tokens.peek()
+        try:
+            token = tokens.peek()
+        except ArgumentError:  # an unclosed quote is no tag list: leave it to the note
+            if option.required or option.kind is not Kind.TAGS:
+                raise
+            continue
         if token is None or (not option.required and not option.looks_like(token)):
             if option.required:
                 raise ArgumentError(f"missing {option.usage}")
@@ -216,7 +227,7 @@ def parse_options(options: Sequence[Option], text: str) -> dict[str, Any]:
         values[option.name] = option.convert(token)
     extra = tokens.next()
     if extra is not None:
-        raise ArgumentError(f"unexpected {extra!r}")
+        raise ArgumentError(f"unexpected {_shown(extra)}")
     return values
 
 

@@ -1,0 +1,277 @@
+"""Shared fixtures: a `haven console` runner for transcript tests and an in-process app.
+
+The console runner feeds a whole script to one `python -m bot console` process and splits
+what it prints back into one step per input line. To know which output belongs to which line,
+it inserts a bare `:clock` after every line: that directive changes nothing and prints a
+"(clock: ...)" note, which marks the end of the previous line's output.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.core.clock import SimulatedClock
+from bot.core.messages import Actor, Place, Reply, Request, Via
+
+START = "2026-01-05T08:00:00+00:00"
+HEADER = re.compile(r"^\[(#[^\]\s]+|@[^\]\s]+ private)\] ")
+CLOCK_NOTE = re.compile(r"^\(clock: .*\)$")
+CLOCK_ERROR = "; use :clock +30m, +2h, +3d or 2026-03-01T09:00)"
+BUTTONS = re.compile(r"^\[1\] ")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One block the console printed: `[#chat]` / `[@name private]` or a `(note)`."""
+
+    header: str  # "#lounge", "@kim private", or "note"
+    text: str
+    buttons: tuple[str, ...] = ()
+
+    @property
+    def public(self) -> bool:
+        return self.header.startswith("#")
+
+    @property
+    def private(self) -> bool:
+        return self.header.endswith(" private")
+
+    @property
+    def is_note(self) -> bool:
+        return self.header == "note"
+
+
+def parse_blocks(text: str) -> list[Message]:
+    """Split console output into messages; a message may contain blank lines (/sos does)."""
+    messages: list[Message] = []
+    header: str | None = None
+    body: list[str] = []
+    buttons: tuple[str, ...] = ()
+
+    def flush() -> None:
+        nonlocal header, body, buttons
+        if header is not None:
+            messages.append(Message(header, "\n".join(body).strip("\n"), buttons))
+        header, body, buttons = None, [], ()
+
+    for line in text.splitlines():
+        match = HEADER.match(line)
+        if match:
+            flush()
+            header, body = match.group(1), [line[match.end() :]]
+        elif line.startswith("(") and line.endswith(")") and (header is None or not body[-1]):
+            flush()
+            messages.append(Message("note", line[1:-1]))
+        elif header is not None and BUTTONS.match(line):
+            buttons = tuple(b.strip() for b in re.split(r"\[\d+\] ", line) if b.strip())
+        elif header is not None:
+            body.append(line)
+        elif line.strip():
+            raise AssertionError(f"console printed a line outside any block: {line!r}")
+    flush()
+    return messages
+
+
+@dataclass(frozen=True)
+class Step:
+    line: str
+    output: str
+
+    @property
+    def messages(self) -> list[Message]:
+        """What this line printed, without the separator note that follows it."""
+        blocks = parse_blocks(self.output)
+        if blocks and blocks[-1].is_note and blocks[-1].text.startswith("clock: "):
+            blocks.pop()
+        return blocks
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.text for m in self.messages)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    stdout: str
+    stderr: str
+    returncode: int
+    steps: list[Step]
+    database: Path
+
+    @property
+    def messages(self) -> list[Message]:
+        return [m for step in self.steps for m in step.messages]
+
+    def step(self, line: str, occurrence: int = 0) -> Step:
+        found = [s for s in self.steps if s.line == line]
+        assert len(found) > occurrence, f"no step {line!r} (#{occurrence}) in the transcript"
+        return found[occurrence]
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return query(self.database, sql, params)
+
+    def count(self, table: str, where: str = "1") -> int:
+        return self.query(f"SELECT COUNT(*) FROM {table} WHERE {where}")[0][0]
+
+
+def query(database: Path, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Read the database with the standard library, as an outsider would."""
+    with sqlite3.connect(database) as conn:
+        return [tuple(row) for row in conn.execute(sql, tuple(params))]
+
+
+def _split_steps(lines: Sequence[str], stdout: str) -> list[Step]:
+    """One chunk per separator note; a moved clock prints its own note before the separator."""
+    chunks: list[list[str]] = [[]]
+    for out_line in stdout.splitlines():
+        chunks[-1].append(out_line)
+        if CLOCK_NOTE.match(out_line):
+            chunks.append([])
+    steps: list[Step] = []
+    index = 0
+    for line in lines:
+        if line.strip().casefold() == ":quit":
+            steps.append(Step(line, ""))
+            break
+        if index >= len(chunks):
+            steps.append(Step(line, ""))
+            continue
+        chunk = chunks[index]
+        index += 1
+        moved = line.startswith(":clock") and not any(CLOCK_ERROR in x for x in chunk)
+        if moved and index < len(chunks):  # its own note, then the separator's
+            chunk = chunk + chunks[index]
+            index += 1
+        steps.append(Step(line, "\n".join(chunk)))
+    return steps
+
+
+def haven_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("HAVEN_")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    env["PYTHONUTF8"] = "1"
+    return env
+
+
+ConsoleRunner = Callable[..., Transcript]
+
+
+@pytest.fixture
+def console(tmp_path: Path) -> ConsoleRunner:
+    """`console(lines, db="x.db", start=START)` runs one `haven console` over the whole script."""
+
+    def run(lines: Sequence[str], db: str = "x.db", start: str = START) -> Transcript:
+        database = tmp_path / db
+        script: list[str] = []
+        for line in lines:
+            assert "\n" not in line, "one console line per item"
+            script.append(line)
+            script.append(":clock")
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "console",
+                "--database",
+                str(database),
+                "--clock",
+                start,
+            ],
+            input="\n".join(script) + "\n",
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            env=haven_env(),
+            timeout=60,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+        assert "Traceback" not in completed.stderr, completed.stderr
+        steps = _split_steps(lines, completed.stdout)
+        return Transcript(completed.stdout, completed.stderr, completed.returncode, steps, database)
+
+    return run
+
+
+# -- in-process application ---------------------------------------------------------------
+
+
+@dataclass
+class Harness:
+    """The real app (real storage, real registry) with a simulated clock, driven directly."""
+
+    app: Any
+    clock: SimulatedClock
+    database: Path
+
+    def request(
+        self,
+        line: str,
+        *,
+        user: str = "ana",
+        chat: str | None = None,
+        lead: bool = False,
+        via: Via = Via.COMMAND,
+        args: dict[str, Any] | None = None,
+    ) -> Request:
+        """`line` is what a member typed, e.g. "/checkin 3"; `chat` None is a direct chat."""
+        name, _, text = line.removeprefix("/").partition(" ")
+        actor = Actor("test", user.casefold(), user)
+        if chat is None:
+            place = Place("test", f"dm:{user.casefold()}", is_direct=True)
+        else:
+            place = Place("test", chat, is_direct=False, community_id=chat, title=chat)
+        return Request(
+            command=name,
+            text=text,
+            actor=actor,
+            place=place,
+            at=self.clock.now(),
+            via=via,
+            is_lead=lead,
+            args=args,
+        )
+
+    async def send(self, line: str, **kwargs: Any) -> list[Reply]:
+        return await self.app.handle(self.request(line, **kwargs))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return query(self.database, sql, params)
+
+
+@pytest.fixture(autouse=True)
+def _no_haven_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process settings must not pick up a developer's HAVEN_* variables."""
+    for key in list(os.environ):
+        if key.upper().startswith("HAVEN_"):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    from bot.app import build
+    from bot.settings import Settings
+
+    database = tmp_path / "t.db"
+    settings = Settings(bot={"database": database})
+    clock = SimulatedClock(datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
+    app = build(settings, clock=clock, rng=random.Random(0))
+    await app.start()
+    try:
+        yield Harness(app, clock, database)
+    finally:
+        await app.close()

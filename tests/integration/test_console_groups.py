@@ -1,0 +1,113 @@
+"""`haven console` transcripts: ground rules edited by leads, and the welcome on joining."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalog import load_catalog
+
+LOUNGE_RULES = (
+    "SELECT r.text FROM rules r JOIN communities c ON c.id = r.community_id "
+    "WHERE c.key = 'lounge' ORDER BY r.position"
+)
+
+
+@pytest.fixture(scope="module")
+def defaults() -> list[str]:
+    return list(load_catalog().rules)
+
+
+def _numbered(rules: list[str]) -> str:
+    return "\n".join(f"{i}. {rule}" for i, rule in enumerate(rules, start=1))
+
+
+def test_rules_are_public_leads_edit_them_and_members_are_refused(console, defaults):
+    last = len(defaults) + 1
+    t = console(
+        [
+            ":in lounge",
+            "/rules",
+            ":as sam lead",
+            "/rules add Be kind to yourself too",
+            f"/rules move {last} 1",
+            "/rules remove 2",
+            f"/rules move 1 {last + 5}",  # no such position: refused, nothing changes
+            ":as kim",
+            "/rules add Kim's own rule",
+            "/rules move 1 2",
+            "/rules remove 1",
+            "/rules",
+        ]
+    )
+    (shown,) = t.step("/rules").messages
+    assert shown.header == "#lounge"  # rules are for everyone in the group
+    assert shown.text == f"Ground rules of lounge:\n{_numbered(defaults)}"
+
+    expected = [*defaults, "Be kind to yourself too"]
+    added = t.step("/rules add Be kind to yourself too").messages[0]
+    assert added.header == "@sam private"
+    assert added.text.startswith(f"Added rule {last}.")
+
+    expected.insert(0, expected.pop(last - 1))
+    moved = t.step(f"/rules move {last} 1").text
+    assert moved.startswith(f"Moved rule {last} to position 1.")
+    assert _numbered(expected) in moved
+
+    del expected[1]
+    removed = t.step("/rules remove 2").text
+    assert removed.startswith("Removed rule 2.")
+    assert _numbered(expected) in removed
+
+    out_of_range = t.step(f"/rules move 1 {last + 5}").text
+    assert f"from 1 to {len(expected)}" in out_of_range
+    assert "Usage: /rules move <number 1-99> <to 1-99>" in out_of_range
+
+    for line in ("/rules add Kim's own rule", "/rules move 1 2", "/rules remove 1"):
+        (refused,) = t.step(line).messages
+        assert refused.header == "@kim private"
+        assert "is for group leads" in refused.text
+        assert f"Usage: {line.split()[0]} {line.split()[1]}" in refused.text
+
+    (final,) = t.step("/rules", 1).messages
+    assert final.header == "#lounge"
+    assert final.text == f"Ground rules of lounge:\n{_numbered(expected)}"
+    assert [text for (text,) in t.query(LOUNGE_RULES)] == expected
+
+
+def test_join_posts_welcome_and_agreement_is_recorded_once(console, defaults):
+    t = console(
+        [
+            ":in lounge",
+            ":join kim",
+            ":as kim",
+            ":press 1",
+            ":press 1",
+            ":join lee",  # lee never presses
+            ":press 2",
+        ]
+    )
+    (welcome,) = t.step(":join kim").messages
+    assert welcome.header == "#lounge"
+    assert welcome.text.startswith("Welcome, kim!")
+    assert _numbered(defaults) in welcome.text
+    assert welcome.buttons == ("I agree",)
+
+    (agreed,) = t.step(":press 1").messages
+    assert agreed.header == "@kim private"
+    assert "agreement to the ground rules is recorded" in agreed.text
+    (again,) = t.step(":press 1", 1).messages
+    assert again.header == "@kim private"
+    assert "already agreed" in again.text
+
+    (no_button,) = t.step(":press 2").messages
+    assert no_button.is_note and "from 1 to 1" in no_button.text
+
+    rows = dict(
+        t.query(
+            "SELECT m.user_id, cm.agreed_at FROM community_members cm "
+            "JOIN members m ON m.id = cm.member_id "
+            "JOIN communities c ON c.id = cm.community_id WHERE c.key = 'lounge'"
+        )
+    )
+    assert rows["kim"] == "2026-01-05T08:00:00+00:00"
+    assert rows["lee"] is None

@@ -1,0 +1,42 @@
+"""`haven console` transcripts: a personal milestone celebrated once, from 09:00 local time."""
+
+from __future__ import annotations
+
+
+def test_one_week_milestone_is_celebrated_once_at_nine(console):
+    t = console(
+        [
+            '/milestone add "sober" 2026-01-01',
+            "/milestones",
+            ":clock 2026-01-08T08:30",  # the mark's day, but before 09:00
+            ":clock 2026-01-08T10:00",
+            ":clock +1d",
+            "/milestones",
+        ]
+    )
+    saved = t.step('/milestone add "sober" 2026-01-01').text
+    assert saved.startswith("Milestone #1 saved: sober since 01 Jan 2026.")
+    assert "Next: 1 week on Thu 08 Jan 2026." in saved
+
+    listed = t.step("/milestones").text
+    assert "#1 sober, since 01 Jan 2026: just begun; next 1 week on 08 Jan 2026" in listed
+    assert "Add a personal milestone" not in listed  # the hint is for members without one
+
+    (early,) = t.step(":clock 2026-01-08T08:30").messages
+    assert early.text == "clock: 2026-01-08 08:30 UTC (Thursday)"
+
+    celebration, clock_note = t.step(":clock 2026-01-08T10:00").messages
+    assert celebration.header == "@you private"
+    assert celebration.text.startswith("🎉")
+    assert "1 week" in celebration.text and "sober" in celebration.text
+    assert clock_note.text == "clock: 2026-01-08 10:00 UTC (Thursday)"
+
+    (next_day,) = t.step(":clock +1d").messages
+    assert next_day.is_note and next_day.text == "clock: 2026-01-09 10:00 UTC (Friday)"
+    assert t.stdout.count("🎉") == 1
+
+    later = t.step("/milestones", 1).text
+    assert "#1 sober, since 01 Jan 2026: reached 1 week; next 1 month on 01 Feb 2026" in later
+    assert t.query("SELECT key, at FROM celebrations") == [
+        ("personal:1:1 week", "2026-01-08T09:00:00+00:00")
+    ]

@@ -1,0 +1,113 @@
+"""`haven console` transcripts: resources, coping exercises, helplines and /sos."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.catalog import load_catalog
+
+URL = re.compile(r"https?://\S+")
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def _urls(text: str) -> list[str]:
+    return URL.findall(text)
+
+
+def test_resources_topics_entries_typos_and_no_match(console, catalog):
+    t = console(
+        [
+            "/resources",
+            "/resources anxiety",
+            "/resources anxeity",
+            "/resources zzqxv",
+        ]
+    )
+    (topics,) = t.step("/resources").messages
+    assert topics.private
+    for slug in catalog.topics:
+        count = sum(1 for r in catalog.resources if r.topic == slug)
+        assert f"• {slug}: {catalog.topics[slug].title} ({count})" in topics.text
+    assert list(topics.buttons) == [topic.title for topic in catalog.topics.values()]
+
+    anxiety_urls = {r.url for r in catalog.resources if r.topic == "anxiety"}
+    assert anxiety_urls, "the shipped data has an anxiety topic"
+    (entries,) = t.step("/resources anxiety").messages
+    assert set(_urls(entries.text)) == anxiety_urls
+    entry_lines = [line for line in entries.text.splitlines() if line.startswith("• ")]
+    assert len(entry_lines) == len(anxiety_urls)  # one bullet, one link each
+
+    (typo,) = t.step("/resources anxeity").messages
+    assert typo.text.startswith("Best matches:")
+    found = _urls(typo.text)
+    assert found and found[0] in anxiety_urls
+    by_url = {r.url: r for r in catalog.resources}
+    for url in found:  # everything found is about anxiety, though the word was misspelt
+        r = by_url[url]
+        assert "anxi" in " ".join((r.topic, r.title, r.description, *r.tags)).casefold()
+
+    (nothing,) = t.step("/resources zzqxv").messages
+    assert "Nothing matched" in nothing.text
+    assert not _urls(nothing.text)
+
+
+def test_cope_helplines_and_sos(console, catalog):
+    t = console(
+        [
+            "/cope anxious",
+            "/helpline GB",
+            "/helpline gb",
+            "/helpline",
+            "/sos",
+            "/settings country GB",
+            "/sos",
+            ":in lounge",
+            "/sos",
+        ]
+    )
+    (cope,) = t.step("/cope anxious").messages
+    assert cope.private
+    heading = cope.text.splitlines()[0]
+    exercise = next(e for e in catalog.exercises if heading.startswith(e.title + " (about"))
+    assert "anxious" in exercise.feelings
+    for number, step in enumerate(exercise.steps, start=1):
+        assert f"{number}. {step}" in cope.text
+    assert cope.buttons == ("Another exercise",)
+
+    (gb,) = t.step("/helpline GB").messages
+    assert "Samaritans: call 116 123" in gb.text
+    assert "Emergency: call 999" in gb.text
+    assert "checked " in gb.text  # every line says when and where it was verified
+    assert t.step("/helpline gb").text == gb.text
+
+    (world,) = t.step("/helpline").messages
+    assert world.text.startswith("Helplines in International:")
+    for line in catalog.international.lines:
+        assert line.name in world.text
+    assert "/settings country" in world.text
+    assert "999" not in world.text
+
+    (sos_anywhere,) = t.step("/sos").messages
+    assert sos_anywhere.header == "@you private"
+    assert "can't help in an emergency" in sos_anywhere.text
+    assert "Helplines in International:" in sos_anywhere.text
+    assert "call 999" not in sos_anywhere.text  # no country known: no guessed number
+    assert sos_anywhere.buttons == ("Grounding exercise",)
+
+    assert "Country set to" in t.step("/settings country GB").text
+    assert t.query("SELECT country FROM members WHERE user_id = 'you'") == [("GB",)]
+    (sos_gb,) = t.step("/sos", 1).messages
+    assert sos_gb.private
+    assert "If you are in immediate danger, call 999 now." in sos_gb.text
+    assert "Samaritans: call 116 123" in sos_gb.text
+
+    (sos_group,) = t.step("/sos", 2).messages
+    assert sos_group.header == "@you private"  # never posted in the group
+    assert "call 999" in sos_group.text
+    assert not any(m.public for m in t.messages)
