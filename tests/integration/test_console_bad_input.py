@@ -20,7 +20,7 @@ BAD_INPUT = [
     ("/checkin abc", "from 1 to 5, not 'abc'", COMMANDS["checkin"].usage),
     ("/checkin 4.5", "from 1 to 5, not '4.5'", COMMANDS["checkin"].usage),
     ('/checkin ""', "from 1 to 5, not ''", COMMANDS["checkin"].usage),
-    ("/checkin 4 tird,happy", "tird (did you mean tired?)", COMMANDS["checkin"].usage),
+    ("/checkin 4 tird,happy", "'tird' (did you mean tired?)", COMMANDS["checkin"].usage),
     (f"/checkin 4 {LONG_NOTE}", "1001 characters; the limit is 1000", COMMANDS["checkin"].usage),
     (f"/checkin {HUGE_NUMBER}", "mood must be a whole number", COMMANDS["checkin"].usage),
     ("/helpline ZZ", "unknown country code 'ZZ'", COMMANDS["helpline"].usage),
