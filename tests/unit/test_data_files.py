@@ -10,26 +10,13 @@ import re
 import tomllib
 from pathlib import Path
 
+from bot.domain.moods import FEELINGS as MOOD_FEELINGS
+
 DATA = Path(__file__).resolve().parents[2] / "data"
 HELPLINES = DATA / "helplines"
 RESOURCES = DATA / "resources"
 
-FEELINGS = {
-    "anxious",
-    "stressed",
-    "overwhelmed",
-    "sad",
-    "lonely",
-    "angry",
-    "tired",
-    "numb",
-    "restless",
-    "hopeful",
-    "calm",
-    "grateful",
-    "content",
-    "proud",
-}
+FEELINGS = set(MOOD_FEELINGS)  # the one list the bot parses check-ins against
 METHODS = {"phone", "text", "chat", "email", "app"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DIAL = re.compile(r"^\+?[0-9]+( [0-9]+)*$")
