@@ -11,6 +11,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from adapters.base import Adapter
 from bot.catalog import Catalog, load_catalog
 from bot.core.clock import Clock, SystemClock
 from bot.core.dispatcher import Dispatcher
@@ -27,6 +28,7 @@ from bot.services.rules import RuleService
 from bot.settings import Settings
 from bot.storage.checkins import CheckinRepo
 from bot.storage.database import Database
+from bot.storage.inbound import InboundLedger
 from bot.storage.milestones import MilestoneRepo
 from bot.storage.people import CommunityRepo, MemberRepo
 from bot.storage.resources import ResourceRepo
@@ -44,6 +46,8 @@ class App:
     dispatcher: Dispatcher
     jobs: list[Job]
     on_join: JoinHandler
+    inbound: InboundLedger
+    adapters: dict[str, Adapter] = field(default_factory=dict)
     started: bool = field(default=False)
 
     async def start(self) -> None:
@@ -57,6 +61,26 @@ class App:
 
     async def handle(self, request: Request) -> list[Reply]:
         return await self.dispatcher.handle(request)
+
+    async def first_delivery(self, platform: str, update_id: str) -> bool:
+        """False for an update already handled (a platform redelivered it after a restart)."""
+        return await self.inbound.first_time(platform, update_id, self.services.clock.now())
+
+    async def deliver(self, replies: list[Reply]) -> None:
+        """Send replies that name their target (jobs, celebrations) through their platform."""
+        by_platform: dict[str, list[Reply]] = {}
+        for reply in replies:
+            target = reply.to
+            if target is None:
+                log.error("a reply without a target cannot be delivered: %.40r", reply.text)
+                continue
+            by_platform.setdefault(target.platform, []).append(reply)
+        for platform, batch in by_platform.items():
+            adapter = self.adapters.get(platform)
+            if adapter is None:
+                log.warning("no %s adapter running; %d replies not sent", platform, len(batch))
+                continue
+            await adapter.deliver(batch)
 
     async def member_joined(self, actor: Actor, place: Place) -> list[Reply]:
         try:
@@ -101,4 +125,4 @@ def build(
         registry=registry,
     )
     dispatcher = Dispatcher(registry, services, screen=crisis_screen, on_text=plain_text)
-    return App(services, registry, dispatcher, all_jobs(), welcome)
+    return App(services, registry, dispatcher, all_jobs(), welcome, InboundLedger(db))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.logsetup import configure
 from bot.settings import ConfigError, Settings, load_settings
 
 
@@ -51,12 +51,6 @@ async def run_console(settings: Settings, start: datetime) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    overrides: dict[str, object] = {}
     try:
         settings = load_settings(args.config)
         if getattr(args, "database", None):
@@ -68,16 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"--clock: {error}", file=sys.stderr)
         return 2
-    del overrides
+    secrets = [t.get_secret_value() for t in (settings.telegram.token, settings.discord.token) if t]
+    configure(args.verbose, secrets)
     mode = args.mode or "run"
     has_token = settings.telegram.token is not None or settings.discord.token is not None
-    if mode == "run" and has_token:
-        print(
-            "platform adapters are not available in this version; use `haven console`",
-            file=sys.stderr,
-        )
-        return 2
     try:
+        if mode == "run" and has_token:
+            from bot.runner import run_platforms
+
+            return asyncio.run(run_platforms(settings))
         return asyncio.run(run_console(settings, start))
     except KeyboardInterrupt:
         return 130

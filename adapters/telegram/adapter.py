@@ -1,0 +1,365 @@
+"""The Telegram adapter: updates in, replies out, private replies only ever in direct chats.
+
+A private reply asked for in a group goes to the member's direct chat. When Telegram refuses
+(the member never pressed Start), the group gets one neutral line with a deep link and the
+replies wait in memory for an hour; `/start c-<command>` delivers them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+from telegram import (
+    BotCommand,
+    Chat,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatID
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from adapters.telegram import translate as tr
+from adapters.telegram.leads import LeadCache
+from adapters.telegram.limits import FloodLimiter
+from bot.app import App
+from bot.core.messages import Actor, Place, Priority, Reply, Request, Via
+from bot.settings import TelegramSection
+
+log = logging.getLogger(__name__)
+PENDING_SECONDS = 3600.0
+WELCOME_DEDUPE_SECONDS = 120.0
+ANONYMOUS = (
+    "You're posting as the group (anonymous admin), so I can't tell who you are or keep "
+    'anything private for you. Please turn off "Remain anonymous" for a moment, or message '
+    "me directly."
+)
+NO_DM = (
+    "{name}, I have a private reply for you, and I only send those in a direct chat. Tap to "
+    "open one (it stays between us): {link}"
+)
+SENT_PRIVATELY = "Sent to you privately."
+
+
+@dataclass
+class Pending:
+    expires: float
+    replies: list[Reply]
+
+
+class TelegramAdapter:
+    platform = tr.PLATFORM
+
+    def __init__(
+        self,
+        app: App,
+        settings: TelegramSection,
+        *,
+        poll_timeout: float = 10.0,
+        limiter: FloodLimiter | None = None,
+    ) -> None:
+        if settings.token is None:
+            raise ValueError("telegram.token is not set")
+        self.app = app
+        self.poll_timeout = poll_timeout
+        self.ptb: Application = (
+            ApplicationBuilder()
+            .token(settings.token.get_secret_value())
+            .base_url(settings.base_url)
+            .base_file_url(settings.base_file_url)
+            .rate_limiter(limiter or FloodLimiter())
+            .concurrent_updates(32)
+            .build()
+        )
+        self.leads = LeadCache()
+        self.username = ""
+        self._pending: dict[str, Pending] = {}
+        self._welcomed: dict[tuple[int, int], float] = {}
+        self._stopped = asyncio.Event()
+        self._add_handlers()
+
+    # -- life cycle -------------------------------------------------------------------
+    def _add_handlers(self) -> None:
+        names = sorted({n for c in self.app.registry for n in (c.name, *c.aliases)})
+        new_messages = filters.UpdateType.MESSAGE
+        self.ptb.add_handler(TypeHandler(Update, self._dedupe), group=-1)
+        self.ptb.add_handler(CommandHandler(names, self._on_command, filters=new_messages))
+        self.ptb.add_handler(MessageHandler(filters.COMMAND & new_messages, self._on_unknown))
+        self.ptb.add_handler(CallbackQueryHandler(self._on_button))
+        self.ptb.add_handler(
+            MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, self._on_new_members)
+        )
+        self.ptb.add_handler(ChatMemberHandler(self._on_chat_member, ChatMemberHandler.CHAT_MEMBER))
+        self.ptb.add_handler(
+            MessageHandler(filters.TEXT & ~filters.COMMAND & new_messages, self._on_text)
+        )
+        self.ptb.add_error_handler(self._on_error)
+
+    async def start(self) -> None:
+        await self.ptb.initialize()  # getMe
+        self.username = self.ptb.bot.username or ""
+        await self.publish_commands()
+        await self.ptb.start()
+        assert self.ptb.updater is not None
+        await self.ptb.updater.start_polling(
+            timeout=self.poll_timeout,
+            allowed_updates=["message", "callback_query", "chat_member"],
+        )
+        log.info("Telegram adapter running as @%s", self.username)
+
+    async def publish_commands(self) -> None:
+        """setMyCommands from the registry: the menu members see is the registry."""
+        commands = [BotCommand(c.name, c.description) for c in self.app.registry]
+        await self.ptb.bot.set_my_commands(commands)
+
+    async def stop(self) -> None:
+        if self.ptb.updater is not None and self.ptb.updater.running:
+            await self.ptb.updater.stop()
+        if self.ptb.running:
+            await self.ptb.stop()
+        await self.ptb.shutdown()
+        self._stopped.set()
+
+    async def wait(self) -> None:
+        await self._stopped.wait()
+
+    # -- incoming ---------------------------------------------------------------------
+    async def _dedupe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await self.app.first_delivery(self.platform, str(update.update_id)):
+            log.info("update %s was delivered again; already handled", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+        if message is None or user is None or chat is None:
+            return
+        if self._anonymous(message):
+            await self._send(chat.id, Reply(ANONYMOUS))
+            return
+        name, text = tr.command_text(message)
+        if name == "start" and chat.type == Chat.PRIVATE and text.startswith("c-"):
+            if await self._resume(user.id):
+                return
+            wanted = text[2:]  # nothing waited (expired, or a restart): run that command afresh
+            name, text = (wanted, "") if self.app.registry.get(wanted) else ("start", "")
+        request = await self._request(name, text, Via.COMMAND, message, user, chat)
+        await self._answer(request, await self.app.handle(request))
+
+    async def _on_unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Unknown commands are answered in direct chats, or in groups when addressed to us."""
+        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+        if message is None or user is None or chat is None or not message.text:
+            return
+        first = message.text.split(maxsplit=1)[0]
+        if chat.type != Chat.PRIVATE and not first.casefold().endswith(
+            "@" + self.username.casefold()
+        ):
+            return
+        name, text = tr.command_text(message)
+        request = await self._request(name, text, Via.COMMAND, message, user, chat)
+        await self._answer(request, await self.app.handle(request))
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Plain text in a direct chat, or in a group when it mentions or replies to the bot."""
+        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+        if message is None or user is None or chat is None or not message.text:
+            return
+        if chat.type != Chat.PRIVATE and not self._addressed(message):
+            return
+        text = (
+            message.text.replace("@" + self.username, "").strip() if self.username else message.text
+        )
+        request = await self._request("", text, Via.TEXT, message, user, chat)
+        await self._answer(request, await self.app.handle(request))
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        action = tr.action_of(query)
+        message = query.message if isinstance(query.message, Message) else None
+        if action is None or message is None:
+            await query.answer()
+            return
+        name, _, text = action.partition(" ")
+        request = await self._request(
+            name, text, Via.BUTTON, message, query.from_user, message.chat
+        )
+        request = Request(
+            request.command,
+            request.text,
+            request.actor,
+            request.place,
+            request.at,
+            Via.BUTTON,
+            request.is_lead,
+            handle=query,
+        )
+        outcome = await self._answer(request, await self.app.handle(request))
+        try:
+            if outcome == "no-dm":
+                await query.answer(url=self._deep_link(name))
+            elif outcome == "dm" and message.chat.type != Chat.PRIVATE:
+                await query.answer(SENT_PRIVATELY)
+            else:
+                await query.answer()
+        except TelegramError:
+            log.warning("could not answer a button press", exc_info=True)
+
+    async def _on_new_members(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return
+        for user in message.new_chat_members:
+            await self._welcome(chat, user)
+
+    async def _on_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.chat_member
+        if change is None:
+            return
+        was = change.old_chat_member.status
+        now = change.new_chat_member.status
+        if was in {"left", "kicked"} and now in {"member", "restricted"}:
+            await self._welcome(change.chat, change.new_chat_member.user)
+
+    async def _welcome(self, chat: Chat, user: object) -> None:
+        from telegram import User
+
+        if not isinstance(user, User) or user.is_bot:
+            return
+        key = (chat.id, user.id)
+        now = time.monotonic()
+        if self._welcomed.get(key, 0.0) > now:
+            return  # the same join can arrive as a message and as a chat_member update
+        self._welcomed[key] = now + WELCOME_DEDUPE_SECONDS
+        replies = await self.app.member_joined(tr.actor(user), tr.place(chat))
+        await self.deliver(replies)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("error while handling a Telegram update", exc_info=context.error)
+
+    # -- helpers ------------------------------------------------------------------------
+    async def _request(self, name, text, via, message, user, chat) -> Request:  # type: ignore[no-untyped-def]
+        lead = False
+        if chat.type != Chat.PRIVATE:
+            lead = await self.leads.is_lead(self.ptb.bot, chat.id, user.id)
+        return Request(
+            name,
+            text,
+            tr.actor(user),
+            tr.place(chat),
+            tr.when(message),
+            via,
+            is_lead=lead,
+            handle=message,
+        )
+
+    def _anonymous(self, message: Message) -> bool:
+        user = message.from_user
+        return bool(
+            (user is not None and user.id == ChatID.ANONYMOUS_ADMIN)
+            or (message.sender_chat is not None and message.sender_chat.id == message.chat.id)
+        )
+
+    def _addressed(self, message: Message) -> bool:
+        text = (message.text or "").casefold()
+        if self.username and "@" + self.username.casefold() in text:
+            return True
+        replied = message.reply_to_message
+        return bool(replied and replied.from_user and replied.from_user.id == self.ptb.bot.id)
+
+    def _deep_link(self, command: str) -> str:
+        return f"https://t.me/{self.username}?start=c-{command}"
+
+    async def _resume(self, user_id: int) -> bool:
+        """`/start c-<command>` from a deep link: deliver the replies that waited, if any."""
+        pending = self._pending.pop(str(user_id), None)
+        if pending is not None and pending.expires > time.monotonic():
+            for reply in pending.replies:
+                await self._send(user_id, reply)
+            return True
+        return False
+
+    # -- outgoing -----------------------------------------------------------------------
+    async def _answer(self, request: Request, replies: list[Reply]) -> str:
+        """Send a request's replies; returns "dm", "no-dm" or "" for how private ones went."""
+        outcome = ""
+        replies = sorted(replies, key=lambda r: r.priority is not Priority.CRISIS)
+        held: list[Reply] = []
+        for reply in replies:
+            if reply.to is not None:
+                await self.deliver([reply])
+                continue
+            if not reply.private or request.place.is_direct:
+                await self._send(request.place.chat_id, reply)
+                continue
+            try:  # private, asked for in a group: the member's direct chat or nowhere
+                await self._send(request.actor.user_id, reply)
+                outcome = "dm"
+            except Forbidden:
+                held.append(reply)
+        if held:
+            self._pending[request.actor.user_id] = Pending(time.monotonic() + PENDING_SECONDS, held)
+            if request.via is not Via.BUTTON:
+                link = self._deep_link(request.command or "start")
+                await self._send(
+                    request.place.chat_id, Reply(NO_DM.format(name=request.actor.name, link=link))
+                )
+            outcome = "no-dm"
+        return outcome
+
+    async def deliver(self, replies: list[Reply]) -> None:
+        for reply in sorted(replies, key=lambda r: r.priority is not Priority.CRISIS):
+            target = reply.to
+            if isinstance(target, Actor):
+                chat_id = target.user_id
+            elif isinstance(target, Place) and (target.is_direct or not reply.private):
+                chat_id = target.chat_id
+            else:
+                log.error("refusing to post a private reply in a group")
+                continue
+            try:
+                await self._send(chat_id, reply)
+            except Forbidden:
+                log.warning("chat %s does not accept messages from the bot", chat_id)
+
+    async def _send(self, chat_id: int | str, reply: Reply) -> None:
+        bot = self.ptb.bot
+        parts = tr.chunks(tr.defang(reply.text))
+        markup = tr.keyboard(reply)
+        no_preview = LinkPreviewOptions(is_disabled=True)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            try:
+                await bot.send_message(
+                    chat_id,
+                    part,
+                    reply_markup=markup if last else None,
+                    link_preview_options=no_preview,
+                )
+            except BadRequest as error:
+                if "chat not found" in str(error).casefold():
+                    raise Forbidden(str(error)) from error
+                raise
+        if reply.attachment is not None:
+            a = reply.attachment
+            if a.mime.startswith("image/"):
+                await bot.send_photo(chat_id, InputFile(a.data, filename=a.name))
+            else:
+                await bot.send_document(chat_id, InputFile(a.data, filename=a.name))

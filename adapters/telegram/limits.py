@@ -1,0 +1,116 @@
+"""Telegram's flood limits, kept before sending rather than discovered by 429s.
+
+Limits (Bot API FAQ): about 30 messages per second overall, 1 per second in one chat, 20 per
+minute in one group. A 429 pauses every send for `retry_after` (it applies to the bot, not to
+one request), then the request is sent once more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+SENDS = frozenset(
+    {
+        "sendMessage",
+        "editMessageText",
+        "sendPhoto",
+        "sendDocument",
+        "copyMessage",
+        "forwardMessage",
+        "sendMediaGroup",
+    }
+)
+
+
+class FloodLimiter(BaseRateLimiter[int]):
+    def __init__(
+        self,
+        overall_per_second: int = 30,
+        chat_interval: float = 1.0,
+        group_per_minute: int = 20,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.overall = overall_per_second
+        self.chat_interval = chat_interval
+        self.group_per_minute = group_per_minute
+        self.clock = clock
+        self._recent: deque[float] = deque()
+        self._chat_last: dict[str, float] = {}
+        self._group_recent: dict[str, deque[float]] = {}
+        self._chat_locks: dict[str, asyncio.Lock] = {}
+        self._overall_lock = asyncio.Lock()
+        self._paused_until = 0.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if endpoint not in SENDS:
+            return await callback(*args, **kwargs)
+        chat = str(data.get("chat_id", ""))
+        await self._acquire(chat)
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter as error:
+            wait = (
+                error.retry_after.total_seconds()
+                if hasattr(error.retry_after, "total_seconds")
+                else float(error.retry_after)
+            )
+            log.warning("Telegram asked to wait %.1f s; pausing all sends", wait)
+            self._paused_until = max(self._paused_until, self.clock() + wait)
+            await self._acquire(chat)
+            return await callback(*args, **kwargs)
+
+    async def _acquire(self, chat: str) -> None:
+        lock = self._chat_locks.setdefault(chat, asyncio.Lock())
+        async with lock:
+            while True:
+                now = self.clock()
+                delay = max(self._paused_until - now, self._chat_delay(chat, now))
+                if delay <= 0:
+                    break
+                await asyncio.sleep(delay)
+            async with self._overall_lock:
+                while True:
+                    now = self.clock()
+                    while self._recent and self._recent[0] <= now - 1.0:
+                        self._recent.popleft()
+                    if len(self._recent) < self.overall:
+                        break
+                    await asyncio.sleep(self._recent[0] + 1.0 - now)
+                self._recent.append(now)
+            self._chat_last[chat] = now
+            if chat.startswith("-"):
+                self._group_recent.setdefault(chat, deque()).append(now)
+
+    def _chat_delay(self, chat: str, now: float) -> float:
+        delay = self._chat_last.get(chat, -1e9) + self.chat_interval - now
+        recent = self._group_recent.get(chat)
+        if recent is not None:
+            while recent and recent[0] <= now - 60.0:
+                recent.popleft()
+            if len(recent) >= self.group_per_minute:
+                delay = max(delay, recent[0] + 60.0 - now)
+        return delay

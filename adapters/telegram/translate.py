@@ -1,0 +1,97 @@
+"""Telegram objects to core messages and back. No I/O here, so it is easy to test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    User,
+)
+
+from bot.core.messages import Actor, Place, Reply
+
+PLATFORM = "telegram"
+ACTION_PREFIX = "h:"  # our callback data; anything else on a button is not ours
+MAX_TEXT = 4096
+WORD_JOINER = "\u2060"
+
+
+def actor(user: User) -> Actor:
+    return Actor(PLATFORM, str(user.id), user.full_name or user.username or str(user.id))
+
+
+def place(chat: Chat) -> Place:
+    if chat.type == Chat.PRIVATE:
+        return Place(PLATFORM, str(chat.id), is_direct=True)
+    return Place(
+        PLATFORM, str(chat.id), is_direct=False, community_id=str(chat.id), title=chat.title or ""
+    )
+
+
+def when(message: Message | None) -> datetime:
+    return message.date.astimezone(UTC) if message and message.date else datetime.now(UTC)
+
+
+def command_text(message: Message) -> tuple[str, str]:
+    """ "/checkin@HavenBot 4 tired" -> ("checkin", "4 tired"); the entity gives the split."""
+    text = message.text or ""
+    entity = next((e for e in message.entities if e.type == "bot_command" and e.offset == 0), None)
+    length = entity.length if entity else len(text.split(" ", 1)[0])
+    word = text[1:length]
+    return word.split("@", 1)[0].casefold(), text[length:].strip()
+
+
+def action_of(query: CallbackQuery) -> str | None:
+    data = query.data or ""
+    return data[len(ACTION_PREFIX) :] if data.startswith(ACTION_PREFIX) else None
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    rows = []
+    for row in reply.buttons:
+        rows.append(
+            [
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.label, callback_data=ACTION_PREFIX + (b.action or ""))
+                for b in row
+            ]
+        )
+    return InlineKeyboardMarkup(rows)
+
+
+def defang(text: str) -> str:
+    """Telegram turns "@name" in plain text into a live mention; a word joiner keeps it inert
+    (and looks the same), so no text of ours or of a member's can ping anyone."""
+    return text.replace("@", "@" + WORD_JOINER)
+
+
+def chunks(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split at line breaks (or hard, for a single long line) to fit Telegram's limit."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts

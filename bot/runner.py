@@ -1,0 +1,61 @@
+"""`haven run`: the configured platform adapters and the scheduler in one event loop, until
+SIGINT or SIGTERM (or an adapter stops on its own), then a clean shutdown of everything."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from adapters.base import Adapter
+from bot.app import App, build
+from bot.scheduler.jobs import start_realtime
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def platform_adapters(app: App, settings: Settings) -> list[Adapter]:
+    adapters: list[Adapter] = []
+    if settings.telegram.token is not None:
+        from adapters.telegram.adapter import TelegramAdapter
+
+        adapters.append(TelegramAdapter(app, settings.telegram))
+    return adapters
+
+
+async def run_platforms(settings: Settings) -> int:
+    app = build(settings)
+    await app.start()
+    adapters = platform_adapters(app, settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    scheduler = None
+    started: list[Adapter] = []
+    try:
+        for adapter in adapters:
+            await adapter.start()
+            started.append(adapter)
+            app.adapters[adapter.platform] = adapter
+        scheduler = start_realtime(app.jobs, app.services, app.deliver)
+        log.warning("Haven is running on %s", ", ".join(a.platform for a in adapters))
+        waits = [asyncio.ensure_future(stop.wait())]
+        waits += [asyncio.ensure_future(a.wait()) for a in adapters]
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for waiting in waits:
+            waiting.cancel()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        for adapter in reversed(started):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("stopping the %s adapter failed", adapter.platform)
+        await app.close()
+        log.warning("Haven stopped")
+    return 0
