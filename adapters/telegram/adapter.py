@@ -85,6 +85,7 @@ class TelegramAdapter:
             .base_file_url(settings.base_file_url)
             .rate_limiter(limiter or FloodLimiter())
             .concurrent_updates(32)
+            .job_queue(None)  # timed work runs in our scheduler, from our tables
             .build()
         )
         self.leads = LeadCache()

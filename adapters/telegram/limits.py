@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import warnings
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
 from telegram.error import RetryAfter
@@ -39,11 +41,13 @@ class FloodLimiter(BaseRateLimiter[int]):
         chat_interval: float = 1.0,
         group_per_minute: int = 20,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.overall = overall_per_second
         self.chat_interval = chat_interval
         self.group_per_minute = group_per_minute
         self.clock = clock
+        self.sleep = sleep
         self._recent: deque[float] = deque()
         self._chat_last: dict[str, float] = {}
         self._group_recent: dict[str, deque[float]] = {}
@@ -73,11 +77,7 @@ class FloodLimiter(BaseRateLimiter[int]):
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as error:
-            wait = (
-                error.retry_after.total_seconds()
-                if hasattr(error.retry_after, "total_seconds")
-                else float(error.retry_after)
-            )
+            wait = seconds(error)
             log.warning("Telegram asked to wait %.1f s; pausing all sends", wait)
             self._paused_until = max(self._paused_until, self.clock() + wait)
             await self._acquire(chat)
@@ -91,7 +91,7 @@ class FloodLimiter(BaseRateLimiter[int]):
                 delay = max(self._paused_until - now, self._chat_delay(chat, now))
                 if delay <= 0:
                     break
-                await asyncio.sleep(delay)
+                await self.sleep(delay)
             async with self._overall_lock:
                 while True:
                     now = self.clock()
@@ -99,7 +99,7 @@ class FloodLimiter(BaseRateLimiter[int]):
                         self._recent.popleft()
                     if len(self._recent) < self.overall:
                         break
-                    await asyncio.sleep(self._recent[0] + 1.0 - now)
+                    await self.sleep(self._recent[0] + 1.0 - now)
                 self._recent.append(now)
             self._chat_last[chat] = now
             if chat.startswith("-"):
@@ -114,3 +114,11 @@ class FloodLimiter(BaseRateLimiter[int]):
             if len(recent) >= self.group_per_minute:
                 delay = max(delay, recent[0] + 60.0 - now)
         return delay
+
+
+def seconds(error: RetryAfter) -> float:
+    """`retry_after` is an int in PTB 22 (with a deprecation warning) and a timedelta later."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        after = error.retry_after
+    return after.total_seconds() if isinstance(after, timedelta) else float(after)

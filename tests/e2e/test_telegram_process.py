@@ -1,0 +1,55 @@
+"""`haven run` as its own process, configured only by environment variables, driven through the
+fake Bot API; SIGTERM stops it cleanly and the token never reaches its logs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from fakes.haven_telegram import ALICE
+from fakes.telegram_api import FakeTelegram
+
+
+async def test_haven_run_from_environment(fake: FakeTelegram, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")}
+    env.update(
+        HAVEN_TELEGRAM__TOKEN=fake.token,
+        HAVEN_TELEGRAM__BASE_URL=fake.base_url,
+        HAVEN_TELEGRAM__BASE_FILE_URL=fake.base_file_url,
+        HAVEN_BOT__DATABASE=str(tmp_path / "haven.db"),
+        HAVEN_BOT__COUNTRY="GB",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--verbose",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        fake.send_text(ALICE, "/sos")  # waits in the fake until the bot's first getUpdates
+        await fake.wait_for(
+            lambda: any("999" in m.get("text", "") for m in fake.messages_to(ALICE)), timeout=15
+        )
+        fake.send_text(ALICE, "/checkin 4")
+        await fake.wait_for(
+            lambda: any("Recorded" in m.get("text", "") for m in fake.messages_to(ALICE)),
+            timeout=15,
+        )
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    logs = (stdout + stderr).decode()
+    assert process.returncode == 0, logs
+    assert "Haven stopped" in logs
+    assert fake.token not in logs
+    assert fake.token.split(":", 1)[1] not in logs

@@ -1,0 +1,57 @@
+"""Haven wired to the fake Telegram Bot API, for end-to-end tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fakes.telegram_api import FakeTelegram
+
+from adapters.telegram.adapter import TelegramAdapter
+from bot.app import App, build
+from bot.settings import Settings
+
+ALICE, BOB, LEAD, KIM = 1001, 1002, 1003, 1004
+GROUP = -100777
+
+
+@dataclass
+class Haven:
+    app: App
+    adapter: TelegramAdapter
+    settings: Settings
+    database: Path
+
+
+def telegram_settings(fake: FakeTelegram, database: Path) -> Settings:
+    return Settings(
+        bot={"database": database},
+        telegram={
+            "token": fake.token,
+            "base_url": fake.base_url,
+            "base_file_url": fake.base_file_url,
+        },
+    )
+
+
+def populate(server: FakeTelegram) -> None:
+    server.add_user(ALICE, "Alice")
+    server.add_user(BOB, "Bob", started=False)
+    server.add_user(LEAD, "Lee")
+    server.add_user(KIM, "Kim")
+    server.add_group(GROUP, "Calm Corner", admins=[LEAD], creator=LEAD)
+
+
+async def start_haven(fake: FakeTelegram, database: Path) -> Haven:
+    settings = telegram_settings(fake, database)
+    app = build(settings)
+    await app.start()
+    adapter = TelegramAdapter(app, settings.telegram, poll_timeout=1)
+    app.adapters[adapter.platform] = adapter
+    await adapter.start()
+    return Haven(app, adapter, settings, database)
+
+
+async def stop_haven(haven: Haven) -> None:
+    await haven.adapter.stop()
+    await haven.app.close()

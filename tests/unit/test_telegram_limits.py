@@ -1,0 +1,110 @@
+"""The Telegram flood limiter on a virtual clock: limits kept, 429 honoured once."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from datetime import timedelta
+
+import pytest
+from telegram.error import RetryAfter
+
+from adapters.telegram.limits import FloodLimiter
+
+
+class VirtualTime:
+    """A clock that only moves when someone sleeps, so limits are checked exactly and fast."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+def vt() -> VirtualTime:
+    return VirtualTime()
+
+
+def limiter(vt: VirtualTime) -> FloodLimiter:
+    return FloodLimiter(clock=vt.clock, sleep=vt.sleep)
+
+
+async def send_all(lim: FloodLimiter, vt: VirtualTime, chats: list[str]) -> list[float]:
+    sent: list[float] = []
+
+    async def call() -> bool:
+        sent.append(vt.now)
+        return True
+
+    for chat in chats:
+        await lim.process_request(call, (), {}, "sendMessage", {"chat_id": chat}, None)
+    return sent
+
+
+async def test_one_message_per_second_in_a_chat(vt: VirtualTime) -> None:
+    times = await send_all(limiter(vt), vt, ["42"] * 5)
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert all(gap >= 1.0 for gap in gaps)
+    assert times[-1] == pytest.approx(4.0)
+
+
+async def test_at_most_thirty_per_second_overall(vt: VirtualTime) -> None:
+    times = await send_all(limiter(vt), vt, [str(1000 + i) for i in range(95)])
+    for start in times:
+        in_window = [t for t in times if start <= t < start + 1.0]
+        assert len(in_window) <= 30
+    assert times[29] == 0.0 and times[30] >= 1.0  # not slower than needed either
+
+
+async def test_twenty_per_minute_in_a_group(vt: VirtualTime) -> None:
+    times = await send_all(limiter(vt), vt, ["-100500"] * 45)
+    for start in times:
+        assert len([t for t in times if start <= t < start + 60.0]) <= 20
+    assert times[20] >= 60.0
+
+
+async def test_other_endpoints_are_not_limited(vt: VirtualTime) -> None:
+    lim = limiter(vt)
+    calls = 0
+
+    async def call() -> bool:
+        nonlocal calls
+        calls += 1
+        return True
+
+    for _ in range(100):
+        await lim.process_request(call, (), {}, "answerCallbackQuery", {}, None)
+    assert calls == 100 and vt.now == 0.0
+
+
+@pytest.mark.parametrize("after", [3, timedelta(seconds=3)])
+async def test_retry_after_pauses_every_send_then_sends_once(vt: VirtualTime, after) -> None:
+    lim = limiter(vt)
+    attempts: list[float] = []
+
+    async def flaky() -> bool:
+        attempts.append(vt.now)
+        if len(attempts) == 1:
+            raise RetryAfter(after)
+        return True
+
+    assert await lim.process_request(flaky, (), {}, "sendMessage", {"chat_id": "7"}, None)
+    assert len(attempts) == 2 and attempts[1] - attempts[0] >= 3.0
+    other = await send_all(lim, vt, ["8"])  # another chat also waited out the pause
+    assert other[0] >= 3.0
+
+
+async def test_a_second_429_is_not_retried_again(vt: VirtualTime) -> None:
+    lim = limiter(vt)
+
+    async def always() -> bool:
+        raise RetryAfter(1)
+
+    with pytest.raises(RetryAfter):
+        await lim.process_request(always, (), {}, "sendMessage", {"chat_id": "7"}, None)
