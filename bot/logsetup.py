@@ -37,6 +37,8 @@ def configure(verbose: bool, secrets: Iterable[str] = (), stream: TextIO | None 
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
+    # A handler that fails would print the live exception unfiltered; stay quiet instead.
+    logging.raiseExceptions = False
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
