@@ -2,11 +2,12 @@
 
 import asyncio
 
-from bench import checkins
+from bench import checkins, telegram
 
 
 def main() -> None:
     asyncio.run(checkins.main())
+    asyncio.run(telegram.main())
 
 
 if __name__ == "__main__":
