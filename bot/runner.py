@@ -22,6 +22,10 @@ def platform_adapters(app: App, settings: Settings) -> list[Adapter]:
         from adapters.telegram.adapter import TelegramAdapter
 
         adapters.append(TelegramAdapter(app, settings.telegram))
+    if settings.discord.token is not None:
+        from adapters.discord.adapter import DiscordAdapter
+
+        adapters.append(DiscordAdapter(app, settings.discord))
     return adapters
 
 

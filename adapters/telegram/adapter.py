@@ -38,6 +38,7 @@ from telegram.ext import (
 from adapters.telegram import translate as tr
 from adapters.telegram.leads import LeadCache
 from adapters.telegram.limits import FloodLimiter
+from adapters.text import chunks
 from bot.app import App
 from bot.core.messages import Actor, Place, Priority, Reply, Request, Via
 from bot.settings import TelegramSection
@@ -342,7 +343,7 @@ class TelegramAdapter:
 
     async def _send(self, chat_id: int | str, reply: Reply) -> None:
         bot = self.ptb.bot
-        parts = tr.chunks(tr.defang(reply.text))
+        parts = chunks(tr.defang(reply.text), tr.MAX_TEXT)
         markup = tr.keyboard(reply)
         no_preview = LinkPreviewOptions(is_disabled=True)
         for index, part in enumerate(parts):

@@ -71,27 +71,3 @@ def defang(text: str) -> str:
     """Telegram turns "@name" in plain text into a live mention; a word joiner keeps it inert
     (and looks the same), so no text of ours or of a member's can ping anyone."""
     return text.replace("@", "@" + WORD_JOINER)
-
-
-def chunks(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split at line breaks (or hard, for a single long line) to fit Telegram's limit."""
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts

@@ -1,0 +1,1 @@
+"""Discord adapter on discord.py: slash commands generated from the registry, ephemeral privacy."""

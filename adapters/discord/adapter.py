@@ -1,0 +1,334 @@
+"""The Discord adapter: slash commands and buttons in, ephemeral or channel replies out.
+
+Interactions are handled from `on_interaction`, by command name and by button `custom_id`, with
+no per-message state: a button keeps working after a restart because its `custom_id` is the
+packed action itself. Work that takes longer than `defer_after` is deferred (with the reply's
+visibility) so Discord's 3 s deadline is never missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import discord
+
+from adapters.discord import schema
+from adapters.discord.endpoints import point_at
+from adapters.text import chunks
+from bot.app import App
+from bot.core.messages import Actor, Place, Priority, Reply, Request, Via
+from bot.settings import DiscordSection
+
+log = logging.getLogger(__name__)
+PLATFORM = "discord"
+ACTION_PREFIX = "h:"
+MAX_TEXT = 2000
+SENT_PRIVATELY = "Sent to you privately."
+HELD_NOTE = "While your direct messages were closed I couldn't send you this:"
+NO_MENTIONS = discord.AllowedMentions.none()
+DM_INTERVAL = 2 / 50  # a DM costs two requests (open channel, send); stay under 50 requests/s
+
+
+class HavenClient(discord.Client):
+    """discord.Client with its dependencies passed in; no globals (as in advanced_startup)."""
+
+    def __init__(self, adapter: DiscordAdapter, intents: discord.Intents, **options: Any) -> None:
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, **options)
+        self.adapter = adapter
+
+    async def setup_hook(self) -> None:
+        await self.adapter.sync_commands()
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await self.adapter.on_interaction(interaction)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        await self.adapter.on_member_join(member)
+
+
+class DiscordAdapter:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        app: App,
+        settings: DiscordSection,
+        *,
+        defer_after: float = 2.0,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        if settings.token is None:
+            raise ValueError("discord.token is not set")
+        self.app = app
+        self.settings = settings
+        self.defer_after = defer_after
+        self.guild_ready_timeout = guild_ready_timeout
+        self.client: HavenClient | None = None
+        self._runner: asyncio.Task[None] | None = None
+        self._held: dict[str, list[Reply]] = {}
+        self._deferred: dict[int, bool] = {}  # interaction id -> deferred ephemerally
+        self._dm_lock = asyncio.Lock()
+        self._last_dm = 0.0
+        self._stopped = asyncio.Event()
+
+    # -- life cycle -------------------------------------------------------------------
+    def _new_client(self) -> HavenClient:
+        intents = discord.Intents.default()
+        intents.message_content = False
+        intents.members = self.settings.members_intent
+        return HavenClient(self, intents, guild_ready_timeout=self.guild_ready_timeout)
+
+    async def start(self) -> None:
+        point_at(self.settings)
+        assert self.settings.token is not None
+        self.client = self._new_client()
+        await self.client.login(self.settings.token.get_secret_value())
+        self._runner = asyncio.create_task(self.client.connect(reconnect=True))
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        done, _ = await asyncio.wait({ready, self._runner}, return_when=asyncio.FIRST_COMPLETED)
+        if self._runner in done:
+            ready.cancel()
+            self._runner.result()  # raises why the connection ended
+            raise RuntimeError("the Discord connection closed before it was ready")
+        log.info("Discord adapter running as %s", self.client.user)
+
+    async def stop(self) -> None:
+        if self.client is not None and not self.client.is_closed():
+            await self.client.close()
+        if self._runner is not None:
+            try:
+                await self._runner
+            except Exception:
+                log.warning("the Discord connection ended with an error", exc_info=True)
+        self._stopped.set()
+
+    async def wait(self) -> None:
+        await self._stopped.wait()
+
+    async def sync_commands(self) -> None:
+        """Publish the registry's commands: to the configured guilds (instant) or globally."""
+        assert self.client is not None
+        if not self.settings.sync_commands:
+            return
+        payload = schema.commands_payload(self.app.registry)
+        app_id = self.client.application_id
+        assert app_id is not None
+        if self.settings.guild_ids:
+            for guild_id in self.settings.guild_ids:
+                await self.client.http.bulk_upsert_guild_commands(app_id, guild_id, payload)
+        else:
+            await self.client.http.bulk_upsert_global_commands(app_id, payload)
+
+    # -- incoming ---------------------------------------------------------------------
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        try:
+            if interaction.type is discord.InteractionType.application_command:
+                await self._on_command(interaction)
+            elif interaction.type is discord.InteractionType.component:
+                await self._on_button(interaction)
+        except Exception:
+            log.exception("interaction %s failed", interaction.id)
+
+    async def _on_command(self, interaction: discord.Interaction) -> None:
+        data: dict[str, Any] = dict(interaction.data or {})
+        name = str(data.get("name", ""))
+        command = self.app.registry.get(name)
+        verb, values = schema.read_options(data)
+        args = {**values, "_verb": verb} if verb else dict(values)
+        text = " ".join(str(v) for v in values.values() if v is not None)
+        request = self._request(interaction, name, text, Via.COMMAND, args)
+        public = bool(command and command.public)
+        replies = await self._handle(interaction, request, ephemeral=not public)
+        await self._respond(interaction, request, replies)
+
+    async def _on_button(self, interaction: discord.Interaction) -> None:
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        if not custom_id.startswith(ACTION_PREFIX):
+            await interaction.response.defer()
+            return
+        name, _, text = custom_id[len(ACTION_PREFIX) :].partition(" ")
+        request = self._request(interaction, name, text, Via.BUTTON, None)
+        replies = await self._handle(interaction, request, ephemeral=True)
+        await self._respond(interaction, request, replies)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        channel = self._welcome_channel(member.guild)
+        if channel is None:
+            return
+        place = Place(PLATFORM, str(channel.id), False, str(member.guild.id), member.guild.name)
+        replies = await self.app.member_joined(_actor(member), place)
+        await self.deliver(replies)
+
+    def _welcome_channel(self, guild: discord.Guild) -> discord.TextChannel | None:
+        if guild.system_channel is not None:
+            return guild.system_channel
+        me = guild.me
+        return next(
+            (c for c in guild.text_channels if me and c.permissions_for(me).send_messages), None
+        )
+
+    # -- helpers ------------------------------------------------------------------------
+    def _request(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        text: str,
+        via: Via,
+        args: dict[str, Any] | None,
+    ) -> Request:
+        channel_id = str(interaction.channel_id)
+        if interaction.guild_id is not None:
+            title = interaction.guild.name if interaction.guild else ""
+            place = Place(PLATFORM, channel_id, False, str(interaction.guild_id), title)
+        else:
+            place = Place(PLATFORM, channel_id, True)
+        return Request(
+            name.casefold(),
+            text,
+            _actor(interaction.user),
+            place,
+            interaction.created_at,
+            via,
+            is_lead=self._is_lead(interaction),
+            args=args,
+            handle=interaction,
+        )
+
+    def _is_lead(self, interaction: discord.Interaction) -> bool:
+        """Manage Server (or Administrator) in this guild, or the configured lead role. Checked
+        in code on every command: a server may have overridden the default permission."""
+        if interaction.guild_id is None:
+            return False
+        perms = interaction.permissions
+        if perms.administrator or perms.manage_guild:
+            return True
+        wanted = self.settings.lead_role
+        user = interaction.user
+        if wanted and isinstance(user, discord.Member):
+            return any(r.name == wanted or str(r.id) == wanted for r in user.roles)
+        return False
+
+    async def _handle(
+        self, interaction: discord.Interaction, request: Request, *, ephemeral: bool
+    ) -> list[Reply]:
+        work = asyncio.ensure_future(self.app.handle(request))
+        done, _ = await asyncio.wait({work}, timeout=self.defer_after)
+        if not done and not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            self._deferred[interaction.id] = ephemeral
+        return await work
+
+    async def _respond(
+        self, interaction: discord.Interaction, request: Request, replies: list[Reply]
+    ) -> None:
+        replies = sorted(replies, key=lambda r: r.priority is not Priority.CRISIS)
+        held = self._held.pop(request.actor.user_id, [])
+        answers = [r for r in replies if r.to is None]
+        answers += [Reply(f"{HELD_NOTE}\n{r.text}", buttons=r.buttons) for r in held]
+        elsewhere = [r for r in replies if r.to is not None]
+        if not answers:
+            answers = [Reply("Done.")]
+        deferred = interaction.response.is_done()
+        deferred_public = deferred and not self._deferred.pop(interaction.id, True)
+        first = True
+        for reply in answers:
+            for part, view in _parts(reply):
+                await self._answer_part(
+                    interaction, part, reply.private, view, first and deferred, deferred_public
+                )
+                first = False
+        if elsewhere:
+            await self.deliver(elsewhere)
+
+    async def _answer_part(
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        private: bool,
+        view: discord.ui.View | None,
+        replaces_deferral: bool,
+        deferred_public: bool,
+    ) -> None:
+        extra: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+        if view is not None:
+            extra["view"] = view
+        if not interaction.response.is_done():
+            await interaction.response.send_message(text, ephemeral=private, **extra)
+        elif replaces_deferral and not (private and deferred_public):
+            await interaction.edit_original_response(content=text, **extra)
+        else:
+            if replaces_deferral:  # a public "thinking" message must not turn into private text
+                await interaction.edit_original_response(content=SENT_PRIVATELY)
+            await interaction.followup.send(text, ephemeral=private, **extra)
+
+    # -- outgoing, not in answer to an interaction ------------------------------------
+    async def deliver(self, replies: list[Reply]) -> None:
+        assert self.client is not None
+        for reply in sorted(replies, key=lambda r: r.priority is not Priority.CRISIS):
+            target = reply.to
+            try:
+                if isinstance(target, Actor):
+                    await self._dm(target, reply)
+                elif isinstance(target, Place) and not reply.private:
+                    channel = self.client.get_channel(int(target.chat_id)) or (
+                        await self.client.fetch_channel(int(target.chat_id))
+                    )
+                    for part, view in _parts(reply):
+                        await channel.send(part, view=view, allowed_mentions=NO_MENTIONS)  # type: ignore[union-attr]
+                else:
+                    log.error("refusing to post a private reply in a channel")
+            except discord.HTTPException:
+                log.warning("could not deliver a reply", exc_info=True)
+
+    async def _dm(self, actor: Actor, reply: Reply) -> None:
+        """Direct messages are paced under the global limit; a member whose DMs are closed gets
+        the content as an ephemeral note at their next interaction, never in public."""
+        assert self.client is not None
+        async with self._dm_lock:
+            wait = self._last_dm + DM_INTERVAL - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._last_dm = time.monotonic()
+        try:
+            user = self.client.get_user(int(actor.user_id)) or await self.client.fetch_user(
+                int(actor.user_id)
+            )
+            channel = user.dm_channel or await user.create_dm()
+            for part, view in _parts(reply):
+                await channel.send(part, view=view, allowed_mentions=NO_MENTIONS)
+        except discord.Forbidden:
+            log.info("member %s does not accept direct messages; holding the reply", actor.user_id)
+            self._held.setdefault(actor.user_id, []).append(reply)
+
+
+def _actor(user: discord.User | discord.Member) -> Actor:
+    return Actor(PLATFORM, str(user.id), user.display_name)
+
+
+def _view(reply: Reply) -> discord.ui.View | None:
+    if not reply.buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for row_index, row in enumerate(reply.buttons[:5]):
+        for button in row[:5]:
+            if button.url:
+                item = discord.ui.Button(label=button.label[:80], url=button.url, row=row_index)
+            else:
+                item = discord.ui.Button(
+                    label=button.label[:80],
+                    custom_id=ACTION_PREFIX + (button.action or ""),
+                    style=discord.ButtonStyle.secondary,
+                    row=row_index,
+                )
+            view.add_item(item)
+    view.stop()  # nothing to keep in memory: presses are handled by custom_id, after restarts too
+    return view
+
+
+def _parts(reply: Reply) -> list[tuple[str, discord.ui.View | None]]:
+    pieces = chunks(reply.text, MAX_TEXT)
+    view = _view(reply)
+    return [(c, view if i == len(pieces) - 1 else None) for i, c in enumerate(pieces)]

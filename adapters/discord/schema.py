@@ -1,0 +1,89 @@
+"""Application command payloads generated from the registry: the registry is the only place a
+command, its options, their ranges and choices are written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.options import Kind, Option
+from bot.core.registry import Command, Registry
+
+MANAGE_GUILD = 1 << 5
+STRING, INTEGER, SUB_COMMAND = 3, 4, 1
+CHAT_INPUT = 1
+GUILD, BOT_DM = 0, 1
+MAX_CHOICES = 25
+
+
+def option_payload(option: Option) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "type": INTEGER if option.kind is Kind.INT else STRING,
+        "name": option.name,
+        "description": option.description,
+        "required": option.required,
+    }
+    if option.kind is Kind.INT:
+        if option.min is not None:
+            payload["min_value"] = option.min
+        if option.max is not None:
+            payload["max_value"] = option.max
+    elif option.choices and option.kind is Kind.WORD and len(option.choices) <= MAX_CHOICES:
+        payload["choices"] = [{"name": c, "value": c} for c in option.choices]
+    if option.max_length is not None and option.kind is not Kind.INT:
+        payload["max_length"] = option.max_length
+    return payload
+
+
+def _options(command: Command) -> list[dict[str, Any]]:
+    seen_optional = False
+    for option in command.options:
+        if option.required and seen_optional:
+            raise ValueError(f"/{command.path}: Discord needs required options before optional")
+        seen_optional = seen_optional or not option.required
+    return [option_payload(o) for o in command.options]
+
+
+def is_lead_command(command: Command) -> bool:
+    """Lead-only as a whole (every verb): only then can Discord hide it from members."""
+    return command.lead_only or (
+        bool(command.subcommands) and all(s.lead_only for s in command.subcommands)
+    )
+
+
+def command_payload(command: Command) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "type": CHAT_INPUT,
+        "name": command.name,
+        "description": command.description,
+        "contexts": [GUILD] if is_lead_command(command) else [GUILD, BOT_DM],
+        "integration_types": [0],
+    }
+    if command.subcommands:
+        payload["options"] = [
+            {
+                "type": SUB_COMMAND,
+                "name": sub.name,
+                "description": sub.description,
+                "options": _options(sub),
+            }
+            for sub in command.subcommands
+        ]
+    else:
+        payload["options"] = _options(command)
+    if is_lead_command(command):
+        payload["default_member_permissions"] = str(MANAGE_GUILD)
+    return payload
+
+
+def commands_payload(registry: Registry) -> list[dict[str, Any]]:
+    return [command_payload(c) for c in registry]
+
+
+def read_options(data: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """An interaction's options as (verb, {name: value}) for the registry's typed path."""
+    options = data.get("options") or []
+    verb = None
+    if options and options[0].get("type") == SUB_COMMAND:
+        verb = options[0]["name"]
+        options = options[0].get("options") or []
+    return verb, {o["name"]: o.get("value") for o in options}
