@@ -2,12 +2,13 @@
 
 import asyncio
 
-from bench import checkins, telegram
+from bench import checkins, discord_roundtrip, telegram_roundtrip
 
 
 def main() -> None:
     asyncio.run(checkins.main())
-    asyncio.run(telegram.main())
+    asyncio.run(telegram_roundtrip.main())
+    asyncio.run(discord_roundtrip.main())
 
 
 if __name__ == "__main__":

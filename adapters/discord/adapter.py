@@ -20,6 +20,7 @@ from adapters.discord.endpoints import point_at
 from adapters.text import chunks
 from bot.app import App
 from bot.core.messages import Actor, Place, Priority, Reply, Request, Via
+from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
 from bot.settings import DiscordSection
 
 log = logging.getLogger(__name__)
@@ -266,24 +267,37 @@ class DiscordAdapter:
 
     # -- outgoing, not in answer to an interaction ------------------------------------
     async def deliver(self, replies: list[Reply]) -> None:
-        assert self.client is not None
         for reply in sorted(replies, key=lambda r: r.priority is not Priority.CRISIS):
-            target = reply.to
             try:
-                if isinstance(target, Actor):
-                    await self._dm(target, reply)
-                elif isinstance(target, Place) and not reply.private:
-                    channel = self.client.get_channel(int(target.chat_id)) or (
-                        await self.client.fetch_channel(int(target.chat_id))
-                    )
-                    for part, view in _parts(reply):
-                        await channel.send(part, view=view, allowed_mentions=NO_MENTIONS)  # type: ignore[union-attr]
-                else:
-                    log.error("refusing to post a private reply in a channel")
-            except discord.HTTPException:
-                log.warning("could not deliver a reply", exc_info=True)
+                await self.send(reply)
+            except SendError as error:
+                log.warning("could not deliver a reply: %s", error)
 
-    async def _dm(self, actor: Actor, reply: Reply) -> None:
+    async def send(self, reply: Reply) -> None:
+        """One outbox message, with discord.py's errors in the outbox's terms. discord.py
+        itself waits out 429s per its buckets; a closed DM is held for an ephemeral note."""
+        assert self.client is not None
+        target = reply.to
+        try:
+            if isinstance(target, Actor):
+                if not await self._dm(target, reply):
+                    raise Unreachable("the member does not accept direct messages")
+            elif isinstance(target, Place) and not reply.private:
+                channel = self.client.get_channel(int(target.chat_id)) or (
+                    await self.client.fetch_channel(int(target.chat_id))
+                )
+                for part, view in _parts(reply):
+                    await channel.send(part, view=view, allowed_mentions=NO_MENTIONS)  # type: ignore[union-attr]
+            else:
+                raise Rejected("a private reply cannot be posted in a channel")
+        except (discord.Forbidden, discord.NotFound) as error:
+            raise Unreachable(str(error)) from error
+        except (discord.DiscordServerError, discord.RateLimited, OSError) as error:
+            raise Transient(str(error)) from error
+        except discord.HTTPException as error:
+            raise Rejected(str(error)) from error
+
+    async def _dm(self, actor: Actor, reply: Reply) -> bool:
         """Direct messages are paced under the global limit; a member whose DMs are closed gets
         the content as an ephemeral note at their next interaction, never in public."""
         assert self.client is not None
@@ -302,6 +316,8 @@ class DiscordAdapter:
         except discord.Forbidden:
             log.info("member %s does not accept direct messages; holding the reply", actor.user_id)
             self._held.setdefault(actor.user_id, []).append(reply)
+            return False
+        return True
 
 
 def _actor(user: discord.User | discord.Member) -> Actor:

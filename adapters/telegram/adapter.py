@@ -21,7 +21,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatID
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -37,10 +37,11 @@ from telegram.ext import (
 
 from adapters.telegram import translate as tr
 from adapters.telegram.leads import LeadCache
-from adapters.telegram.limits import FloodLimiter
+from adapters.telegram.limits import BULK, FloodLimiter
 from adapters.text import chunks
 from bot.app import App
 from bot.core.messages import Actor, Place, Priority, Reply, Request, Via
+from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
 from bot.settings import TelegramSection
 
 log = logging.getLogger(__name__)
@@ -327,22 +328,34 @@ class TelegramAdapter:
         return outcome
 
     async def deliver(self, replies: list[Reply]) -> None:
+        """Live posts that name their target (a welcome): sent now, not through the outbox."""
         for reply in sorted(replies, key=lambda r: r.priority is not Priority.CRISIS):
-            target = reply.to
-            if isinstance(target, Actor):
-                chat_id = target.user_id
-            elif isinstance(target, Place) and (target.is_direct or not reply.private):
-                chat_id = target.chat_id
-            else:
-                log.error("refusing to post a private reply in a group")
-                continue
             try:
-                await self._send(chat_id, reply)
-            except Forbidden:
-                log.warning("chat %s does not accept messages from the bot", chat_id)
+                await self.send(reply, bulk=False)
+            except SendError as error:
+                log.warning("could not deliver a reply: %s", error)
 
-    async def _send(self, chat_id: int | str, reply: Reply) -> None:
+    async def send(self, reply: Reply, *, bulk: bool = True) -> None:
+        """One outbox message (bulk priority), with Telegram's errors in the outbox's terms."""
+        target = reply.to
+        if isinstance(target, Actor):
+            chat_id = target.user_id
+        elif isinstance(target, Place) and (target.is_direct or not reply.private):
+            chat_id = target.chat_id
+        else:
+            raise Rejected("a private reply cannot be posted in a group")
+        try:
+            await self._send(chat_id, reply, bulk=bulk)
+        except Forbidden as error:
+            raise Unreachable(str(error)) from error
+        except (RetryAfter, NetworkError) as error:  # TimedOut and 5xx are NetworkErrors
+            raise Transient(str(error)) from error
+        except TelegramError as error:
+            raise Rejected(str(error)) from error
+
+    async def _send(self, chat_id: int | str, reply: Reply, *, bulk: bool = False) -> None:
         bot = self.ptb.bot
+        limit_args = BULK if bulk else None
         parts = chunks(tr.defang(reply.text), tr.MAX_TEXT)
         markup = tr.keyboard(reply)
         no_preview = LinkPreviewOptions(is_disabled=True)
@@ -354,6 +367,7 @@ class TelegramAdapter:
                     part,
                     reply_markup=markup if last else None,
                     link_preview_options=no_preview,
+                    rate_limit_args=limit_args,
                 )
             except BadRequest as error:
                 if "chat not found" in str(error).casefold():

@@ -20,6 +20,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
+BULK = 2  # rate_limit_args of outbox sends (fan-outs); anything else is a live answer
 
 SENDS = frozenset(
     {
@@ -35,6 +36,8 @@ SENDS = frozenset(
 
 
 class FloodLimiter(BaseRateLimiter[int]):
+    """Keeps Telegram's limits before sending; see the module docstring."""
+
     def __init__(
         self,
         overall_per_second: int = 30,
@@ -42,8 +45,10 @@ class FloodLimiter(BaseRateLimiter[int]):
         group_per_minute: int = 20,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        reserve: int = 1,
     ) -> None:
         self.overall = overall_per_second
+        self.reserve = reserve
         self.chat_interval = chat_interval
         self.group_per_minute = group_per_minute
         self.clock = clock
@@ -73,17 +78,18 @@ class FloodLimiter(BaseRateLimiter[int]):
         if endpoint not in SENDS:
             return await callback(*args, **kwargs)
         chat = str(data.get("chat_id", ""))
-        await self._acquire(chat)
+        bulk = rate_limit_args == BULK
+        await self._acquire(chat, bulk)
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as error:
             wait = seconds(error)
             log.warning("Telegram asked to wait %.1f s; pausing all sends", wait)
             self._paused_until = max(self._paused_until, self.clock() + wait)
-            await self._acquire(chat)
+            await self._acquire(chat, bulk)
             return await callback(*args, **kwargs)
 
-    async def _acquire(self, chat: str) -> None:
+    async def _acquire(self, chat: str, bulk: bool) -> None:
         lock = self._chat_locks.setdefault(chat, asyncio.Lock())
         async with lock:
             while True:
@@ -92,18 +98,26 @@ class FloodLimiter(BaseRateLimiter[int]):
                 if delay <= 0:
                     break
                 await self.sleep(delay)
-            async with self._overall_lock:
-                while True:
-                    now = self.clock()
-                    while self._recent and self._recent[0] <= now - 1.0:
-                        self._recent.popleft()
-                    if len(self._recent) < self.overall:
-                        break
-                    await self.sleep(self._recent[0] + 1.0 - now)
-                self._recent.append(now)
+            now = await self._overall_slot(bulk)
             self._chat_last[chat] = now
             if chat.startswith("-"):
                 self._group_recent.setdefault(chat, deque()).append(now)
+
+    async def _overall_slot(self, bulk: bool) -> float:
+        """A slot in the overall per-second window. Bulk sends (the outbox) leave `reserve`
+        slots free, so a member's answer or a crisis reply never queues behind a fan-out. The
+        lock is never held while sleeping, so an urgent send can take a slot meanwhile."""
+        cap = self.overall - (self.reserve if bulk else 0)
+        while True:
+            async with self._overall_lock:
+                now = self.clock()
+                while self._recent and self._recent[0] <= now - 1.0:
+                    self._recent.popleft()
+                if len(self._recent) < cap:
+                    self._recent.append(now)
+                    return now
+                delay = self._recent[len(self._recent) - cap] + 1.0 - now
+            await self.sleep(max(delay, 0.001))
 
     def _chat_delay(self, chat: str, now: float) -> float:
         delay = self._chat_last.get(chat, -1e9) + self.chat_interval - now

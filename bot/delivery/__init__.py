@@ -1,0 +1,1 @@
+"""Outbox: rate-limited, retried, at-most-once sending of timed messages through adapters."""

@@ -1,0 +1,146 @@
+"""The outbox worker: takes due rows, sends them through their platform's adapter (whose
+limiter keeps the platform's rate limits), and settles each one exactly once.
+
+Retries: transient failures (5xx, timeouts, a 429 that outlasted its one retry) come back
+after a jittered exponential backoff, at most `max_attempts` times. A member who blocked the
+bot is marked unreachable and skipped from then on, not retried forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from bot.core.clock import Clock
+from bot.core.messages import Reply
+from bot.delivery.errors import Rejected, Transient, Unreachable
+from bot.storage.outbox import OutboxItem, OutboxRepo, OutboxRow
+
+log = logging.getLogger(__name__)
+
+Sender = Callable[[Reply], Awaitable[None]]
+OnUnreachable = Callable[[int], Awaitable[None]]
+BASE_BACKOFF = 2.0
+MAX_BACKOFF = 300.0
+IDLE_POLL = 5.0
+
+
+class Outbox:
+    def __init__(
+        self,
+        repo: OutboxRepo,
+        clock: Clock,
+        *,
+        on_unreachable: OnUnreachable | None = None,
+        max_attempts: int = 5,
+        concurrency: int = 64,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.on_unreachable = on_unreachable
+        self.max_attempts = max_attempts
+        self.concurrency = concurrency
+        self.rng = rng or random.Random()
+        self.senders: dict[str, Sender] = {}
+        self._wake: dict[str, asyncio.Event] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+
+    def register(self, platform: str, sender: Sender) -> None:
+        self.senders[platform] = sender
+        self._wake.setdefault(platform, asyncio.Event())
+
+    async def enqueue(self, items: list[OutboxItem]) -> int:
+        added = await self.repo.enqueue(items, self.clock.now())
+        self.kick({i.reply.to.platform for i in items if i.reply.to is not None})
+        return added
+
+    def kick(self, platforms: set[str]) -> None:
+        for platform in platforms:
+            if platform in self._wake:
+                self._wake[platform].set()
+
+    # -- running ------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Settle what a crash left half-sent, then run one worker per platform."""
+        for platform in self.senders:
+            skipped = await self.repo.interrupted(platform, self.clock.now())
+            if skipped:
+                log.warning("%d %s messages were being sent when the bot stopped; not resent "
+                            "(to avoid duplicates)", skipped, platform)
+            self._workers[platform] = asyncio.create_task(self._work(platform))
+
+    async def stop(self) -> None:
+        for task in self._workers.values():
+            task.cancel()
+        for task in self._workers.values():
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+        self._workers.clear()
+
+    async def _work(self, platform: str) -> None:
+        wake = self._wake[platform]
+        while True:
+            sent = await self.drain(platform)
+            if sent:
+                continue
+            wake.clear()
+            due = await self.repo.next_due(platform)
+            timeout = IDLE_POLL
+            if due is not None:
+                timeout = min(IDLE_POLL, max((due - self.clock.now()).total_seconds(), 0.05))
+            try:
+                await asyncio.wait_for(wake.wait(), timeout)
+            except TimeoutError:
+                pass
+
+    async def drain(self, platform: str) -> int:
+        """Send every row due now for `platform`; returns how many rows were handled."""
+        handled = 0
+        limit = asyncio.Semaphore(self.concurrency)
+        while True:
+            rows = await self.repo.claim(platform, self.clock.now(), self.concurrency * 2)
+            if not rows:
+                return handled
+
+            async def one(row: OutboxRow) -> None:
+                async with limit:
+                    await self._send(platform, row)
+
+            await asyncio.gather(*(one(row) for row in rows))
+            handled += len(rows)
+
+    async def _send(self, platform: str, row: OutboxRow) -> None:
+        sender = self.senders.get(platform)
+        now = self.clock.now
+        if sender is None:
+            await self.repo.retry_later(row.id, now() + timedelta(seconds=IDLE_POLL),
+                                        f"no {platform} adapter running")
+            return
+        try:
+            await sender(row.reply)
+        except Unreachable as error:
+            await self.repo.settle(row.id, "skipped", now(), f"unreachable: {error}")
+            if row.member_id is not None and self.on_unreachable is not None:
+                await self.on_unreachable(row.member_id)
+        except Transient as error:
+            if row.attempts >= self.max_attempts:
+                log.error("giving up on outbox %s after %d attempts: %s", row.key, row.attempts,
+                          error)
+                await self.repo.settle(row.id, "failed", now(), str(error))
+            else:
+                delay = min(MAX_BACKOFF, BASE_BACKOFF * 2 ** (row.attempts - 1))
+                delay *= 0.5 + self.rng.random()  # jitter: retries from a fan-out spread out
+                await self.repo.retry_later(row.id, now() + timedelta(seconds=delay), str(error))
+        except Rejected as error:
+            await self.repo.settle(row.id, "failed", now(), str(error))
+        except Exception as error:  # a bug must not stop the worker or resend the message
+            log.exception("outbox %s failed", row.key)
+            await self.repo.settle(row.id, "failed", now(), repr(error))
+        else:
+            await self.repo.settle(row.id, "sent", now())

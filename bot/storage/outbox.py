@@ -1,0 +1,158 @@
+"""The outbox table: timed messages waiting to be sent, claimed, and settled.
+
+Delivery is at most once: a row is marked `sending` (committed) before the platform is called;
+rows found in `sending` after a crash are not resent, because the platform may already have
+shown them, and a duplicate prompt is worse than one missing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.core.messages import Actor, Button, Place, Reply, Visibility
+from bot.storage.database import Database, stamp, unstamp
+
+CRISIS, NORMAL, BULK = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    key: str
+    reply: Reply  # with `to` set: a Place or an Actor
+    member_id: int | None = None
+    priority: int = NORMAL
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    key: str
+    reply: Reply
+    member_id: int | None
+    attempts: int
+
+
+def _encode_target(target: Place | Actor | None) -> str:
+    if isinstance(target, Actor):
+        return json.dumps({"actor": target.user_id, "name": target.name})
+    if isinstance(target, Place):
+        return json.dumps({"place": target.chat_id, "direct": target.is_direct,
+                           "community": target.community_id})
+    raise ValueError("an outbox reply needs a target")
+
+
+def _decode(platform: str, target: str, payload: str) -> Reply:
+    t: dict[str, Any] = json.loads(target)
+    p: dict[str, Any] = json.loads(payload)
+    to: Place | Actor = (
+        Actor(platform, t["actor"], t.get("name", ""))
+        if "actor" in t
+        else Place(platform, t["place"], bool(t.get("direct")), t.get("community"))
+    )
+    buttons = tuple(
+        tuple(Button(b["label"], b.get("action"), b.get("url")) for b in row)
+        for row in p.get("buttons", [])
+    )
+    return Reply(p["text"], Visibility(p["visibility"]), to=to, buttons=buttons,
+                 idempotency_key=p.get("key"))
+
+
+def _payload(item: OutboxItem) -> str:
+    r = item.reply
+    return json.dumps({
+        "text": r.text, "visibility": r.visibility.value, "key": item.key,
+        "buttons": [[{"label": b.label, "action": b.action, "url": b.url} for b in row]
+                    for row in r.buttons],
+    })
+
+
+async def insert_items(conn: aiosqlite.Connection, items: list[OutboxItem], now: datetime) -> int:
+    """Queue items inside the caller's transaction; a key already queued is left alone."""
+    rows = [
+        (i.key, i.reply.to.platform if i.reply.to else "", _encode_target(i.reply.to),
+         i.member_id, _payload(i), i.priority, stamp(now), stamp(now))
+        for i in items
+    ]
+    before = conn.total_changes
+    await conn.executemany(
+        "INSERT INTO outbox (key, platform, target, member_id, payload, priority, not_before, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        rows,
+    )
+    return conn.total_changes - before
+
+
+class OutboxRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def enqueue(self, items: list[OutboxItem], now: datetime) -> int:
+        async with self.db.transaction() as conn:
+            return await insert_items(conn, items, now)
+
+    async def claim(self, platform: str, now: datetime, limit: int) -> list[OutboxRow]:
+        """Take up to `limit` due rows, most urgent first, and mark them `sending`."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id, key, platform, target, payload, member_id, attempts FROM outbox "
+                "WHERE platform = ? AND state = 'pending' AND not_before <= ? "
+                "ORDER BY priority, id LIMIT ?",
+                (platform, stamp(now), limit),
+            ) as cursor:
+                found = list(await cursor.fetchall())
+            await conn.executemany(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?",
+                [(r[0],) for r in found],
+            )
+        return [OutboxRow(r[0], r[1], _decode(r[2], r[3], r[4]), r[5], r[6] + 1) for r in found]
+
+    async def settle(self, row_id: int, state: str, now: datetime, error: str | None = None) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET state = ?, done_at = ?, error = ? WHERE id = ?",
+            (state, stamp(now), error, row_id),
+        )
+
+    async def retry_later(self, row_id: int, when: datetime, error: str) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET state = 'pending', not_before = ?, error = ? WHERE id = ?",
+            (stamp(when), error, row_id),
+        )
+
+    async def interrupted(self, platform: str, now: datetime) -> int:
+        """Rows left `sending` by a crash: settle them as skipped (never sent twice)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET state = 'skipped', done_at = ?, "
+                "error = 'interrupted while sending; not resent' "
+                "WHERE platform = ? AND state = 'sending'",
+                (stamp(now), platform),
+            )
+            return cursor.rowcount
+
+    async def next_due(self, platform: str) -> datetime | None:
+        row = await self.db.fetchone(
+            "SELECT MIN(not_before) FROM outbox WHERE platform = ? AND state = 'pending'",
+            (platform,),
+        )
+        return unstamp(row[0]) if row and row[0] else None
+
+    async def states(self, platform: str | None = None) -> dict[str, int]:
+        rows = await self.db.fetchall(
+            "SELECT state, COUNT(*) FROM outbox WHERE ? IS NULL OR platform = ? GROUP BY state",
+            (platform, platform),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def purge_done(self, before: datetime) -> int:
+        """Sent and settled rows hold message text; keep them only briefly."""
+        rows = await self.db.write_returning(
+            "DELETE FROM outbox WHERE state IN ('sent', 'failed', 'skipped') AND done_at < ? "
+            "RETURNING id",
+            (stamp(before),),
+        )
+        return len(rows)
