@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -15,9 +16,11 @@ from adapters.base import Adapter
 from bot.catalog import Catalog, load_catalog
 from bot.core.clock import Clock, SystemClock
 from bot.core.dispatcher import Dispatcher
-from bot.core.messages import Actor, Place, Reply, Request
+from bot.core.messages import Actor, Place, Priority, Reply, Request
 from bot.core.registry import Registry
+from bot.delivery.outbox import Outbox
 from bot.scheduler.jobs import Job
+from bot.scheduler.runner import ScheduleRunner
 from bot.services.checkins import CheckinService
 from bot.services.container import Services
 from bot.services.helplines import HelplineService
@@ -25,14 +28,17 @@ from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
 from bot.services.resources import ResourceService
 from bot.services.rules import RuleService
+from bot.services.schedules import ScheduleService
 from bot.settings import Settings
 from bot.storage.checkins import CheckinRepo
 from bot.storage.database import Database
 from bot.storage.inbound import InboundLedger
 from bot.storage.milestones import MilestoneRepo
+from bot.storage.outbox import CRISIS, NORMAL, OutboxItem, OutboxRepo
 from bot.storage.people import CommunityRepo, MemberRepo
 from bot.storage.resources import ResourceRepo
 from bot.storage.rules import RuleRepo
+from bot.storage.schedules import ScheduleRepo
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +53,27 @@ class App:
     jobs: list[Job]
     on_join: JoinHandler
     inbound: InboundLedger
+    outbox: Outbox
+    schedules: ScheduleRunner
     adapters: dict[str, Adapter] = field(default_factory=dict)
     started: bool = field(default=False)
 
     async def start(self) -> None:
         await self.services.db.open()
         await self.services.resources.load()
+        await self.schedules.catch_up()
         self.started = True
 
+    def add_adapter(self, adapter: Adapter) -> None:
+        """An adapter answers requests itself; timed messages reach it through the outbox."""
+        self.adapters[adapter.platform] = adapter
+        self.outbox.register(adapter.platform, adapter.send)
+
+    async def start_delivery(self) -> None:
+        await self.outbox.start()
+
     async def close(self) -> None:
+        await self.outbox.stop()
         await self.services.db.close()
         self.started = False
 
@@ -67,20 +85,21 @@ class App:
         return await self.inbound.first_time(platform, update_id, self.services.clock.now())
 
     async def deliver(self, replies: list[Reply]) -> None:
-        """Send replies that name their target (jobs, celebrations) through their platform."""
-        by_platform: dict[str, list[Reply]] = {}
+        """Queue replies that name their target (celebrations, jobs) in the outbox."""
+        items = []
         for reply in replies:
-            target = reply.to
-            if target is None:
+            if reply.to is None:
                 log.error("a reply without a target cannot be delivered: %.40r", reply.text)
                 continue
-            by_platform.setdefault(target.platform, []).append(reply)
-        for platform, batch in by_platform.items():
-            adapter = self.adapters.get(platform)
-            if adapter is None:
-                log.warning("no %s adapter running; %d replies not sent", platform, len(batch))
-                continue
-            await adapter.deliver(batch)
+            key = reply.idempotency_key or f"reply:{uuid.uuid4().hex}"
+            priority = CRISIS if reply.priority is Priority.CRISIS else NORMAL
+            items.append(OutboxItem(key, reply, None, priority))
+        if items:
+            await self.outbox.enqueue(items)
+
+    async def timeline_jobs(self) -> list[Job]:
+        """Everything timed, for the simulated clock: fixed jobs and each active schedule."""
+        return [*self.jobs, *await self.schedules.jobs()]
 
     async def member_joined(self, actor: Actor, place: Place) -> list[Reply]:
         try:
@@ -100,6 +119,7 @@ def build(
     from commands import all_commands, all_jobs
     from commands.rules import welcome
     from commands.safety import crisis_screen, plain_text
+    from commands.schedule import firing_items
 
     clock = clock or SystemClock()
     catalog = catalog or load_catalog()
@@ -121,8 +141,15 @@ def build(
         helplines=HelplineService(catalog),
         rules=RuleService(RuleRepo(db), communities, catalog.rules),
         milestones=MilestoneService(milestone_repo, people),
+        schedules=ScheduleService(ScheduleRepo(db), clock, settings.scheduler.grace),
         rng=rng or random.Random(),
         registry=registry,
     )
     dispatcher = Dispatcher(registry, services, screen=crisis_screen, on_text=plain_text)
-    return App(services, registry, dispatcher, all_jobs(), welcome, InboundLedger(db))
+    outbox = Outbox(
+        OutboxRepo(db), clock, on_unreachable=services.schedules.mark_unreachable, rng=services.rng
+    )
+    runner = ScheduleRunner(services, firing_items, outbox)
+    return App(
+        services, registry, dispatcher, all_jobs(), welcome, InboundLedger(db), outbox, runner
+    )

@@ -44,8 +44,10 @@ async def run_platforms(settings: Settings) -> int:
         for adapter in adapters:
             await adapter.start()
             started.append(adapter)
-            app.adapters[adapter.platform] = adapter
+            app.add_adapter(adapter)
+        await app.start_delivery()
         scheduler = start_realtime(app.jobs, app.services, app.deliver)
+        app.schedules.attach(scheduler)
         log.warning("Haven is running on %s", ", ".join(a.platform for a in adapters))
         waits = [asyncio.ensure_future(stop.wait())]
         waits += [asyncio.ensure_future(a.wait()) for a in adapters]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.core.registry import Command
 from bot.scheduler.jobs import Job
-from commands import checkin, help, milestones, resources, rules, safety, settings
+from commands import checkin, help, milestones, resources, rules, safety, schedule, settings
 
-MODULES = (checkin, resources, rules, milestones, settings, safety, help)
+MODULES = (checkin, resources, rules, milestones, schedule, settings, safety, help)
 
 
 def all_commands() -> list[Command]:

@@ -49,7 +49,8 @@ class ConsoleAdapter:
         self.out = out
         self.attachments = attachments
         self.zone = ZoneInfo(zone)
-        self.timeline = Timeline(app.jobs, clock, app.services, self.deliver)
+        self.timeline = Timeline(app.timeline_jobs, clock, app.services, app.deliver, self.settle)
+        app.add_adapter(self)
         self.member = "you"
         self.group: str | None = None
         self.leads: set[tuple[str, str]] = set()
@@ -75,6 +76,7 @@ class ConsoleAdapter:
     async def run(self, source: TextIO = sys.stdin) -> None:
         loop = asyncio.get_running_loop()
         interactive = source.isatty()
+        await self.settle()  # firings caught up at start
         while True:
             if interactive:
                 where = f"#{self.group}" if self.group else "dm"
@@ -181,6 +183,14 @@ class ConsoleAdapter:
     # -- output -------------------------------------------------------------------------
     async def deliver(self, replies: list[Reply]) -> None:
         self.show(replies, None)
+
+    async def send(self, reply: Reply) -> None:
+        """An outbox message (a scheduled prompt, a reminder, a celebration)."""
+        self.show([reply], None)
+
+    async def settle(self) -> None:
+        """Send what is due in the outbox now: the console has no background worker."""
+        await self.app.outbox.drain(PLATFORM)
 
     def show(self, replies: list[Reply], request: Request | None) -> None:
         for reply in replies:

@@ -9,6 +9,7 @@ bot is marked unreachable and skipped from then on, not retried forever.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -69,18 +70,20 @@ class Outbox:
         for platform in self.senders:
             skipped = await self.repo.interrupted(platform, self.clock.now())
             if skipped:
-                log.warning("%d %s messages were being sent when the bot stopped; not resent "
-                            "(to avoid duplicates)", skipped, platform)
+                log.warning(
+                    "%d %s messages were being sent when the bot stopped; not resent "
+                    "(to avoid duplicates)",
+                    skipped,
+                    platform,
+                )
             self._workers[platform] = asyncio.create_task(self._work(platform))
 
     async def stop(self) -> None:
         for task in self._workers.values():
             task.cancel()
         for task in self._workers.values():
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await task
-            except asyncio.CancelledError:
-                pass
         self._workers.clear()
 
     async def _work(self, platform: str) -> None:
@@ -94,10 +97,8 @@ class Outbox:
             timeout = IDLE_POLL
             if due is not None:
                 timeout = min(IDLE_POLL, max((due - self.clock.now()).total_seconds(), 0.05))
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout)
-            except TimeoutError:
-                pass
 
     async def drain(self, platform: str) -> int:
         """Send every row due now for `platform`; returns how many rows were handled."""
@@ -119,8 +120,9 @@ class Outbox:
         sender = self.senders.get(platform)
         now = self.clock.now
         if sender is None:
-            await self.repo.retry_later(row.id, now() + timedelta(seconds=IDLE_POLL),
-                                        f"no {platform} adapter running")
+            await self.repo.retry_later(
+                row.id, now() + timedelta(seconds=IDLE_POLL), f"no {platform} adapter running"
+            )
             return
         try:
             await sender(row.reply)
@@ -130,8 +132,9 @@ class Outbox:
                 await self.on_unreachable(row.member_id)
         except Transient as error:
             if row.attempts >= self.max_attempts:
-                log.error("giving up on outbox %s after %d attempts: %s", row.key, row.attempts,
-                          error)
+                log.error(
+                    "giving up on outbox %s after %d attempts: %s", row.key, row.attempts, error
+                )
                 await self.repo.settle(row.id, "failed", now(), str(error))
             else:
                 delay = min(MAX_BACKOFF, BASE_BACKOFF * 2 ** (row.attempts - 1))

@@ -39,32 +39,50 @@ async def run_job(job: Job, services: Any, at: datetime, deliver: Deliver) -> No
 
 
 class Timeline:
-    """Moves the simulated clock to a target, firing every job due on the way, in time order."""
+    """Moves the simulated clock to a target, firing every job due on the way, in time order.
+
+    Jobs are asked for at every step (a firing may add or pause schedules), and `settle` runs
+    after each firing so that what it queued is sent at that simulated moment.
+    """
 
     def __init__(
-        self, jobs: Sequence[Job], clock: SimulatedClock, services: Any, deliver: Deliver
+        self,
+        jobs: Callable[[], Awaitable[list[Job]]],
+        clock: SimulatedClock,
+        services: Any,
+        deliver: Deliver,
+        settle: Callable[[], Awaitable[object]],
     ) -> None:
-        self.jobs = list(jobs)
+        self.jobs = jobs
         self.clock = clock
         self.services = services
         self.deliver = deliver
+        self.settle = settle
 
-    def _next(self, job: Job, after: datetime) -> datetime | None:
+    @staticmethod
+    def _next(job: Job, after: datetime) -> datetime | None:
         return job.trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
 
     async def advance_to(self, target: datetime) -> None:
         if target < self.clock.now():
             raise ValueError("the clock only moves forward")
+        floor = self.clock.now()  # fire times after this moment, up to and including target
+        fired: dict[str, datetime] = {}
         while True:
-            now = self.clock.now()
-            upcoming = [(self._next(job, now), i) for i, job in enumerate(self.jobs)]
+            jobs = await self.jobs()
+            upcoming = [
+                (self._next(job, fired.get(job.name, floor)), i) for i, job in enumerate(jobs)
+            ]
             due = sorted((at, i) for at, i in upcoming if at is not None and at <= target)
             if not due:
                 break
             at, index = due[0]
             self.clock.set(at)
-            await run_job(self.jobs[index], self.services, at, self.deliver)
+            fired[jobs[index].name] = at
+            await run_job(jobs[index], self.services, at, self.deliver)
+            await self.settle()
         self.clock.set(target)
+        await self.settle()
 
 
 def start_realtime(jobs: Sequence[Job], services: Any, deliver: Deliver) -> AsyncIOScheduler:

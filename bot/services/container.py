@@ -14,6 +14,7 @@ from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
 from bot.services.resources import ResourceService
 from bot.services.rules import RuleService
+from bot.services.schedules import ScheduleService
 from bot.settings import Settings
 from bot.storage.database import Database
 
@@ -30,5 +31,6 @@ class Services:
     helplines: HelplineService
     rules: RuleService
     milestones: MilestoneService
+    schedules: ScheduleService
     rng: random.Random
     registry: Registry

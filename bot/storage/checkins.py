@@ -78,3 +78,21 @@ class CheckinRepo:
             "SELECT COUNT(*) FROM checkins WHERE member_id = ?", (member_id,)
         )
         return int(row[0]) if row else 0
+
+    async def checked_in_since(self, member_id: int, start: datetime) -> bool:
+        row = await self.db.fetchone(
+            "SELECT 1 FROM checkins WHERE member_id = ? AND at >= ? LIMIT 1",
+            (member_id, stamp(start)),
+        )
+        return row is not None
+
+    async def community_window(
+        self, community_id: int, start: datetime, end: datetime
+    ) -> list[tuple[int, int]]:
+        """(member id, mood) of a community's check-ins in [start, end): for anonymous
+        aggregates only; callers never show a row."""
+        rows = await self.db.fetchall(
+            "SELECT member_id, mood FROM checkins WHERE community_id = ? AND at >= ? AND at < ?",
+            (community_id, stamp(start), stamp(end)),
+        )
+        return [(r[0], r[1]) for r in rows]

@@ -41,8 +41,9 @@ def _encode_target(target: Place | Actor | None) -> str:
     if isinstance(target, Actor):
         return json.dumps({"actor": target.user_id, "name": target.name})
     if isinstance(target, Place):
-        return json.dumps({"place": target.chat_id, "direct": target.is_direct,
-                           "community": target.community_id})
+        return json.dumps(
+            {"place": target.chat_id, "direct": target.is_direct, "community": target.community_id}
+        )
     raise ValueError("an outbox reply needs a target")
 
 
@@ -58,24 +59,39 @@ def _decode(platform: str, target: str, payload: str) -> Reply:
         tuple(Button(b["label"], b.get("action"), b.get("url")) for b in row)
         for row in p.get("buttons", [])
     )
-    return Reply(p["text"], Visibility(p["visibility"]), to=to, buttons=buttons,
-                 idempotency_key=p.get("key"))
+    return Reply(
+        p["text"], Visibility(p["visibility"]), to=to, buttons=buttons, idempotency_key=p.get("key")
+    )
 
 
 def _payload(item: OutboxItem) -> str:
     r = item.reply
-    return json.dumps({
-        "text": r.text, "visibility": r.visibility.value, "key": item.key,
-        "buttons": [[{"label": b.label, "action": b.action, "url": b.url} for b in row]
-                    for row in r.buttons],
-    })
+    return json.dumps(
+        {
+            "text": r.text,
+            "visibility": r.visibility.value,
+            "key": item.key,
+            "buttons": [
+                [{"label": b.label, "action": b.action, "url": b.url} for b in row]
+                for row in r.buttons
+            ],
+        }
+    )
 
 
 async def insert_items(conn: aiosqlite.Connection, items: list[OutboxItem], now: datetime) -> int:
     """Queue items inside the caller's transaction; a key already queued is left alone."""
     rows = [
-        (i.key, i.reply.to.platform if i.reply.to else "", _encode_target(i.reply.to),
-         i.member_id, _payload(i), i.priority, stamp(now), stamp(now))
+        (
+            i.key,
+            i.reply.to.platform if i.reply.to else "",
+            _encode_target(i.reply.to),
+            i.member_id,
+            _payload(i),
+            i.priority,
+            stamp(now),
+            stamp(now),
+        )
         for i in items
     ]
     before = conn.total_changes
@@ -111,7 +127,9 @@ class OutboxRepo:
             )
         return [OutboxRow(r[0], r[1], _decode(r[2], r[3], r[4]), r[5], r[6] + 1) for r in found]
 
-    async def settle(self, row_id: int, state: str, now: datetime, error: str | None = None) -> None:
+    async def settle(
+        self, row_id: int, state: str, now: datetime, error: str | None = None
+    ) -> None:
         await self.db.execute(
             "UPDATE outbox SET state = ?, done_at = ?, error = ? WHERE id = ?",
             (state, stamp(now), error, row_id),

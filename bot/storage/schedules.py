@@ -9,8 +9,7 @@ from bot.storage.database import Database, stamp, unstamp
 from bot.storage.outbox import OutboxItem, insert_items
 
 COLUMNS = (
-    "id, community_id, member_id, kind, platform, chat_id, spec, timezone, note, paused, "
-    "created_at"
+    "id, community_id, member_id, kind, platform, chat_id, spec, timezone, note, paused, created_at"
 )
 
 
@@ -31,8 +30,19 @@ class ScheduleRow:
 
 def _row(r: object) -> ScheduleRow:
     x = r
-    return ScheduleRow(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], bool(x[9]),  # type: ignore[index]
-                       unstamp(x[10]))  # type: ignore[index]
+    return ScheduleRow(
+        x[0],
+        x[1],
+        x[2],
+        x[3],
+        x[4],
+        x[5],
+        x[6],
+        x[7],
+        x[8],
+        bool(x[9]),  # type: ignore[index]
+        unstamp(x[10]),
+    )  # type: ignore[index]
 
 
 @dataclass(frozen=True)
@@ -56,8 +66,18 @@ class ScheduleRepo:
         return await self.db.execute(
             "INSERT INTO schedules (community_id, member_id, kind, platform, chat_id, spec, "
             "timezone, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (s.community_id, s.member_id, s.kind, s.platform, s.chat_id, s.spec, s.timezone,
-             s.note, s.created_by, stamp(now)),
+            (
+                s.community_id,
+                s.member_id,
+                s.kind,
+                s.platform,
+                s.chat_id,
+                s.spec,
+                s.timezone,
+                s.note,
+                s.created_by,
+                stamp(now),
+            ),
         )
 
     async def get(self, schedule_id: int) -> ScheduleRow | None:

@@ -47,8 +47,9 @@ async def start_haven(fake: FakeTelegram, database: Path) -> Haven:
     app = build(settings)
     await app.start()
     adapter = TelegramAdapter(app, settings.telegram, poll_timeout=1)
-    app.adapters[adapter.platform] = adapter
     await adapter.start()
+    app.add_adapter(adapter)
+    await app.start_delivery()
     return Haven(app, adapter, settings, database)
 
 

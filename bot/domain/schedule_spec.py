@@ -1,0 +1,244 @@
+"""Schedule specs: the `<when>` text leads and members type for prompts and reminders.
+
+A spec is parsed once, stored as its normalised text and turned into a trigger elsewhere
+(``bot.scheduler.triggers``). Parsing stays pure so that every accepted and refused form can
+be tested without a scheduler or a clock, and so that ``parse_spec(describe(spec))`` and
+``parse_spec(spec.text)`` both give the spec back: what the bot echoes, a person can retype.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time
+from typing import NamedTuple
+
+from bot.domain.schedule_time import parse_hhmm
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = (0, 1, 2, 3, 4)
+WEEKENDS = (5, 6)
+MAX_EVERY_DAYS = 30
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29: Feb 29 does happen
+_DAY_WORDS: dict[str, tuple[int, ...]] = {
+    **{name: (i,) for i, name in enumerate(DAY_NAMES)},
+    **{name.lower(): (i,) for i, name in enumerate(FULL_DAY_NAMES)},
+    **{"tues": (1,), "weds": (2,), "thur": (3,), "thurs": (3,)},
+    **{"weekday": WEEKDAYS, "weekdays": WEEKDAYS, "weekend": WEEKENDS, "weekends": WEEKENDS},
+}
+_FORMS = (
+    "use a form like 'daily 09:00', 'weekdays 18:30', 'weekends 10:00', 'mon,thu 19:00', "
+    "'weekly sun 20:00', 'every 2 days 08:00' or a cron line such as '30 18 * * 1-5'"
+)
+_DAY_HELP = "use day names such as mon or monday, ranges such as mon-fri, weekdays or weekends"
+_NUMBER = re.compile(r"[0-9]+")
+_CRON_ITEM = re.compile(r"(\*|[a-z0-9]+(?:-[a-z0-9]+)?)(?:/([0-9]+))?")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything needed to build a trigger; ``text`` is what gets stored and shown back.
+
+    ``minute``/``hour`` are None for cron lines, whose fields live in ``cron`` instead.
+    ``days_of_week`` uses 0=Monday..6=Sunday, and is empty for "every day" so that daily
+    and all-seven-days compare equal.
+    """
+
+    text: str
+    minute: int | None
+    hour: int | None
+    days_of_week: tuple[int, ...] = ()
+    every_days: int | None = None
+    cron: str | None = None
+
+
+class CronValues(NamedTuple):
+    """The expanded values of a cron line; weekdays are converted to 0=Monday..6=Sunday."""
+
+    minutes: tuple[int, ...]
+    hours: tuple[int, ...]
+    days: tuple[int, ...]
+    months: tuple[int, ...]
+    weekdays: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    low: int
+    high: int
+    names: dict[str, int]
+
+
+_CRON_FIELDS = (
+    _Field("minute", 0, 59, {}),
+    _Field("hour", 0, 23, {}),
+    _Field("day of month", 1, 31, {}),
+    _Field("month", 1, 12, {name: i + 1 for i, name in enumerate(_MONTH_NAMES)}),
+    _Field("weekday", 0, 7, {name: (i + 1) % 7 for i, name in enumerate(DAY_NAMES)}),
+)
+
+
+def parse_spec(text: str) -> Spec:
+    """Read a `<when>`; case, extra spaces and a trailing "at" before the time are tolerated.
+
+    Anything not understood raises ValueError with one sentence a member can act on.
+    """
+    cleaned = re.sub(r"\s*([,-])\s*", r"\1", " ".join(text.lower().split()))
+    tokens = cleaned.split(" ") if cleaned else []
+    if len(tokens) == 6 and tokens[0] == "cron":
+        tokens = tokens[1:]
+    if len(tokens) == 5 and not any(":" in t for t in tokens) and tokens[0][0] in "0123456789*":
+        return _cron_spec(" ".join(tokens))
+    if len(tokens) < 2 or ":" not in tokens[-1]:
+        raise ValueError(f"could not read {text.strip()!r} as a schedule; {_FORMS}")
+    at = _parse_time(tokens[-1])
+    head = tokens[:-2] if tokens[-2] == "at" else tokens[:-1]
+    if head in (["daily"], ["every", "day"]):
+        return _timed(at, ())
+    if len(head) == 3 and head[0] == "every" and head[2] in ("day", "days"):
+        return _every(head[1], at, text)
+    if head and head[0] in ("weekly", "every"):
+        if len(head) == 1:
+            raise ValueError("say which day, as in 'weekly sun 20:00' or 'every monday 19:00'")
+        head = head[1:]
+    return _timed(at, _parse_days(head))
+
+
+def describe(spec: Spec) -> str:
+    """Human wording such as "weekdays at 18:30" or "every Monday and Thursday at 19:00"."""
+    if spec.cron is not None:
+        return f"cron {spec.cron}"
+    at = f"{spec.hour:02d}:{spec.minute:02d}"
+    if spec.every_days is not None:
+        return f"every {spec.every_days} days at {at}"
+    days = spec.days_of_week
+    if not days:
+        return f"daily at {at}"
+    if days in (WEEKDAYS, WEEKENDS):
+        return f"{'weekdays' if days == WEEKDAYS else 'weekends'} at {at}"
+    names = [FULL_DAY_NAMES[d] for d in days]
+    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"every {joined} at {at}"
+
+
+def cron_values(line: str) -> CronValues:
+    """Expand and validate a 5-field cron line (0 or 7 = Sunday in the weekday field)."""
+    fields = line.split()
+    if len(fields) != 5:
+        raise ValueError(f"a cron line needs 5 fields (minute hour day month weekday): {line!r}")
+    expanded = [_expand(field, raw) for field, raw in zip(_CRON_FIELDS, fields, strict=True)]
+    weekdays = tuple(sorted({(v + 6) % 7 for v in expanded[4]}))
+    return CronValues(*expanded[:4], weekdays)
+
+
+def _parse_time(token: str) -> time:
+    try:
+        return parse_hhmm(token)
+    except ValueError as error:
+        raise ValueError(f"{token!r} is not a valid time: {error}") from None
+
+
+def _timed(at: time, days: tuple[int, ...]) -> Spec:
+    days = tuple(sorted(set(days)))
+    if len(days) == 7:
+        days = ()
+    if not days:
+        words = "daily"
+    elif days in (WEEKDAYS, WEEKENDS):
+        words = "weekdays" if days == WEEKDAYS else "weekends"
+    elif len(days) == 1:
+        words = f"weekly {DAY_NAMES[days[0]]}"
+    else:
+        words = ",".join(DAY_NAMES[d] for d in days)
+    return Spec(f"{words} {at:%H:%M}", at.minute, at.hour, days)
+
+
+def _every(count: str, at: time, text: str) -> Spec:
+    if _NUMBER.fullmatch(count) is None:
+        raise ValueError(f"could not read {text.strip()!r} as a schedule; {_FORMS}")
+    n = int(count)
+    if not 1 <= n <= MAX_EVERY_DAYS:
+        raise ValueError(f"'every N days' needs N from 1 to {MAX_EVERY_DAYS}, got {n}")
+    if n == 1:
+        return _timed(at, ())
+    return Spec(f"every {n} days {at:%H:%M}", at.minute, at.hour, (), n)
+
+
+def _parse_days(words: list[str]) -> tuple[int, ...]:
+    """Day lists such as "mon,thu", "mon-fri", "fri-mon" (wraps) or "monday and friday"."""
+    days: set[int] = set()
+    parts = [p for w in words if w != "and" for p in w.split(",")]
+    if not parts:
+        raise ValueError(f"no days given; {_DAY_HELP}")
+    for part in parts:
+        first, dash, last = part.partition("-")
+        if not dash:
+            days.update(_day_word(part))
+            continue
+        start, end = _day_word(first, single=True)[0], _day_word(last, single=True)[0]
+        days.update((start + i) % 7 for i in range((end - start) % 7 + 1))
+    return tuple(sorted(days))
+
+
+def _day_word(word: str, single: bool = False) -> tuple[int, ...]:
+    if not word:
+        raise ValueError(f"a day is missing in a list or range; {_DAY_HELP}")
+    found = _DAY_WORDS.get(word)
+    if found is None or (single and len(found) != 1):
+        raise ValueError(f"unknown day {word!r}; {_DAY_HELP}")
+    return found
+
+
+def _cron_spec(line: str) -> Spec:
+    values = cron_values(line)
+    fields = line.split()
+    if not fields[2].startswith("*") and not fields[4].startswith("*"):
+        raise ValueError(
+            "a cron line may restrict the day of month or the weekday but not both, "
+            "since cron tools disagree on how to combine them"
+        )
+    if not any(d <= _MONTH_DAYS[m - 1] for d in values.days for m in values.months):
+        raise ValueError(f"cron line {line!r} never happens: no chosen month has that day")
+    return Spec(line, None, None, cron=line)
+
+
+def _expand(field: _Field, raw: str) -> tuple[int, ...]:
+    values: set[int] = set()
+    for item in raw.split(","):
+        match = _CRON_ITEM.fullmatch(item)
+        if match is None:
+            raise _cron_error(field, raw, "use a number, a range like 1-5, a list or */step")
+        span, step_text = match.groups()
+        if span == "*":
+            first, last = field.low, field.high
+        else:
+            start, _, end = span.partition("-")
+            first = _cron_value(field, raw, start)
+            last = _cron_value(field, raw, end) if end else field.high if step_text else first
+            if field.name == "weekday" and end == "sun" and first > 0:
+                last = 7  # "mon-sun" means through Sunday, not back to day 0
+            if first > last:
+                raise _cron_error(field, raw, "a range must go from low to high")
+        step = int(step_text) if step_text else 1
+        if step < 1:
+            raise _cron_error(field, raw, "a step must be at least 1")
+        values.update(range(first, last + 1, step))
+    return tuple(sorted(values))
+
+
+def _cron_value(field: _Field, raw: str, token: str) -> int:
+    if _NUMBER.fullmatch(token):
+        value = int(token)
+        if field.low <= value <= field.high:
+            return value
+        raise _cron_error(field, raw, f"values must be from {field.low} to {field.high}")
+    if token in field.names:
+        return field.names[token]
+    raise _cron_error(field, raw, f"{token!r} is not a {field.name}")
+
+
+def _cron_error(field: _Field, raw: str, reason: str) -> ValueError:
+    return ValueError(f"cron {field.name} field {raw!r} is invalid: {reason}")

@@ -1,0 +1,161 @@
+"""Leads' schedules and members' reminders: validation, the rows, and which firings are due.
+
+Rows are the source of truth; triggers are rebuilt from them (cached per row version). A
+firing is recorded in the ledger together with its outbox rows, so it happens once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.base import BaseTrigger
+
+from bot.core.clock import Clock
+from bot.domain.schedule_spec import Spec, describe, parse_spec
+from bot.scheduler.triggers import fire_times, shortest_gap, trigger_for
+from bot.storage.outbox import OutboxItem
+from bot.storage.schedules import NewSchedule, ScheduleRepo, ScheduleRow
+
+log = logging.getLogger(__name__)
+MAX_PER_COMMUNITY = 20
+MIN_GAP = timedelta(hours=1)
+KINDS = ("checkin", "rules", "summary", "reminder")
+
+
+@dataclass(frozen=True)
+class Listed:
+    row: ScheduleRow
+    description: str
+    next_fire: datetime | None
+
+
+class ScheduleService:
+    def __init__(self, repo: ScheduleRepo, clock: Clock, grace: timedelta) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.grace = grace
+        self.on_change: Callable[[], None] = lambda: None
+        self._triggers: dict[tuple[int, str, str], BaseTrigger] = {}
+
+    # -- validation ---------------------------------------------------------------------
+    def check(self, when: str, zone: ZoneInfo) -> Spec:
+        """Parse and vet a `<when>`; raises ValueError with the member-facing reason."""
+        spec = parse_spec(when)
+        trigger = trigger_for(spec, zone, self.clock.now())
+        if trigger.get_next_fire_time(None, self.clock.now()) is None:
+            raise ValueError(f"{describe(spec)} never happens")
+        if shortest_gap(trigger, self.clock.now()) < MIN_GAP:
+            raise ValueError("schedules may fire at most once an hour")
+        return spec
+
+    # -- leads' schedules ---------------------------------------------------------------
+    async def create(self, new: NewSchedule) -> ScheduleRow:
+        if new.community_id is not None:
+            existing = await self.repo.of_community(new.community_id)
+            if len(existing) >= MAX_PER_COMMUNITY:
+                raise ValueError(
+                    f"a group can have at most {MAX_PER_COMMUNITY} schedules; remove one first"
+                )
+        schedule_id = await self.repo.add(new, self.clock.now())
+        row = await self.repo.get(schedule_id)
+        assert row is not None
+        self.on_change()
+        return row
+
+    async def listing(self, community_id: int) -> list[Listed]:
+        now = self.clock.now()
+        found = []
+        for row in await self.repo.of_community(community_id):
+            spec = parse_spec(row.spec)
+            nxt = None if row.paused else self.trigger(row).get_next_fire_time(None, now)
+            found.append(Listed(row, describe(spec), nxt))
+        return found
+
+    async def owned(self, community_id: int, schedule_id: int) -> ScheduleRow:
+        row = await self.repo.get(schedule_id)
+        if row is None or row.community_id != community_id or row.member_id is not None:
+            raise ValueError(
+                f"this group has no schedule #{schedule_id}; /schedule list shows them"
+            )
+        return row
+
+    async def set_paused(self, community_id: int, schedule_id: int, paused: bool) -> ScheduleRow:
+        row = await self.owned(community_id, schedule_id)
+        await self.repo.set_paused(row.id, paused)
+        self.on_change()
+        return row
+
+    async def remove(self, community_id: int, schedule_id: int) -> ScheduleRow:
+        row = await self.owned(community_id, schedule_id)
+        await self.repo.remove(row.id)
+        self.on_change()
+        return row
+
+    # -- members' reminders -------------------------------------------------------------
+    async def set_reminder(self, new: NewSchedule) -> ScheduleRow:
+        assert new.member_id is not None
+        existing = await self.repo.reminder_of(new.member_id)
+        if existing is not None:
+            await self.repo.remove(existing.id)
+        await self.repo.mark_unreachable(new.member_id, None)  # asking again: try again
+        return await self.create(new)
+
+    async def reminder_off(self, member_id: int) -> bool:
+        existing = await self.repo.reminder_of(member_id)
+        if existing is None:
+            return False
+        await self.repo.remove(existing.id)
+        self.on_change()
+        return True
+
+    async def pause_nudges(self, member_id: int, until: datetime | None) -> None:
+        await self.repo.pause_nudges(member_id, until)
+
+    # -- firing -------------------------------------------------------------------------
+    def trigger(self, row: ScheduleRow) -> BaseTrigger:
+        key = (row.id, row.spec, row.timezone)
+        if key not in self._triggers:
+            self._triggers[key] = trigger_for(
+                parse_spec(row.spec), ZoneInfo(row.timezone), row.created_at
+            )
+        return self._triggers[key]
+
+    async def active(self) -> list[ScheduleRow]:
+        return await self.repo.active()
+
+    async def missed(self, now: datetime) -> list[tuple[ScheduleRow, datetime]]:
+        """For each schedule, the latest firing missed while the bot was down, if it is within
+        the grace window; older ones are skipped with a log line. At most one per schedule."""
+        due = []
+        for row in await self.repo.active():
+            since = await self.repo.last_fired(row.id) or row.created_at
+            times = fire_times(self.trigger(row), since, now)
+            if not times:
+                continue
+            latest = times[-1]
+            if now - latest <= self.grace:
+                due.append((row, latest))
+                skipped = len(times) - 1
+            else:
+                skipped = len(times)
+            if skipped:
+                log.warning(
+                    "schedule #%s missed %d firing(s) while the bot was down (grace %s); skipped",
+                    row.id,
+                    skipped,
+                    self.grace,
+                )
+        return due
+
+    async def record(self, row: ScheduleRow, fire_time: datetime, items: list[OutboxItem]) -> bool:
+        return await self.repo.record_firing(row.id, fire_time, items, self.clock.now())
+
+    async def nudge_state(self, member_id: int) -> tuple[datetime | None, datetime | None]:
+        return await self.repo.nudge_state(member_id)
+
+    async def mark_unreachable(self, member_id: int) -> None:
+        await self.repo.mark_unreachable(member_id, self.clock.now())

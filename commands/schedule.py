@@ -1,0 +1,319 @@
+"""/schedule (leads), /remind and /pause (members), and what each kind of firing posts."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core.messages import Actor, Place, Reply, Request, private, public
+from bot.core.options import ArgumentError, Kind, Option
+from bot.core.registry import Command
+from bot.domain.aggregates import aggregate
+from bot.domain.schedule_spec import describe, parse_spec
+from bot.domain.schedule_time import parse_duration, parse_timezone
+from bot.domain.streaks import local_date
+from bot.services.container import Services
+from bot.storage.outbox import BULK, NORMAL, OutboxItem
+from bot.storage.schedules import NewSchedule, ScheduleRow
+from commands.checkin import mood_buttons
+from commands.common import lead_scope
+from commands.rules import numbered
+
+WHEN_HELP = (
+    "when: daily 09:00 | weekdays 18:30 | mon,thu 19:00 | weekly sun 20:00 | "
+    "every 2 days 08:00 | a cron line; then optionally a time zone and a note"
+)
+WHEN = Option(
+    "when",
+    Kind.TEXT,
+    "When, e.g. weekdays 18:30 (zone and note optional)",
+    required=True,
+    max_length=300,
+)
+ID = Option("id", Kind.INT, "Schedule number from /schedule list", required=True, min=1)
+KIND_WORDS = {
+    "checkin": "check-in prompt",
+    "rules": "rule reminder",
+    "summary": "weekly summary",
+    "reminder": "reminder",
+}
+
+
+def split_when(svc: Services, text: str, default_zone: ZoneInfo) -> tuple[str, ZoneInfo, str]:
+    """ "weekdays 18:30 Europe/Berlin Time to check in" -> spec text, zone, note: the longest
+    leading run of words that is a valid schedule, then an optional zone, then the note."""
+    words = text.split()
+    first_error = ""  # the longest candidate's reason is the one the member meant
+    for end in range(min(len(words), 8), 0, -1):
+        candidate = " ".join(words[:end])
+        try:
+            svc.schedules.check(candidate, default_zone)
+        except ValueError as error:
+            reason = str(error)
+            if "at most once an hour" in reason or "never happens" in reason:
+                raise ArgumentError(reason) from None
+            first_error = first_error or reason
+            continue
+        zone, rest = default_zone, words[end:]
+        if rest:
+            with contextlib.suppress(ValueError):
+                zone, rest = parse_timezone(rest[0]), rest[1:]
+        svc.schedules.check(candidate, zone)
+        return candidate, zone, " ".join(rest)
+    raise ArgumentError(f"{first_error or 'no time given'}. {WHEN_HELP}")
+
+
+def _creator(kind: str) -> Any:
+    async def handler(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+        scope = await svc.people.scope(request)
+        community_id = lead_scope(scope)
+        zone = svc.people.community_timezone(scope.community)
+        spec_text, zone, note = split_when(svc, args["when"], zone)
+        # A lead's summary goes to them, privately; everything else is posted here.
+        target = request.actor.user_id if kind == "summary" else request.place.chat_id
+        try:
+            row = await svc.schedules.create(
+                NewSchedule(
+                    kind,
+                    request.place.platform,
+                    target,
+                    spec_text,
+                    zone.key,
+                    community_id=community_id,
+                    note=note or None,
+                    created_by=scope.member.id,
+                )
+            )
+        except ValueError as error:
+            raise ArgumentError(str(error)) from None
+        listed = next(x for x in await svc.schedules.listing(community_id) if x.row.id == row.id)
+        nxt = listed.next_fire
+        when = nxt.astimezone(zone).strftime("%a %d %b %H:%M %Z") if nxt else "never"
+        where = "to you privately" if kind == "summary" else "here"
+        return [
+            private(
+                f"Schedule #{row.id}: {KIND_WORDS[kind]} {listed.description} "
+                f"({zone.key}), posted {where}. Next: {when}."
+            )
+        ]
+
+    return handler
+
+
+async def list_(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    listed = await svc.schedules.listing(community_id)
+    if not listed:
+        return [private("No schedules yet. Try /schedule checkin weekdays 18:30")]
+    lines = ["Schedules of this group:"]
+    for x in listed:
+        zone = ZoneInfo(x.row.timezone)
+        nxt = (
+            "paused"
+            if x.row.paused
+            else (
+                f"next {x.next_fire.astimezone(zone):%a %d %b %H:%M}" if x.next_fire else "no more"
+            )
+        )
+        note = f' "{x.row.note}"' if x.row.note else ""
+        lines.append(
+            f"#{x.row.id} {KIND_WORDS[x.row.kind]} {x.description} ({x.row.timezone}){note}: {nxt}"
+        )
+    return [private("\n".join(lines))]
+
+
+def _changer(action: str) -> Any:
+    async def handler(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+        scope = await svc.people.scope(request)
+        community_id = lead_scope(scope)
+        try:
+            if action == "remove":
+                await svc.schedules.remove(community_id, args["id"])
+            else:
+                await svc.schedules.set_paused(community_id, args["id"], action == "pause")
+        except ValueError as error:
+            raise ArgumentError(str(error)) from None
+        done = {"remove": "removed", "pause": "paused", "resume": "resumed"}[action]
+        return [private(f"Schedule #{args['id']} {done}.")]
+
+    return handler
+
+
+async def remind(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    text = args["when"].strip()
+    if text.casefold() == "off":
+        removed = await svc.schedules.reminder_off(scope.member.id)
+        return [private("Your reminder is off." if removed else "You had no reminder set.")]
+    zone = svc.people.timezone(scope.member, scope.community)
+    spec_text, zone, _ = split_when(svc, text, zone)
+    row = await svc.schedules.set_reminder(
+        NewSchedule(
+            "reminder",
+            request.actor.platform,
+            request.actor.user_id,
+            spec_text,
+            zone.key,
+            member_id=scope.member.id,
+            created_by=scope.member.id,
+        )
+    )
+    return [
+        private(
+            f"I'll nudge you privately {describe(parse_spec(row.spec))} ({zone.key}), "
+            "unless you've already "
+            "checked in that day. /remind off stops it; /pause 7d pauses it."
+        )
+    ]
+
+
+async def pause(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    text = args["duration"].strip().casefold()
+    if text == "off":
+        await svc.schedules.pause_nudges(scope.member.id, None)
+        return [private("Nudges are back on.")]
+    try:
+        length = parse_duration(text)
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    if length > timedelta(days=365):
+        raise ArgumentError("a pause can last at most a year")
+    until = svc.clock.now() + length
+    await svc.schedules.pause_nudges(scope.member.id, until)
+    zone = svc.people.timezone(scope.member, scope.community)
+    return [
+        private(
+            f"All nudges paused until {until.astimezone(zone):%a %d %b %H:%M}. "
+            "/pause off resumes them."
+        )
+    ]
+
+
+# -- what a firing sends -------------------------------------------------------------------
+async def firing_items(svc: Services, row: ScheduleRow, fire_time: datetime) -> list[OutboxItem]:
+    key = f"schedule:{row.id}:{fire_time.isoformat()}"
+    place = Place(row.platform, row.chat_id, is_direct=False)
+    if row.kind == "checkin":
+        text = row.note or "Time for a check-in. How are you feeling? Your answer is private."
+        return [OutboxItem(key, public(text, to=place, buttons=mood_buttons()), None, BULK)]
+    if row.kind == "rules":
+        rules = await svc.rules.list(row.community_id) if row.community_id else []
+        if not rules:
+            return []
+        text = "A reminder of our ground rules:\n" + numbered(rules)
+        return [OutboxItem(key, public(text, to=place), None, BULK)]
+    if row.kind == "summary":
+        return await _summary_items(svc, row, fire_time, key)
+    return await _reminder_items(svc, row, fire_time, key)
+
+
+async def _reminder_items(
+    svc: Services, row: ScheduleRow, fire_time: datetime, key: str
+) -> list[OutboxItem]:
+    assert row.member_id is not None
+    member = await svc.people.members.get(row.member_id)
+    if member is None:
+        return []
+    unreachable, paused_until = await svc.schedules.nudge_state(member.id)
+    if unreachable is not None or (paused_until is not None and paused_until > fire_time):
+        return []
+    zone = ZoneInfo(row.timezone)
+    day_start = datetime.combine(local_date(fire_time, zone), datetime.min.time(), zone)
+    if await svc.checkins.checkins.checked_in_since(member.id, day_start):
+        return []  # already checked in today: no nudge
+    actor = Actor(member.platform, member.user_id, member.name)
+    reply = private(
+        "A gentle nudge: how are you feeling today? Only you will see your answer.",
+        to=actor,
+        buttons=mood_buttons(),
+    )
+    return [OutboxItem(key, reply, member.id, NORMAL)]
+
+
+async def _summary_items(
+    svc: Services, row: ScheduleRow, fire_time: datetime, key: str
+) -> list[OutboxItem]:
+    if row.community_id is None or row.created_by is None:
+        return []
+    lead = await svc.people.members.get(row.created_by)
+    if lead is None:
+        return []
+    min_group = svc.settings.privacy.min_group
+    this_week = await svc.checkins.checkins.community_window(
+        row.community_id, fire_time - timedelta(days=7), fire_time
+    )
+    result = aggregate(this_week, min_group)
+    if result is None:
+        text = (
+            f"Weekly summary: fewer than {min_group} members checked in this week, so there "
+            "is nothing to show without risking someone's privacy."
+        )
+    else:
+        bands = ", ".join(f"{band}: {count}" for band, count in result.distribution)
+        text = (
+            f"Weekly summary (anonymous): {result.members} members, {result.checkins} "
+            f"check-ins, average mood {result.average:.1f}. Moods {bands}."
+        )
+    actor = Actor(lead.platform, lead.user_id, lead.name)
+    return [OutboxItem(key, private(text, to=actor), lead.id, NORMAL)]
+
+
+SCHEDULE = Command(
+    "schedule",
+    "Schedule check-in prompts, rule reminders and weekly summaries (leads)",
+    subcommands=(
+        Command(
+            "checkin",
+            "Post a check-in prompt here on a schedule",
+            _creator("checkin"),
+            options=(WHEN,),
+            lead_only=True,
+        ),
+        Command(
+            "rules",
+            "Post the ground rules here on a schedule",
+            _creator("rules"),
+            options=(WHEN,),
+            lead_only=True,
+        ),
+        Command(
+            "summary",
+            "Send you an anonymous mood summary on a schedule",
+            _creator("summary"),
+            options=(WHEN,),
+            lead_only=True,
+        ),
+        Command("list", "List this group's schedules", list_, lead_only=True),
+        Command("pause", "Pause a schedule", _changer("pause"), options=(ID,), lead_only=True),
+        Command(
+            "resume", "Resume a paused schedule", _changer("resume"), options=(ID,), lead_only=True
+        ),
+        Command("remove", "Remove a schedule", _changer("remove"), options=(ID,), lead_only=True),
+    ),
+    examples=(
+        "/schedule checkin weekdays 18:30",
+        "/schedule rules weekly mon 09:00",
+        "/schedule list",
+    ),
+)
+REMIND = Command(
+    "remind",
+    "A private nudge to check in, e.g. daily 21:00 (or off)",
+    remind,
+    options=(
+        Option("when", Kind.TEXT, "When, e.g. daily 21:00, or off", required=True, max_length=100),
+    ),
+    examples=("/remind daily 21:00", "/remind off"),
+)
+PAUSE = Command(
+    "pause",
+    "Pause all nudges for a while, e.g. 7d (or off)",
+    pause,
+    options=(Option("duration", Kind.WORD, "How long, e.g. 3d, 1w, or off", required=True),),
+    examples=("/pause 7d", "/pause off"),
+)
+COMMANDS = [SCHEDULE, REMIND, PAUSE]

@@ -1,0 +1,320 @@
+"""Schedules on the simulated clock: exactly once, across daylight saving and restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import App, build
+from bot.core.clock import SimulatedClock
+from bot.core.messages import Actor, Place, Reply, Request, Via
+from bot.delivery.errors import Transient, Unreachable
+from bot.scheduler.jobs import Timeline
+from bot.settings import Settings
+from bot.storage.outbox import BULK, OutboxItem
+
+PLATFORM = "test"
+GROUP = Place(PLATFORM, "g1", is_direct=False, community_id="g1", title="Group One")
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@dataclass
+class Recorder:
+    """A platform adapter that records what the outbox sends, and can be told to fail."""
+
+    clock: SimulatedClock
+    platform: str = PLATFORM
+    sent: list[tuple[datetime, Reply]] = field(default_factory=list)
+    fail: dict[str, Exception] = field(default_factory=dict)  # user/chat id -> error
+
+    async def send(self, reply: Reply) -> None:
+        target = reply.to
+        key = target.user_id if isinstance(target, Actor) else target.chat_id  # type: ignore[union-attr]
+        if key in self.fail:
+            raise self.fail[key]
+        self.sent.append((self.clock.now(), reply))
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    async def wait(self) -> None: ...
+    async def deliver(self, replies: list[Reply]) -> None: ...
+
+
+@dataclass
+class World:
+    app: App
+    clock: SimulatedClock
+    recorder: Recorder
+    timeline: Timeline
+    database: Path
+
+    async def say(self, who: str, line: str, *, lead: bool = False, place: Place = GROUP) -> str:
+        name, _, text = line.lstrip("/").partition(" ")
+        request = Request(
+            name,
+            text,
+            Actor(PLATFORM, who, who.title()),
+            place,
+            self.clock.now(),
+            Via.COMMAND,
+            is_lead=lead,
+        )
+        return "\n".join(r.text for r in await self.app.handle(request))
+
+    async def advance(self, until: datetime) -> None:
+        await self.timeline.advance_to(until)
+
+
+async def open_world(database: Path, start: datetime, **settings: object) -> World:
+    clock = SimulatedClock(start)
+    app = build(Settings(bot={"database": database}, **settings), clock=clock, rng=random.Random(1))
+    recorder = Recorder(clock)
+    app.add_adapter(recorder)  # type: ignore[arg-type]
+    await app.start()
+
+    async def settle() -> None:
+        await app.outbox.drain(PLATFORM)
+
+    timeline = Timeline(app.timeline_jobs, clock, app.services, app.deliver, settle)
+    await settle()
+    return World(app, clock, recorder, timeline, database)
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    w = await open_world(tmp_path / "t.db", datetime(2026, 10, 19, 6, 0, tzinfo=UTC))
+    yield w
+    await w.app.close()
+
+
+def posts(world: World) -> list[datetime]:
+    return [at for at, reply in world.recorder.sent if isinstance(reply.to, Place)]
+
+
+async def test_weekdays_across_the_october_change_in_berlin(world: World) -> None:
+    await world.say("lee", "/community timezone Europe/Berlin", lead=True)
+    answer = await world.say("lee", "/schedule checkin weekdays 18:30", lead=True)
+    assert "Schedule #1" in answer and "Europe/Berlin" in answer
+    await world.advance(datetime(2026, 11, 2, 6, 0, tzinfo=UTC))  # two weeks, change on 25 Oct
+    local = [t.astimezone(BERLIN) for t in posts(world)]
+    assert len(local) == 10
+    assert all((t.hour, t.minute) == (18, 30) and t.weekday() < 5 for t in local)
+    week1 = [t for t in local if t.date() < datetime(2026, 10, 26).date()]
+    assert len(week1) == 5 and len(local) - len(week1) == 5
+    assert {t.utcoffset() for t in local} == {timedelta(hours=2), timedelta(hours=1)}
+    prompt = world.recorder.sent[0][1]
+    assert len([b for row in prompt.buttons for b in row]) == 5
+
+
+async def test_down_before_a_firing_sends_it_once_at_start(tmp_path: Path) -> None:
+    db = tmp_path / "down.db"
+    first = await open_world(db, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    await first.say("lee", "/schedule checkin daily 09:00", lead=True)
+    await first.advance(datetime(2026, 3, 2, 8, 55, tzinfo=UTC))
+    await first.app.close()  # down from 08:55 ...
+
+    second = await open_world(db, datetime(2026, 3, 2, 9, 30, tzinfo=UTC))  # ... to 09:30
+    try:
+        assert len(posts(second)) == 1
+        await second.advance(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+        assert len(posts(second)) == 1  # nothing again before tomorrow
+    finally:
+        await second.app.close()
+
+
+async def test_down_past_the_grace_window_skips_with_a_log_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "long.db"
+    first = await open_world(db, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    await first.say("lee", "/schedule checkin daily 09:00", lead=True)
+    await first.advance(datetime(2026, 3, 2, 8, 55, tzinfo=UTC))
+    await first.app.close()
+    with caplog.at_level(logging.WARNING):
+        second = await open_world(db, datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
+    try:
+        assert posts(second) == []
+        assert any("missed 1 firing" in r.getMessage() for r in caplog.records)
+        await second.advance(datetime(2026, 3, 3, 9, 1, tzinfo=UTC))
+        assert len(posts(second)) == 1  # the next day's firing is normal
+    finally:
+        await second.app.close()
+
+
+async def test_many_missed_firings_send_at_most_one(tmp_path: Path) -> None:
+    db = tmp_path / "many.db"
+    first = await open_world(db, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    await first.say("lee", "/schedule rules daily 09:00", lead=True)
+    await first.app.close()
+    second = await open_world(db, datetime(2026, 3, 9, 9, 20, tzinfo=UTC))  # a week later
+    try:
+        assert len(posts(second)) == 1
+        assert "ground rules" in second.recorder.sent[0][1].text
+    finally:
+        await second.app.close()
+
+
+async def test_a_restart_mid_fan_out_sends_the_rest_once(tmp_path: Path) -> None:
+    db = tmp_path / "fan.db"
+    first = await open_world(db, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    members = [Actor(PLATFORM, f"m{i}", f"Member {i}") for i in range(100)]
+    await first.app.outbox.enqueue(
+        [
+            OutboxItem(f"fan:{a.user_id}", Reply("How are you today?", to=a), None, BULK)
+            for a in members
+        ]
+    )
+    first.app.outbox.concurrency = 10
+    crash_after = 35
+    gate = asyncio.Event()
+    real_send = first.recorder.send
+
+    async def send_then_crash(reply: Reply) -> None:
+        if len(first.recorder.sent) >= crash_after:
+            gate.set()
+            await asyncio.sleep(3600)  # stuck mid-send when the process dies
+        await real_send(reply)
+
+    first.recorder.send = send_then_crash  # type: ignore[method-assign]
+    first.app.outbox.register(PLATFORM, send_then_crash)
+    draining = asyncio.create_task(first.app.outbox.drain(PLATFORM))
+    await gate.wait()
+    draining.cancel()  # the crash
+    await asyncio.gather(draining, return_exceptions=True)
+    await first.app.services.db.close()
+    delivered_before = [r.to.user_id for _, r in first.recorder.sent]  # type: ignore[union-attr]
+
+    second = await open_world(db, datetime(2026, 3, 2, 8, 5, tzinfo=UTC))
+    try:
+        await second.app.outbox.start()  # settles what was mid-send, then sends the rest
+        await asyncio.sleep(0.2)
+        await second.app.outbox.drain(PLATFORM)
+        delivered_after = [r.to.user_id for _, r in second.recorder.sent]  # type: ignore[union-attr]
+        everyone = delivered_before + delivered_after
+        dupes = sorted({u for u in everyone if everyone.count(u) > 1})
+        assert not dupes, (dupes, delivered_before, delivered_after)  # nobody twice
+        states = await second.app.outbox.repo.states(PLATFORM)
+        assert states.get("pending", 0) == 0 and states.get("sending", 0) == 0
+        assert states["sent"] + states.get("skipped", 0) == 100  # every row is settled
+        # Only what was claimed when the process died is skipped (at most once: it may have
+        # been shown); every other member got the message, exactly once.
+        with sqlite3.connect(db) as conn:
+            skipped = {
+                row[0].removeprefix("fan:")
+                for row in conn.execute("SELECT key FROM outbox WHERE state = 'skipped'")
+            }
+        assert len(skipped) <= 20
+        assert {a.user_id for a in members} - set(everyone) <= skipped
+    finally:
+        await second.app.close()
+
+
+async def test_schedule_validation(world: World) -> None:
+    cases = {
+        "/schedule checkin daily 25:99": "hour",
+        "/schedule checkin funday 09:00": "",
+        "/schedule checkin */30 * * * *": "at most once an hour",
+        "/schedule rules": "missing",
+    }
+    for line, reason in cases.items():
+        answer = await world.say("lee", line, lead=True)
+        assert "Usage: /schedule" in answer, (line, answer)
+        assert reason.casefold() in answer.casefold(), (line, answer)
+    refused = await world.say("kim", "/schedule checkin daily 09:00")
+    assert "is for group leads" in refused
+    zone = await world.say("lee", "/schedule checkin daily 09:00 Mars/Base Hello", lead=True)
+    assert "Schedule #1" in zone  # an unknown zone word is part of the note, not an error
+    for _ in range(19):
+        await world.say("lee", "/schedule rules weekly mon 10:00", lead=True)
+    over = await world.say("lee", "/schedule rules weekly mon 10:00", lead=True)
+    assert "at most 20" in over
+    with sqlite3.connect(world.database) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM schedules").fetchone() == (20,)
+
+
+async def test_zone_given_in_the_command(world: World) -> None:
+    answer = await world.say("lee", "/schedule checkin daily 09:00 America/New_York Hi", lead=True)
+    assert "America/New_York" in answer
+    await world.advance(datetime(2026, 10, 21, 6, 0, tzinfo=UTC))
+    local = [t.astimezone(ZoneInfo("America/New_York")) for t in posts(world)]
+    assert local and all((t.hour, t.minute) == (9, 0) for t in local)
+    assert world.recorder.sent[0][1].text == "Hi"
+
+
+async def test_rule_reminder_reads_rules_at_firing_time(world: World) -> None:
+    await world.say("lee", "/schedule rules daily 12:00", lead=True)
+    await world.say("lee", "/rules add Added after scheduling", lead=True)
+    await world.advance(datetime(2026, 10, 19, 12, 30, tzinfo=UTC))
+    ((_, reply),) = world.recorder.sent
+    assert "Added after scheduling" in reply.text and not reply.private
+
+
+async def test_prompt_press_records_privately(world: World) -> None:
+    await world.say("lee", "/schedule checkin daily 09:00", lead=True)
+    await world.advance(datetime(2026, 10, 19, 9, 1, tzinfo=UTC))
+    prompt = world.recorder.sent[0][1]
+    action = next(b.action for row in prompt.buttons for b in row if b.action.endswith("4"))
+    name, _, text = action.partition(" ")
+    request = Request(
+        name, text, Actor(PLATFORM, "kim", "Kim"), GROUP, world.clock.now(), Via.BUTTON
+    )
+    (reply,) = await world.app.handle(request)
+    assert reply.private and "Recorded privately" in reply.text
+    assert "Kim" not in prompt.text
+
+
+async def test_member_reminders_skip_days_with_a_checkin_and_pauses(world: World) -> None:
+    dm = Place(PLATFORM, "kim", is_direct=True)
+    answer = await world.say("kim", "/remind daily 21:00", place=dm)
+    assert "nudge you privately" in answer
+    await world.advance(datetime(2026, 10, 19, 21, 30, tzinfo=UTC))
+    assert len(world.recorder.sent) == 1 and world.recorder.sent[0][1].private
+    await world.say("kim", "/checkin 4", place=dm)  # Tuesday 21:30 UTC... checked in on Monday
+    await world.advance(datetime(2026, 10, 20, 12, 0, tzinfo=UTC))
+    await world.say("kim", "/checkin 3", place=dm)  # checked in on Tuesday before 21:00
+    await world.advance(datetime(2026, 10, 20, 21, 30, tzinfo=UTC))
+    assert len(world.recorder.sent) == 1  # no nudge on a day with a check-in
+    assert "paused" in await world.say("kim", "/pause 3d", place=dm)
+    await world.advance(datetime(2026, 10, 23, 12, 0, tzinfo=UTC))
+    assert len(world.recorder.sent) == 1  # paused
+    await world.advance(datetime(2026, 10, 24, 21, 30, tzinfo=UTC))
+    assert len(world.recorder.sent) == 2  # pause over
+    assert "off" in await world.say("kim", "/remind off", place=dm)
+
+
+async def test_unreachable_member_is_marked_and_skipped(world: World) -> None:
+    dm = Place(PLATFORM, "bob", is_direct=True)
+    await world.say("bob", "/remind daily 21:00", place=dm)
+    world.recorder.fail["bob"] = Unreachable("blocked")
+    await world.advance(datetime(2026, 10, 19, 21, 30, tzinfo=UTC))
+    await world.advance(datetime(2026, 10, 20, 21, 30, tzinfo=UTC))
+    with sqlite3.connect(world.database) as conn:
+        states = conn.execute("SELECT state FROM outbox ORDER BY id").fetchall()
+        marked = conn.execute(
+            "SELECT unreachable_at IS NOT NULL FROM members WHERE user_id = 'bob'"
+        ).fetchone()
+    assert states == [("skipped",)]  # tried once, then not queued again
+    assert marked == (1,)
+
+
+async def test_transient_failures_are_retried_with_backoff(world: World) -> None:
+    await world.say("lee", "/schedule checkin daily 09:00", lead=True)
+    world.recorder.fail["g1"] = Transient("502 Bad Gateway")
+    await world.advance(datetime(2026, 10, 19, 9, 0, 30, tzinfo=UTC))
+    assert world.recorder.sent == []
+    del world.recorder.fail["g1"]
+    await world.advance(datetime(2026, 10, 19, 9, 10, tzinfo=UTC))
+    await world.app.outbox.drain(PLATFORM)
+    with sqlite3.connect(world.database) as conn:
+        # failed at 09:00, failed again at the first retry (09:00:30), sent at the next one
+        assert conn.execute("SELECT state, attempts FROM outbox").fetchall() == [("sent", 3)]
+    assert len(world.recorder.sent) == 1
