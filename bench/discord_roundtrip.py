@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fakes.discord_api import FakeDiscord  # noqa: E402
-from fakes.haven_discord import ALICE, GUILD, Endpoints, populate, start_haven, stop_haven  # noqa: E402
+from fakes.discord_api import FakeDiscord
+from fakes.haven_discord import ALICE, GUILD, Endpoints, populate, start_haven, stop_haven
 
 ROUNDS = 40
 
@@ -42,7 +42,9 @@ async def main() -> None:
             ours = []
             for round_ in range(ROUNDS):
                 interaction = await fake.slash(
-                    ALICE, "checkin", [{"type": 4, "name": "mood", "value": 1 + round_ % 5}],
+                    ALICE,
+                    "checkin",
+                    [{"type": 4, "name": "mood", "value": 1 + round_ % 5}],
                     guild_id=GUILD,
                 )
                 (response,) = await fake.wait_responses(interaction, 1)
@@ -53,7 +55,7 @@ async def main() -> None:
     print(f"discord: {ROUNDS} /checkin interactions, fake gateway and REST API on 127.0.0.1")
     print(f"  bare REST round trip (GET user)     : {_summary(anchor)}  (anchor)")
     print(f"  interaction -> callback through Haven: {_summary(ours)}")
-    print(f"  deadline                            : 3000 ms (Haven defers after 2000 ms)")
+    print("  deadline                            : 3000 ms (Haven defers after 2000 ms)")
 
 
 if __name__ == "__main__":

@@ -109,6 +109,10 @@ class DiscordAdapter:
     async def wait(self) -> None:
         await self._stopped.wait()
 
+    def holding(self, user_id: str) -> int:
+        """How many replies wait for the member's next interaction (their DMs were closed)."""
+        return len(self._held.get(user_id, []))
+
     async def sync_commands(self) -> None:
         """Publish the registry's commands: to the configured guilds (instant) or globally."""
         assert self.client is not None
@@ -227,8 +231,9 @@ class DiscordAdapter:
     ) -> None:
         replies = sorted(replies, key=lambda r: r.priority is not Priority.CRISIS)
         held = self._held.pop(request.actor.user_id, [])
-        answers = [r for r in replies if r.to is None]
-        answers += [Reply(f"{HELD_NOTE}\n{r.text}", buttons=r.buttons) for r in held]
+        answers = [Reply(f"{HELD_NOTE}\n{r.text}", buttons=r.buttons) for r in held]
+        answers += [r for r in replies if r.to is None]
+        answers.sort(key=lambda r: r.priority is not Priority.CRISIS)  # stable: held notes next
         elsewhere = [r for r in replies if r.to is not None]
         if not answers:
             answers = [Reply("Done.")]

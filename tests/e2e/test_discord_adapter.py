@@ -1,0 +1,262 @@
+"""Haven's Discord adapter end to end: the real discord.py against the fake REST API and
+gateway on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from fakes.discord_api import FakeDiscord
+from fakes.haven_discord import (
+    ALICE,
+    BOB,
+    GENERAL,
+    GUILD,
+    KIM,
+    LEAD,
+    LEAD_ROLE,
+    MEMBER_PERMISSIONS,
+    Endpoints,
+    Haven,
+    populate,
+    start_adapter,
+    start_haven,
+    stop_haven,
+)
+
+from adapters.discord import schema
+from bot.core.messages import Actor, private
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    populate(server)
+    with Endpoints():
+        await server.start()
+        yield server
+        await server.stop()
+
+
+@pytest.fixture
+async def haven(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Haven]:
+    running = await start_haven(fake, tmp_path / "haven.db")
+    yield running
+    await stop_haven(running)
+
+
+def rows(haven: Haven, sql: str) -> list[tuple]:
+    with sqlite3.connect(haven.database) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def opt(name: str, value: object) -> dict:
+    return {"type": 4 if isinstance(value, int) else 3, "name": name, "value": value}
+
+
+def sub(verb: str, *options: dict) -> list[dict]:
+    return [{"type": 1, "name": verb, "options": list(options)}]
+
+
+async def answer(fake: FakeDiscord, interaction, count: int = 1):
+    responses = await fake.wait_responses(interaction, count)
+    return responses[count - 1]
+
+
+async def test_command_sync_payload_matches_registry(fake: FakeDiscord, haven: Haven) -> None:
+    synced = fake.commands["global"]
+    assert synced == schema.commands_payload(haven.app.registry)
+    names = {c["name"] for c in synced}
+    assert names == {c.name for c in haven.app.registry}
+    community = next(c for c in synced if c["name"] == "community")
+    assert community["default_member_permissions"] == str(1 << 5)
+    rules = next(c for c in synced if c["name"] == "rules")
+    assert "default_member_permissions" not in rules  # members need /rules show and agree
+    assert {o["name"] for o in rules["options"]} >= {"show", "add", "remove", "move"}
+    checkin = next(c for c in synced if c["name"] == "checkin")
+    mood = checkin["options"][0]
+    assert (mood["type"], mood["min_value"], mood["max_value"]) == (4, 1, 5)
+
+
+async def test_checkin_by_options_is_ephemeral(fake: FakeDiscord, haven: Haven) -> None:
+    interaction = await fake.slash(
+        ALICE,
+        "checkin",
+        [opt("mood", 4), opt("feelings", "tired,hopeful"), opt("note", "long day")],
+        guild_id=GUILD,
+    )
+    response = await answer(fake, interaction)
+    assert response.type == 4 and response.ephemeral
+    assert "Recorded privately" in response.content and "4 (good)" in response.content
+    assert rows(haven, "SELECT mood, tags, note FROM checkins") == [
+        (4, "tired,hopeful", "long day")
+    ]
+    assert not [m for m in fake.channel_messages(GENERAL) if "Recorded" in m.get("content", "")]
+
+
+async def test_checkin_by_button_and_mood(fake: FakeDiscord, haven: Haven) -> None:
+    prompt = await answer(fake, await fake.slash(ALICE, "checkin", guild_id=GUILD))
+    assert prompt.ephemeral
+    buttons = [c for row in prompt.components for c in row["components"]]
+    assert [b["custom_id"] for b in buttons][3] == "h:checkin 4"
+    message = {"id": "1", "channel_id": str(GENERAL), "components": prompt.components}
+    pressed = await answer(fake, await fake.press(ALICE, "h:checkin 4", message, guild_id=GUILD))
+    assert pressed.ephemeral and "Recorded privately" in pressed.content
+    mood = await answer(fake, await fake.slash(ALICE, "mood", guild_id=GUILD))
+    assert mood.ephemeral and "Last 7 days" in mood.content and "average 4.0" in mood.content
+
+
+async def test_resources_and_helpline(fake: FakeDiscord, haven: Haven) -> None:
+    found = await answer(
+        fake,
+        await fake.slash(ALICE, "resources", sub("show", opt("query", "anxiety")), guild_id=GUILD),
+    )
+    assert found.ephemeral and "Anxiety" in found.content and "https://" in found.content
+    lines = await answer(fake, await fake.slash(ALICE, "helpline", [opt("country", "GB")]))
+    assert lines.ephemeral and "116 123" in lines.content
+
+
+async def test_rules_for_member_and_lead(fake: FakeDiscord, haven: Haven) -> None:
+    shown = await answer(fake, await fake.slash(ALICE, "rules", sub("show"), guild_id=GUILD))
+    assert not shown.ephemeral and "Ground rules of Calm Corner" in shown.content
+
+    added = await answer(
+        fake,
+        await fake.slash(
+            LEAD, "rules", sub("add", opt("text", "Celebrate small wins")), guild_id=GUILD
+        ),
+    )
+    assert added.ephemeral and "Added rule 9" in added.content
+
+    # Discord let the member run it (a server may override the default permission): we refuse.
+    refused = await answer(
+        fake, await fake.slash(ALICE, "rules", sub("add", opt("text", "Sneaky")), guild_id=GUILD)
+    )
+    assert refused.ephemeral and "is for group leads" in refused.content
+    assert ("Sneaky",) not in rows(haven, "SELECT text FROM rules")
+
+
+async def test_lead_role_counts_as_lead(fake: FakeDiscord, tmp_path: Path) -> None:
+    fake.add_member(GUILD, KIM, roles=[LEAD_ROLE], permissions=MEMBER_PERMISSIONS)
+    running = await start_haven(fake, tmp_path / "role.db", lead_role="Peer Lead")
+    try:
+        done = await answer(
+            fake, await fake.slash(KIM, "rules", sub("add", opt("text", "Kim may")), guild_id=GUILD)
+        )
+        assert "Added rule" in done.content
+    finally:
+        await stop_haven(running)
+
+
+async def test_slow_handler_is_deferred_then_answered(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = await start_haven(fake, tmp_path / "slow.db", defer_after=0.1)
+    handle = running.app.dispatcher.handle
+
+    async def slow(request):
+        await asyncio.sleep(0.5)
+        return await handle(request)
+
+    monkeypatch.setattr(running.app.dispatcher, "handle", slow)
+    try:
+        interaction = await fake.slash(ALICE, "mood", guild_id=GUILD)
+        deferred, final = await fake.wait_responses(interaction, 2)
+        assert deferred.type == 5 and deferred.ephemeral
+        assert final.kind == "edit_original" and "check-ins" in final.content
+        assert deferred.at - interaction.created < 0.5
+    finally:
+        await stop_haven(running)
+
+
+async def test_everyone_in_text_never_pings(fake: FakeDiscord, haven: Haven) -> None:
+    await answer(
+        fake,
+        await fake.slash(
+            LEAD,
+            "resources",
+            sub(
+                "add",
+                opt("topic", "sleep"),
+                opt("url", "https://example.org/s"),
+                opt("title", "@everyone sleep party <@&810000000000000020>"),
+            ),
+            guild_id=GUILD,
+        ),
+    )
+    listing = await answer(
+        fake,
+        await fake.slash(LEAD, "resources", sub("show", opt("query", "sleep")), guild_id=GUILD),
+    )
+    assert "@everyone sleep party" in listing.content
+    assert listing.pings == []
+    assert listing.allowed_mentions == {"parse": []}
+
+
+async def test_button_works_after_a_restart(fake: FakeDiscord, haven: Haven) -> None:
+    prompt = await answer(fake, await fake.slash(ALICE, "checkin", guild_id=GUILD))
+    message = {"id": "2", "channel_id": str(GENERAL), "components": prompt.components}
+    await haven.adapter.stop()
+    haven.adapter = await start_adapter(haven.app, haven.settings)
+    pressed = await answer(fake, await fake.press(ALICE, "h:checkin 5", message, guild_id=GUILD))
+    assert pressed.ephemeral and "5 (great)" in pressed.content
+    assert rows(haven, "SELECT mood FROM checkins") == [(5,)]
+
+
+async def test_welcome_on_join_needs_the_members_intent(fake: FakeDiscord, tmp_path: Path) -> None:
+    without = await start_haven(fake, tmp_path / "a.db")
+    try:
+        assert not fake.identify["intents"] & (1 << 1)
+        await fake.member_join(GUILD, KIM)
+        await asyncio.sleep(0.3)
+        assert not any("Welcome" in m.get("content", "") for m in fake.channel_messages(GENERAL))
+    finally:
+        await stop_haven(without)
+    running = await start_haven(fake, tmp_path / "b.db", members_intent=True)
+    try:
+        assert fake.identify["intents"] & (1 << 1)
+        await fake.member_join(GUILD, KIM)
+        await fake.wait_for(
+            lambda: any(
+                "Welcome, kim" in m.get("content", "") for m in fake.channel_messages(GENERAL)
+            )
+        )
+        welcome = next(m for m in fake.channel_messages(GENERAL) if "Welcome" in m["content"])
+        button = welcome["components"][0]["components"][0]
+        assert button["label"] == "I agree" and button["custom_id"] == "h:rules agree"
+        agreed = await answer(
+            fake, await fake.press(KIM, button["custom_id"], welcome, guild_id=GUILD)
+        )
+        assert agreed.ephemeral and "recorded" in agreed.content
+    finally:
+        await stop_haven(running)
+
+
+async def test_closed_dms_fall_back_to_an_ephemeral_note(fake: FakeDiscord, haven: Haven) -> None:
+    await haven.app.deliver(
+        [private("Time for your check-in", to=Actor("discord", str(BOB), "bob"))]
+    )
+    await fake.wait_for(lambda: haven.adapter.holding(str(BOB)) == 1)
+    assert fake.dm_messages(BOB) == []
+    assert not any("check-in" in m.get("content", "") for m in fake.channel_messages(GENERAL))
+    later = await answer(fake, await fake.slash(BOB, "help", guild_id=GUILD))
+    assert later.ephemeral and "Time for your check-in" in later.content
+
+
+async def test_crisis_text_in_a_note_is_answered_privately(fake: FakeDiscord, haven: Haven) -> None:
+    reply = await answer(
+        fake,
+        await fake.slash(
+            ALICE, "checkin", [opt("mood", 1), opt("note", "i want to die")], guild_id=GUILD
+        ),
+    )
+    assert reply.ephemeral and "You're not alone" in reply.content
+    assert rows(haven, "SELECT COUNT(*) FROM checkins") == [(0,)]
+
+
+async def test_direct_message_commands(fake: FakeDiscord, haven: Haven) -> None:
+    reply = await answer(fake, await fake.slash(ALICE, "sos"))
+    assert "You're not alone" in reply.content

@@ -1,0 +1,55 @@
+"""`haven run` as its own process with only HAVEN_DISCORD__* set, driven through the fake
+Discord servers; SIGTERM stops it cleanly and the token never reaches its logs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from fakes.discord_api import FakeDiscord
+from fakes.haven_discord import ALICE, GUILD, populate
+
+
+async def test_haven_run_from_environment(tmp_path: Path) -> None:
+    fake = FakeDiscord()
+    populate(fake)
+    await fake.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")}
+    env.update(
+        HAVEN_DISCORD__TOKEN=fake.token,
+        HAVEN_DISCORD__API_BASE=fake.api_base,
+        HAVEN_DISCORD__GATEWAY_URL=fake.gateway_url,
+        HAVEN_BOT__DATABASE=str(tmp_path / "haven.db"),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--verbose",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.wait_ready(timeout=30)
+        await fake.wait_for(lambda: "global" in fake.commands, timeout=10)
+        interaction = await fake.slash(
+            ALICE, "checkin", [{"type": 4, "name": "mood", "value": 3}], guild_id=GUILD
+        )
+        (response,) = await fake.wait_responses(interaction, 1, timeout=15)
+        assert response.ephemeral and "Recorded privately" in response.content
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        await fake.stop()
+    logs = (stdout + stderr).decode()
+    assert process.returncode == 0, logs
+    assert "Haven stopped" in logs
+    assert fake.token not in logs
