@@ -260,3 +260,22 @@ async def test_crisis_text_in_a_note_is_answered_privately(fake: FakeDiscord, ha
 async def test_direct_message_commands(fake: FakeDiscord, haven: Haven) -> None:
     reply = await answer(fake, await fake.slash(ALICE, "sos"))
     assert "You're not alone" in reply.content
+
+
+async def test_sync_to_configured_guilds_only(fake: FakeDiscord, tmp_path: Path) -> None:
+    running = await start_haven(fake, tmp_path / "g.db", guild_ids=[GUILD])
+    try:
+        assert "global" not in fake.commands
+        assert fake.commands[str(GUILD)] == schema.commands_payload(running.app.registry)
+        reply = await answer(fake, await fake.slash(ALICE, "mood", guild_id=GUILD))
+        assert reply.ephemeral
+    finally:
+        await stop_haven(running)
+
+
+async def test_no_sync_when_turned_off(fake: FakeDiscord, tmp_path: Path) -> None:
+    running = await start_haven(fake, tmp_path / "n.db", sync_commands=False)
+    try:
+        assert fake.commands == {}
+    finally:
+        await stop_haven(running)
