@@ -3,6 +3,11 @@
 Limits (Bot API FAQ): about 30 messages per second overall, 1 per second in one chat, 20 per
 minute in one group. A 429 pauses every send for `retry_after` (it applies to the bot, not to
 one request), then the request is sent once more.
+
+Telegram counts a message when it arrives, which is somewhere between our decision to send and
+the answer. So a send occupies its place in every window from the moment it is started until
+its answer, and windows are measured from the answer: network jitter can then never bunch
+messages together on Telegram's side.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
+INFLIGHT = float("inf")
 BULK = 2  # rate_limit_args of outbox sends (fan-outs); anything else is a live answer
 
 SENDS = frozenset(
@@ -53,11 +59,12 @@ class FloodLimiter(BaseRateLimiter[int]):
         self.group_per_minute = group_per_minute
         self.clock = clock
         self.sleep = sleep
-        self._recent: deque[float] = deque()
+        self._sends: list[list[float]] = []  # [finished at]; INFLIGHT while under way
         self._chat_last: dict[str, float] = {}
         self._group_recent: dict[str, deque[float]] = {}
         self._chat_locks: dict[str, asyncio.Lock] = {}
-        self._overall_lock = asyncio.Lock()
+        self._bulk_turn = asyncio.Lock()
+        self._answer_event = asyncio.Event()
         self._paused_until = 0.0
 
     async def initialize(self) -> None:
@@ -79,45 +86,71 @@ class FloodLimiter(BaseRateLimiter[int]):
             return await callback(*args, **kwargs)
         chat = str(data.get("chat_id", ""))
         bulk = rate_limit_args == BULK
-        await self._acquire(chat, bulk)
-        try:
-            return await callback(*args, **kwargs)
-        except RetryAfter as error:
-            wait = seconds(error)
-            log.warning("Telegram asked to wait %.1f s; pausing all sends", wait)
-            self._paused_until = max(self._paused_until, self.clock() + wait)
-            await self._acquire(chat, bulk)
-            return await callback(*args, **kwargs)
+        for attempt in (1, 2):
+            send = await self._acquire(chat, bulk)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if attempt == 2:
+                    raise
+                wait = seconds(error)
+                log.warning("Telegram asked to wait %.1f s; pausing all sends", wait)
+                self._paused_until = max(self._paused_until, self.clock() + wait)
+            finally:
+                self._finish(chat, send)
+        raise AssertionError("unreachable")
 
-    async def _acquire(self, chat: str, bulk: bool) -> None:
+    async def _acquire(self, chat: str, bulk: bool) -> list[float]:
         lock = self._chat_locks.setdefault(chat, asyncio.Lock())
         async with lock:
             while True:
                 now = self.clock()
+                if self._chat_last.get(chat) == INFLIGHT:
+                    await self._answered()  # the previous message here has no answer yet
+                    continue
                 delay = max(self._paused_until - now, self._chat_delay(chat, now))
                 if delay <= 0:
                     break
                 await self.sleep(delay)
-            now = await self._overall_slot(bulk)
-            self._chat_last[chat] = now
-            if chat.startswith("-"):
-                self._group_recent.setdefault(chat, deque()).append(now)
+            send = await self._overall_slot(bulk)
+            self._chat_last[chat] = INFLIGHT
+            return send
 
-    async def _overall_slot(self, bulk: bool) -> float:
-        """A slot in the overall per-second window. Bulk sends (the outbox) leave `reserve`
-        slots free, so a member's answer or a crisis reply never queues behind a fan-out. The
-        lock is never held while sleeping, so an urgent send can take a slot meanwhile."""
-        cap = self.overall - (self.reserve if bulk else 0)
+    def _finish(self, chat: str, send: list[float]) -> None:
+        now = self.clock()
+        send[0] = now
+        self._chat_last[chat] = now
+        if chat.startswith("-"):
+            self._group_recent.setdefault(chat, deque()).append(now)
+        self._answer_event.set()
+        self._answer_event = asyncio.Event()
+
+    async def _answered(self) -> None:
+        await self._answer_event.wait()
+
+    async def _overall_slot(self, bulk: bool) -> list[float]:
+        """A place in the overall per-second window. Bulk sends (the outbox) wait their turn
+        one at a time and leave `reserve` places free, so a member's answer or a crisis reply
+        never queues behind a fan-out: those skip the bulk queue."""
+        if bulk:
+            async with self._bulk_turn:
+                return await self._take_place(self.overall - self.reserve)
+        return await self._take_place(self.overall)
+
+    async def _take_place(self, cap: int) -> list[float]:
         while True:
-            async with self._overall_lock:
-                now = self.clock()
-                while self._recent and self._recent[0] <= now - 1.0:
-                    self._recent.popleft()
-                if len(self._recent) < cap:
-                    self._recent.append(now)
-                    return now
-                delay = self._recent[len(self._recent) - cap] + 1.0 - now
-            await self.sleep(max(delay, 0.001))
+            now = self.clock()
+            self._sends = [s for s in self._sends if s[0] > now - 1.0]
+            if len(self._sends) < cap:
+                send = [INFLIGHT]
+                self._sends.append(send)
+                return send
+            finished = sorted(s[0] for s in self._sends if s[0] != INFLIGHT)
+            excess = len(self._sends) - cap
+            if len(finished) > excess:
+                await self.sleep(max(finished[excess] + 1.0 - now, 0.0005))
+            else:
+                await self._answered()
 
     def _chat_delay(self, chat: str, now: float) -> float:
         delay = self._chat_last.get(chat, -1e9) + self.chat_interval - now

@@ -101,20 +101,35 @@ class Outbox:
                 await asyncio.wait_for(wake.wait(), timeout)
 
     async def drain(self, platform: str) -> int:
-        """Send every row due now for `platform`; returns how many rows were handled."""
+        """Send every row due now for `platform`; returns how many rows were handled.
+
+        A pipeline rather than batches: new rows are claimed as soon as sends finish, so the
+        platform's limiter always has work and the rate never dips between batches.
+        """
         handled = 0
-        limit = asyncio.Semaphore(self.concurrency)
-        while True:
-            rows = await self.repo.claim(platform, self.clock.now(), self.concurrency * 2)
-            if not rows:
-                return handled
-
-            async def one(row: OutboxRow) -> None:
-                async with limit:
-                    await self._send(platform, row)
-
-            await asyncio.gather(*(one(row) for row in rows))
-            handled += len(rows)
+        running: set[asyncio.Task[None]] = set()
+        exhausted = False
+        try:
+            while True:
+                free = self.concurrency - len(running)
+                if free > 0 and not exhausted:
+                    rows = await self.repo.claim(platform, self.clock.now(), free)
+                    exhausted = len(rows) < free
+                    for row in rows:
+                        running.add(asyncio.create_task(self._send(platform, row)))
+                    handled += len(rows)
+                if not running:
+                    if exhausted:
+                        return handled
+                    continue
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()
+                if exhausted and not running:
+                    exhausted = False  # look once more: rows may have become due meanwhile
+        finally:
+            for task in running:
+                task.cancel()
 
     async def _send(self, platform: str, row: OutboxRow) -> None:
         sender = self.senders.get(platform)

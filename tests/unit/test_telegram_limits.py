@@ -108,3 +108,40 @@ async def test_a_second_429_is_not_retried_again(vt: VirtualTime) -> None:
 
     with pytest.raises(RetryAfter):
         await lim.process_request(always, (), {}, "sendMessage", {"chat_id": "7"}, None)
+
+
+async def test_bulk_leaves_a_place_for_live_answers(vt: VirtualTime) -> None:
+    lim = limiter(vt)
+    bulk_times: list[float] = []
+
+    async def bulk() -> bool:
+        bulk_times.append(vt.now)
+        return True
+
+    for i in range(29):
+        await lim.process_request(bulk, (), {}, "sendMessage", {"chat_id": str(i)}, 2)
+    assert bulk_times == [0.0] * 29  # 29 of 30 places in this second go to the fan-out
+    live: list[float] = []
+
+    async def answer() -> bool:
+        live.append(vt.now)
+        return True
+
+    await lim.process_request(answer, (), {}, "sendMessage", {"chat_id": "live"}, None)
+    assert live == [0.0]  # the reserved place: a member's answer goes out at once
+    await lim.process_request(bulk, (), {}, "sendMessage", {"chat_id": "later"}, 2)
+    assert bulk_times[-1] >= 1.0  # the next bulk send waits for the window
+
+
+async def test_a_send_counts_from_its_answer_not_its_start(vt: VirtualTime) -> None:
+    lim = limiter(vt)
+    times: list[float] = []
+
+    async def slow() -> bool:
+        times.append(vt.now)
+        await vt.sleep(0.4)  # the answer comes 0.4 s later
+        return True
+
+    await lim.process_request(slow, (), {}, "sendMessage", {"chat_id": "9"}, None)
+    await lim.process_request(slow, (), {}, "sendMessage", {"chat_id": "9"}, None)
+    assert times[1] - times[0] >= 1.4  # 1 s after the first one was answered
