@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from adapters.base import Adapter
 from bot.catalog import Catalog, load_catalog
 from bot.core.clock import Clock, SystemClock
+from bot.core.cooldown import Cooldown
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Actor, Place, Priority, Reply, Request
 from bot.core.registry import Registry
@@ -26,6 +27,7 @@ from bot.services.container import Services
 from bot.services.helplines import HelplineService
 from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
+from bot.services.privacy import PrivacyService
 from bot.services.resources import ResourceService
 from bot.services.rules import RuleService
 from bot.services.schedules import ScheduleService
@@ -36,6 +38,7 @@ from bot.storage.inbound import InboundLedger
 from bot.storage.milestones import MilestoneRepo
 from bot.storage.outbox import CRISIS, NORMAL, OutboxItem, OutboxRepo
 from bot.storage.people import CommunityRepo, MemberRepo
+from bot.storage.privacy import PrivacyRepo
 from bot.storage.resources import ResourceRepo
 from bot.storage.rules import RuleRepo
 from bot.storage.schedules import ScheduleRepo
@@ -115,7 +118,9 @@ def build(
     clock: Clock | None = None,
     rng: random.Random | None = None,
     catalog: Catalog | None = None,
+    cooldown: bool = True,
 ) -> App:
+    """`cooldown=False` for the console: it is the operator's own terminal."""
     from commands import all_commands, all_jobs
     from commands.rules import welcome
     from commands.safety import crisis_screen, plain_text
@@ -142,10 +147,18 @@ def build(
         rules=RuleService(RuleRepo(db), communities, catalog.rules),
         milestones=MilestoneService(milestone_repo, people),
         schedules=ScheduleService(ScheduleRepo(db), clock, settings.scheduler.grace),
+        privacy=PrivacyService(PrivacyRepo(db), members, communities, clock, settings.privacy),
         rng=rng or random.Random(),
         registry=registry,
     )
-    dispatcher = Dispatcher(registry, services, screen=crisis_screen, on_text=plain_text)
+    per_minute = settings.limits.commands_per_minute
+    dispatcher = Dispatcher(
+        registry,
+        services,
+        screen=crisis_screen,
+        on_text=plain_text,
+        cooldown=Cooldown(per_minute) if per_minute and cooldown else None,
+    )
     outbox = Outbox(
         OutboxRepo(db), clock, on_unreachable=services.schedules.mark_unreachable, rng=services.rng
     )

@@ -38,8 +38,10 @@ async def run_console(settings: Settings, start: datetime) -> int:
     from bot.app import build
     from bot.core.clock import SimulatedClock
 
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")  # a stray byte must not stop the console
     clock = SimulatedClock(start)
-    app = build(settings, clock=clock)
+    app = build(settings, clock=clock, cooldown=False)
     await app.start()
     try:
         console = ConsoleAdapter(app, clock, zone=settings.bot.timezone)

@@ -89,6 +89,12 @@ class PrivacySection(BaseModel):
     min_group: int = Field(5, ge=2)
 
 
+class LimitsSection(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    commands_per_minute: int = Field(30, ge=0)  # per member; 0 turns the cooldown off
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="HAVEN_", env_nested_delimiter="__", extra="forbid", case_sensitive=False
@@ -99,6 +105,7 @@ class Settings(BaseSettings):
     discord: DiscordSection = Field(default_factory=DiscordSection)
     scheduler: SchedulerSection = Field(default_factory=SchedulerSection)
     privacy: PrivacySection = Field(default_factory=PrivacySection)
+    limits: LimitsSection = Field(default_factory=LimitsSection)
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:

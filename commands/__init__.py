@@ -4,9 +4,31 @@ from __future__ import annotations
 
 from bot.core.registry import Command
 from bot.scheduler.jobs import Job
-from commands import checkin, help, milestones, resources, rules, safety, schedule, settings
+from commands import (
+    checkin,
+    help,
+    milestones,
+    privacy,
+    resources,
+    rules,
+    safety,
+    schedule,
+    settings,
+    summary,
+)
 
-MODULES = (checkin, resources, rules, milestones, schedule, settings, safety, help)
+MODULES = (
+    checkin,
+    resources,
+    rules,
+    milestones,
+    schedule,
+    summary,
+    settings,
+    privacy,
+    safety,
+    help,
+)
 
 
 def all_commands() -> list[Command]:

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.messages import Button, Reply, Request, Via, button_rows, private
+from bot.core.messages import Button, Reply, Request, Via, private
 from bot.core.options import Kind, Option
-from bot.core.registry import Command, pack_action
+from bot.core.registry import Command
 from bot.domain.moods import FEELINGS, MAX_MOOD, MAX_NOTE_CHARS, MIN_MOOD, MOODS
 from bot.services.container import Services
-from commands.common import celebrate
+from commands.common import celebrate, mood_buttons
+from commands.privacy import ask_consent
+from commands.safety import SUPPORT_BUTTONS
 
 MOOD = Option("mood", Kind.INT, "How you feel, 1 (awful) to 5 (great)", min=MIN_MOOD, max=MAX_MOOD)
 FEELING_TAGS = Option(
     "feelings", Kind.TAGS, "Feelings, comma-separated, e.g. tired,hopeful", choices=FEELINGS
 )
 NOTE = Option("note", Kind.TEXT, "A private note, only you can see it", max_length=MAX_NOTE_CHARS)
-
-
-def mood_buttons() -> tuple[tuple[Button, ...], ...]:
-    buttons = [
-        Button(f"{m.emoji} {m.value} {m.word}", action=pack_action("checkin", m.value))
-        for m in MOODS.values()
-    ]
-    return button_rows(buttons, per_row=5)
 
 
 async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -42,6 +36,8 @@ async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list
             )
         ]
     scope = await svc.people.scope(request)
+    if not await svc.privacy.has_consent(scope.member.id):
+        return [ask_consent(svc)]  # nothing is stored before consent
     tz = svc.people.timezone(scope.member, scope.community)
     mood = MOODS[args["mood"]]
     tags: tuple[str, ...] = args.get("feelings", ())
@@ -57,12 +53,14 @@ async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list
     lines.append(f"Check-in streak: {result.streak} day{'s' if result.streak != 1 else ''}.")
     if request.via is Via.BUTTON:
         lines.append("You can add feelings and a note: /checkin 4 tired,hopeful a few words")
-    if mood.value == MIN_MOOD:
+    softer: tuple[tuple[Button, ...], ...] = ()
+    if mood.value == MIN_MOOD:  # a gentle offer, never more than an offer
         lines.append(
-            "That sounds really hard. If you'd like to talk to someone now, /sos lists "
-            "people you can reach, any time."
+            "That sounds really hard. You don't have to go through it alone: /sos lists "
+            "people you can reach any time, and the buttons below may help."
         )
-    replies = [private(" ".join(lines[:2]) + "\n" + "\n".join(lines[2:]))]
+        softer = SUPPORT_BUTTONS
+    replies = [private(" ".join(lines[:2]) + "\n" + "\n".join(lines[2:]), buttons=softer)]
     for days in result.new_streak_milestones:
         replies.append(
             celebrate(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.messages import Reply, Request, private, public
+from bot.core.messages import Button, Reply, Request, button_rows, private, public
 from bot.core.options import ArgumentError
+from bot.core.registry import pack_action
+from bot.domain.moods import MOODS
 from bot.services.people import Scope
 
 
@@ -19,3 +21,12 @@ def celebrate(text: str, request: Request, public_ok: bool) -> Reply:
     if public_ok and not request.place.is_direct:
         return public(text, to=request.place)
     return private(text)
+
+
+def mood_buttons() -> tuple[tuple[Button, ...], ...]:
+    """The five mood buttons; a press is the command `/checkin N` from the presser."""
+    buttons = [
+        Button(f"{m.emoji} {m.value} {m.word}", action=pack_action("checkin", m.value))
+        for m in MOODS.values()
+    ]
+    return button_rows(buttons, per_row=5)

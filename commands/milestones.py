@@ -14,10 +14,13 @@ from bot.domain import milestones as rules
 from bot.domain.streaks import current_streak, local_date
 from bot.scheduler.jobs import Job
 from bot.services.container import Services
+from commands.privacy import consent_needed
 
 
 async def add(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
+    if (ask := await consent_needed(svc, scope)) is not None:
+        return ask
     place = request.place
     chat = None if place.is_direct else (place.platform, place.chat_id)
     try:

@@ -9,14 +9,24 @@ from functools import cache
 from typing import Any
 
 from bot import DATA_DIR
-from bot.core.messages import Button, Priority, Reply, Request, private
+from bot.core.messages import Actor, Button, Priority, Reply, Request, private
+from bot.core.options import Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.crisis import Screen
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
 COUNTRY_LOOKUP_SECONDS = 0.5
-SUPPORT_BUTTONS = ((Button("Grounding exercise", action=pack_action("cope", "overwhelmed")),),)
+GROUNDING = Button("Grounding exercise", action=pack_action("cope", "overwhelmed"))
+TRUST = Button("Reach someone you trust", action=pack_action("support", "trust"))
+TELL_LEAD = Button("Tell a group lead", action=pack_action("support", "lead"))
+SUPPORT_BUTTONS = ((GROUNDING,), (TRUST,))
+
+
+def support_buttons(lead_alerts: bool) -> tuple[tuple[Button, ...], ...]:
+    """ "Tell a group lead" is offered only where the group turned lead alerts on; pressing it
+    is the only way a lead ever hears anything, and they hear only that support was asked."""
+    return (*SUPPORT_BUTTONS, (TELL_LEAD,)) if lead_alerts else SUPPORT_BUTTONS
 
 
 @cache
@@ -25,18 +35,20 @@ def texts() -> dict[str, str]:
         return tomllib.load(handle)
 
 
-async def member_country(svc: Services, request: Request) -> str | None:
-    """The member's or group's country if the database answers quickly; else the default."""
+async def member_context(svc: Services, request: Request) -> tuple[str | None, bool]:
+    """(country, lead alerts on) if the database answers quickly; else the defaults, so a
+    locked or broken database never delays or stops a crisis reply."""
     try:
         async with asyncio.timeout(COUNTRY_LOOKUP_SECONDS):
             member = await svc.people.members.find(request.actor.platform, request.actor.user_id)
             community = await svc.people.community_of(request.place)
             if community is None and member is not None:
                 community = await svc.people.communities.last_seen_in(member.id)
-            return svc.people.country(member, community)
-    except Exception:  # a locked or broken database must not delay or stop this reply
-        log.warning("country lookup failed for /sos; using the default", exc_info=True)
-        return svc.settings.bot.country
+            alerts = bool(community and community.alert_member_id)
+            return svc.people.country(member, community), alerts
+    except Exception:
+        log.warning("member lookup failed for a crisis reply; using the defaults", exc_info=True)
+        return svc.settings.bot.country, False
 
 
 def sos_text(svc: Services, country: str | None) -> str:
@@ -51,21 +63,19 @@ def sos_text(svc: Services, country: str | None) -> str:
 
 
 async def sos(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
-    country = await member_country(svc, request)
+    country, alerts = await member_context(svc, request)
     return [
         private(
             sos_text(svc, country),
             priority=Priority.CRISIS,
-            buttons=((Button("Grounding exercise", action=pack_action("cope", "overwhelmed")),),),
+            buttons=support_buttons(alerts),
         )
     ]
 
 
 @cache
 def lexicon() -> Screen:
-    with (DATA_DIR / "crisis" / "lexicon.toml").open("rb") as handle:
-        doc = tomllib.load(handle)
-    return Screen.build(doc["phrases"], doc.get("allowed", ()))
+    return Screen.from_toml(DATA_DIR / "crisis" / "lexicon.toml")
 
 
 async def crisis_screen(svc: Services, request: Request) -> list[Reply] | None:
@@ -73,9 +83,28 @@ async def crisis_screen(svc: Services, request: Request) -> list[Reply] | None:
     and the command does not run (so the triggering text is never saved)."""
     if not lexicon().matches(request.text):
         return None
-    country = await member_country(svc, request)
+    country, alerts = await member_context(svc, request)
     text = f"{texts()['crisis_intro']}\n\n{sos_text(svc, country)}"
-    return [private(text, priority=Priority.CRISIS, buttons=SUPPORT_BUTTONS)]
+    return [private(text, priority=Priority.CRISIS, buttons=support_buttons(alerts))]
+
+
+async def support(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """The crisis reply's gentle options, run only when the member presses them."""
+    if args["choice"] == "trust":
+        return [private(texts()["trust"])]
+    scope = await svc.people.scope(request)
+    community = scope.community
+    if community is None or community.alert_member_id is None:
+        return [private(texts()["no_lead"])]
+    lead = await svc.people.members.get(community.alert_member_id)
+    if lead is None:
+        return [private(texts()["no_lead"])]
+    group = community.title or "your group"
+    alert = texts()["lead_alert"].format(member=scope.member.name, group=group)
+    return [
+        private(texts()["lead_told"].format(group=group)),
+        private(alert, to=Actor(lead.platform, lead.user_id, lead.name)),
+    ]
 
 
 async def plain_text(svc: Services, request: Request) -> list[Reply]:
@@ -89,4 +118,13 @@ SOS = Command(
     examples=("/sos",),
     screen=False,
 )
-COMMANDS = [SOS]
+SUPPORT = Command(
+    "support",
+    "Gentle options after a hard moment: reach someone you trust, tell a lead",
+    support,
+    options=(
+        Option("choice", Kind.WORD, "trust or lead", required=True, choices=("trust", "lead")),
+    ),
+    actions=(pack_action("support", "trust"), pack_action("support", "lead")),
+)
+COMMANDS = [SOS, SUPPORT]

@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo
 from bot.core.messages import Actor, Place, Reply, Request, private, public
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command
-from bot.domain.aggregates import aggregate
 from bot.domain.schedule_spec import describe, parse_spec
 from bot.domain.schedule_time import parse_duration, parse_timezone
 from bot.domain.streaks import local_date
 from bot.services.container import Services
 from bot.storage.outbox import BULK, NORMAL, OutboxItem
 from bot.storage.schedules import NewSchedule, ScheduleRow
-from commands.checkin import mood_buttons
-from commands.common import lead_scope
+from commands.common import lead_scope, mood_buttons
+from commands.privacy import consent_needed
 from commands.rules import numbered
+from commands.summary import summary_text
 
 WHEN_HELP = (
     "when: daily 09:00 | weekdays 18:30 | mon,thu 19:00 | weekly sun 20:00 | "
@@ -148,6 +148,8 @@ async def remind(svc: Services, request: Request, args: dict[str, Any]) -> list[
     if text.casefold() == "off":
         removed = await svc.schedules.reminder_off(scope.member.id)
         return [private("Your reminder is off." if removed else "You had no reminder set.")]
+    if (ask := await consent_needed(svc, scope)) is not None:
+        return ask
     zone = svc.people.timezone(scope.member, scope.community)
     spec_text, zone, _ = split_when(svc, text, zone)
     row = await svc.schedules.set_reminder(
@@ -242,22 +244,7 @@ async def _summary_items(
     lead = await svc.people.members.get(row.created_by)
     if lead is None:
         return []
-    min_group = svc.settings.privacy.min_group
-    this_week = await svc.checkins.checkins.community_window(
-        row.community_id, fire_time - timedelta(days=7), fire_time
-    )
-    result = aggregate(this_week, min_group)
-    if result is None:
-        text = (
-            f"Weekly summary: fewer than {min_group} members checked in this week, so there "
-            "is nothing to show without risking someone's privacy."
-        )
-    else:
-        bands = ", ".join(f"{band}: {count}" for band, count in result.distribution)
-        text = (
-            f"Weekly summary (anonymous): {result.members} members, {result.checkins} "
-            f"check-ins, average mood {result.average:.1f}. Moods {bands}."
-        )
+    text = await summary_text(svc, row.community_id, ZoneInfo(row.timezone), fire_time)
     actor = Actor(lead.platform, lead.user_id, lead.name)
     return [OutboxItem(key, private(text, to=actor), lead.id, NORMAL)]
 

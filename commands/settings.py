@@ -65,8 +65,9 @@ async def community_show(svc: Services, request: Request, args: dict[str, Any]) 
         f"• time zone: {c.timezone or svc.settings.bot.timezone + ' (default)'}",
         f"• country: {c.country or 'not set'}",
         f"• welcome for new members: {'on' if c.welcome else 'off'}",
+        f"• lead alerts: {'on' if c.alert_member_id else 'off'}",
         "Change with /community timezone Europe/Berlin, /community country DE, "
-        "/rules welcome on|off",
+        "/community alerts on|off, /rules welcome on|off",
     ]
     return [private("\n".join(lines))]
 
@@ -80,6 +81,27 @@ async def community_set(svc: Services, request: Request, args: dict[str, Any]) -
     code = None if args["code"] == "INTL" else args["code"]
     await svc.people.communities.update(community_id, country=code)
     return [private(f"Group country set to {code or 'international'}.")]
+
+
+async def community_alerts(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """A lead volunteers to be told (privately) when a member presses "Tell a group lead" in a
+    crisis reply. Off by default: nobody is contacted unless a lead chose this."""
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    on = args["state"] == "on"
+    await svc.people.communities.update(
+        community_id, alert_member_id=scope.member.id if on else None
+    )
+    if on:
+        return [
+            private(
+                'Lead alerts are on: when a member presses "Tell a group lead" in a '
+                "support message, you get a private note that they asked for support "
+                "(never what they wrote). Please make sure Haven can message you "
+                "directly."
+            )
+        ]
+    return [private("Lead alerts are off; the support message won't offer to tell a lead.")]
 
 
 SETTINGS = Command(
@@ -114,6 +136,14 @@ COMMUNITY = Command(
         Command("show", "Show the group's settings", community_show),
         Command("timezone", "Set the group's time zone", community_set, options=(ZONE,)),
         Command("country", "Set the group's country", community_set, options=(COUNTRY,)),
+        Command(
+            "alerts",
+            "Receive 'a member asked for support' alerts yourself (on/off)",
+            community_alerts,
+            options=(
+                Option("state", Kind.WORD, "on or off", required=True, choices=("on", "off")),
+            ),
+        ),
     ),
     default="show",
     lead_only=True,

@@ -249,6 +249,11 @@ class Harness:
     async def send(self, line: str, **kwargs: Any) -> list[Reply]:
         return await self.app.handle(self.request(line, **kwargs))
 
+    async def consent(self, user: str = "ana") -> None:
+        """`user` agrees, as members do with `/consent yes`, before anything of theirs is kept."""
+        replies = await self.send("/consent yes", user=user)
+        assert any("consent is recorded" in r.text for r in replies), replies
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return query(self.database, sql, params)
 

@@ -41,13 +41,16 @@ class ConsoleAdapter:
         clock: SimulatedClock,
         *,
         out: TextIO = sys.stdout,
-        attachments: Path = Path("attachments"),
+        attachments: Path | None = None,
         zone: str = "UTC",
     ) -> None:
         self.app = app
         self.clock = clock
         self.out = out
-        self.attachments = attachments
+        # Files (/mydata) are written beside the database unless told otherwise.
+        self.attachments = (
+            attachments or Path(app.services.settings.bot.database).parent / "attachments"
+        )
         self.zone = ZoneInfo(zone)
         self.timeline = Timeline(app.timeline_jobs, clock, app.services, app.deliver, self.settle)
         app.add_adapter(self)

@@ -9,6 +9,7 @@ visibility) so Discord's 3 s deadline is never missed.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import time
 from typing import Any
@@ -241,9 +242,17 @@ class DiscordAdapter:
         deferred_public = deferred and not self._deferred.pop(interaction.id, True)
         first = True
         for reply in answers:
-            for part, view in _parts(reply):
+            parts = _parts(reply)
+            for index, (part, view) in enumerate(parts):
+                file = _file(reply) if index == len(parts) - 1 else None
                 await self._answer_part(
-                    interaction, part, reply.private, view, first and deferred, deferred_public
+                    interaction,
+                    part,
+                    reply.private,
+                    view,
+                    first and deferred,
+                    deferred_public,
+                    file,
                 )
                 first = False
         if elsewhere:
@@ -257,17 +266,24 @@ class DiscordAdapter:
         view: discord.ui.View | None,
         replaces_deferral: bool,
         deferred_public: bool,
+        file: discord.File | None = None,
     ) -> None:
         extra: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
         if view is not None:
             extra["view"] = view
         if not interaction.response.is_done():
+            if file is not None:
+                extra["file"] = file
             await interaction.response.send_message(text, ephemeral=private, **extra)
         elif replaces_deferral and not (private and deferred_public):
+            if file is not None:
+                extra["attachments"] = [file]
             await interaction.edit_original_response(content=text, **extra)
         else:
             if replaces_deferral:  # a public "thinking" message must not turn into private text
                 await interaction.edit_original_response(content=SENT_PRIVATELY)
+            if file is not None:
+                extra["file"] = file
             await interaction.followup.send(text, ephemeral=private, **extra)
 
     # -- outgoing, not in answer to an interaction ------------------------------------
@@ -347,6 +363,12 @@ def _view(reply: Reply) -> discord.ui.View | None:
             view.add_item(item)
     view.stop()  # nothing to keep in memory: presses are handled by custom_id, after restarts too
     return view
+
+
+def _file(reply: Reply) -> discord.File | None:
+    if reply.attachment is None:
+        return None
+    return discord.File(io.BytesIO(reply.attachment.data), filename=reply.attachment.name)
 
 
 def _parts(reply: Reply) -> list[tuple[str, discord.ui.View | None]]:

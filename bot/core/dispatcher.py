@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.core.cooldown import Cooldown
 from bot.core.messages import Reply, Request, Via, private
 from bot.core.options import ArgumentError
 from bot.core.registry import Registry
@@ -33,11 +34,15 @@ class Dispatcher:
         *,
         screen: Screen | None = None,
         on_text: TextHandler | None = None,
+        cooldown: Cooldown | None = None,
+        unlimited: frozenset[str] = frozenset({"sos", "support"}),
     ) -> None:
         self.registry = registry
         self.services = services
         self.screen = screen
         self.on_text = on_text
+        self.cooldown = cooldown
+        self.unlimited = unlimited
 
     async def handle(self, request: Request) -> list[Reply]:
         try:
@@ -50,9 +55,17 @@ class Dispatcher:
         command = self.registry.get(request.command) if request.via is not Via.TEXT else None
         wants_screen = request.via is not Via.BUTTON and (command is None or command.screen)
         if self.screen is not None and wants_screen and request.text.strip():
-            crisis = await self.screen(self.services, request)
+            try:
+                crisis = await self.screen(self.services, request)
+            except Exception:  # a broken screen must not also take the command down
+                log.exception("the crisis screen failed; answering the request without it")
+                crisis = None
             if crisis is not None:
                 return crisis
+        if self.cooldown is not None and (command is None or command.name not in self.unlimited):
+            notice = self.cooldown.check(request.actor.platform, request.actor.user_id)
+            if notice is not None:
+                return [private(notice)] if notice else []
         if request.via is Via.TEXT:
             return await self.on_text(self.services, request) if self.on_text else []
         if command is None:

@@ -16,6 +16,13 @@ from enum import StrEnum
 from typing import Any
 
 QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»"}
+# Control characters (but newline and tab), bidi overrides and isolates, and lone surrogates:
+# never useful in a command, able to garble how text is shown, and unstorable (surrogates).
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    return UNSAFE.sub("", text)
 
 
 class ArgumentError(ValueError):
@@ -203,7 +210,7 @@ class Tokens:
 
 def parse_options(options: Sequence[Option], text: str) -> dict[str, Any]:
     """Parse `text` against `options` in order; a present token must parse (TAGS excepted)."""
-    tokens = Tokens(text)
+    tokens = Tokens(clean(text))
     values: dict[str, Any] = {}
     for option in options:
         if option.kind is Kind.TEXT:
@@ -240,6 +247,8 @@ def check_values(options: Sequence[Option], raw: dict[str, Any]) -> dict[str, An
             raise ArgumentError(f"unexpected option {name!r}")
     for option in options:
         value = raw.get(option.name)
+        if isinstance(value, str):
+            value = clean(value)
         if value is None or value == "":
             if option.required:
                 raise ArgumentError(f"missing {option.usage}")

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.messages import Reply, Request
-from bot.core.options import ArgumentError, Option, Tokens, check_values, parse_options
+from bot.core.options import (
+    ArgumentError,
+    Option,
+    Tokens,
+    check_values,
+    clean,
+    parse_options,
+)
 
 Handler = Callable[[Any, Request, dict[str, Any]], Awaitable[list[Reply]]]
 
@@ -105,6 +112,7 @@ class Registry:
 
     def resolve(self, command: Command, text: str) -> Resolved:
         """Pick the verb (if any) and parse the rest; raises ArgumentError with a reason."""
+        text = clean(text)  # before the verb is matched, so hidden characters cannot steer it
         if not command.subcommands:
             return Resolved(command, _parse(command, text))
         tokens = Tokens(text)

@@ -142,9 +142,9 @@ class Outbox:
         try:
             await sender(row.reply)
         except Unreachable as error:
-            await self.repo.settle(row.id, "skipped", now(), f"unreachable: {error}")
             if row.member_id is not None and self.on_unreachable is not None:
-                await self.on_unreachable(row.member_id)
+                await self.on_unreachable(row.member_id)  # marked before the row is settled
+            await self.repo.settle(row.id, "skipped", now(), f"unreachable: {error}")
         except Transient as error:
             if row.attempts >= self.max_attempts:
                 log.error(

@@ -12,6 +12,7 @@ from bot.services.checkins import CheckinService
 from bot.services.helplines import HelplineService
 from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
+from bot.services.privacy import PrivacyService
 from bot.services.resources import ResourceService
 from bot.services.rules import RuleService
 from bot.services.schedules import ScheduleService
@@ -32,5 +33,6 @@ class Services:
     rules: RuleService
     milestones: MilestoneService
     schedules: ScheduleService
+    privacy: PrivacyService
     rng: random.Random
     registry: Registry

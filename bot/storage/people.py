@@ -31,10 +31,11 @@ class CommunityRow:
     timezone: str | None
     country: str | None
     welcome: bool
+    alert_member_id: int | None = None
 
 
 MEMBER_COLUMNS = "id, platform, user_id, name, timezone, country, celebrate_public"
-COMMUNITY_COLUMNS = "id, platform, key, title, chat_id, timezone, country, welcome"
+COMMUNITY_COLUMNS = "id, platform, key, title, chat_id, timezone, country, welcome, alert_member_id"
 
 
 def _member(row: object) -> MemberRow:
@@ -44,7 +45,7 @@ def _member(row: object) -> MemberRow:
 
 def _community(row: object) -> CommunityRow:
     r = row
-    return CommunityRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]))  # type: ignore[index]
+    return CommunityRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8])  # type: ignore[index]
 
 
 class MemberRepo:
@@ -131,6 +132,9 @@ class CommunityRepo:
             for key in [k for k in self._seen if k[1] == member_id]:
                 del self._seen[key]
 
+    def forget_member(self, member_id: int) -> None:
+        self._forget(member_id=member_id)
+
     async def find(self, platform: str, key: str) -> CommunityRow | None:
         if (platform, key) in self._by_key:
             return self._by_key[(platform, key)]
@@ -176,7 +180,7 @@ class CommunityRepo:
         return row
 
     async def update(self, community_id: int, **values: object) -> None:
-        allowed = {"timezone", "country", "welcome", "title"}
+        allowed = {"timezone", "country", "welcome", "title", "alert_member_id"}
         if not values or set(values) - allowed:
             raise ValueError(f"cannot update {sorted(set(values) - allowed)}")
         assignments = ", ".join(f"{key} = ?" for key in values)

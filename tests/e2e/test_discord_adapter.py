@@ -13,6 +13,7 @@ from fakes.discord_api import FakeDiscord
 from fakes.haven_discord import (
     ALICE,
     BOB,
+    CONSENTED,
     GENERAL,
     GUILD,
     KIM,
@@ -29,6 +30,8 @@ from fakes.haven_discord import (
 
 from adapters.discord import schema
 from bot.core.messages import Actor, private
+
+NOA = 910000000000000005  # a member who has not agreed to anything yet
 
 
 @pytest.fixture
@@ -95,6 +98,34 @@ async def test_checkin_by_options_is_ephemeral(fake: FakeDiscord, haven: Haven) 
         (4, "tired,hopeful", "long day")
     ]
     assert not [m for m in fake.channel_messages(GENERAL) if "Recorded" in m.get("content", "")]
+
+
+async def test_consent_is_asked_before_a_first_checkin(fake: FakeDiscord, haven: Haven) -> None:
+    fake.add_user(NOA, "noa")
+    fake.add_member(GUILD, NOA, permissions=MEMBER_PERMISSIONS)
+    question = await answer(
+        fake, await fake.slash(NOA, "checkin", [opt("mood", 4)], guild_id=GUILD)
+    )
+    assert question.ephemeral
+    assert "Do you agree to Haven keeping your check-ins?" in question.content
+    assert "Recorded" not in question.content
+    buttons = [c for row in question.components for c in row["components"]]
+    assert [(b["label"], b["custom_id"]) for b in buttons] == [
+        ("I agree", "h:consent yes"),
+        ("No thanks", "h:consent no"),
+    ]
+    assert rows(haven, "SELECT COUNT(*) FROM checkins") == [(0,)]
+    assert rows(haven, "SELECT COUNT(*) FROM consents") == [(len(CONSENTED),)]
+
+    message = {"id": "3", "channel_id": str(GENERAL), "components": question.components}
+    agreed = await answer(fake, await fake.press(NOA, "h:consent yes", message, guild_id=GUILD))
+    assert agreed.ephemeral and "Your consent is recorded" in agreed.content
+    recorded = await answer(
+        fake, await fake.slash(NOA, "checkin", [opt("mood", 4)], guild_id=GUILD)
+    )
+    assert recorded.ephemeral and "Recorded privately" in recorded.content
+    assert "4 (good)" in recorded.content
+    assert rows(haven, "SELECT mood FROM checkins") == [(4,)]
 
 
 async def test_checkin_by_button_and_mood(fake: FakeDiscord, haven: Haven) -> None:

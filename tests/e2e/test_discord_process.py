@@ -39,6 +39,11 @@ async def test_haven_run_from_environment(tmp_path: Path) -> None:
     try:
         await fake.wait_ready(timeout=30)
         await fake.wait_for(lambda: "global" in fake.commands, timeout=10)
+        agreed = await fake.slash(  # nothing is kept before the member agrees
+            ALICE, "consent", [{"type": 3, "name": "answer", "value": "yes"}], guild_id=GUILD
+        )
+        (consent,) = await fake.wait_responses(agreed, 1, timeout=15)
+        assert consent.ephemeral and "consent is recorded" in consent.content
         interaction = await fake.slash(
             ALICE, "checkin", [{"type": 4, "name": "mood", "value": 3}], guild_id=GUILD
         )

@@ -6,8 +6,10 @@ import asyncio
 import sqlite3
 import time
 
-from fakes.haven_telegram import ALICE, BOB, GROUP, KIM, LEAD, Haven
+from fakes.haven_telegram import ALICE, BOB, CONSENTED, GROUP, KIM, LEAD, Haven
 from fakes.telegram_api import FakeTelegram
+
+NOA = 1005  # a member who has not agreed to anything yet
 
 
 def texts(fake: FakeTelegram, chat_id: int) -> list[str]:
@@ -37,6 +39,26 @@ async def test_private_checkin_by_command(fake: FakeTelegram, haven: Haven) -> N
     assert rows(haven, "SELECT mood, tags, note FROM checkins") == [
         (4, "tired,hopeful", "long day")
     ]
+
+
+async def test_consent_is_asked_before_a_first_checkin(fake: FakeTelegram, haven: Haven) -> None:
+    fake.add_user(NOA, "Noa")
+    fake.send_text(NOA, "/checkin 4")
+    question = await reply_in(fake, NOA, "Do you agree to Haven keeping your check-ins?")
+    assert "Recorded" not in question["text"]
+    buttons = [b for row in question["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["I agree", "No thanks"]
+    assert rows(haven, "SELECT COUNT(*) FROM checkins") == [(0,)]
+    assert rows(haven, "SELECT COUNT(*) FROM consents") == [(len(CONSENTED),)]
+
+    agree = buttons[0]["callback_data"]
+    assert agree == "h:consent yes"
+    fake.press(NOA, question, agree)
+    await reply_in(fake, NOA, "Your consent is recorded")
+    fake.send_text(NOA, "/checkin 4")
+    reply = await reply_in(fake, NOA, "Recorded privately")
+    assert "4 (good)" in reply["text"]
+    assert rows(haven, "SELECT mood FROM checkins") == [(4,)]
 
 
 async def test_checkin_by_button_is_answered(fake: FakeTelegram, haven: Haven) -> None:

@@ -39,6 +39,13 @@ async def test_haven_run_from_environment(fake: FakeTelegram, tmp_path: Path) ->
         await fake.wait_for(
             lambda: any("999" in m.get("text", "") for m in fake.messages_to(ALICE)), timeout=15
         )
+        fake.send_text(ALICE, "/consent yes")  # nothing is kept before the member agrees
+        await fake.wait_for(
+            lambda: any(
+                "consent is recorded" in m.get("text", "") for m in fake.messages_to(ALICE)
+            ),
+            timeout=15,
+        )
         fake.send_text(ALICE, "/checkin 4")
         await fake.wait_for(
             lambda: any("Recorded" in m.get("text", "") for m in fake.messages_to(ALICE)),

@@ -21,6 +21,9 @@ LEAD, ALICE, BOB, KIM = (
     910000000000000003,
     910000000000000004,
 )
+# The standard members by the name the adapter gives them (Discord: the display name, here
+# the username); start_haven records their consent, so other tests can check in straight away.
+CONSENTED = {LEAD: "lee", ALICE: "alice", BOB: "bob", KIM: "kim"}
 LEAD_ROLE = 810000000000000020
 MANAGE_GUILD = 1 << 5
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11)  # view channel, send messages
@@ -64,6 +67,16 @@ def populate(fake: FakeDiscord) -> None:
     fake.add_member(GUILD, BOB, permissions=MEMBER_PERMISSIONS)
 
 
+async def consent_all(app: App, platform: str, users: dict[int, str]) -> None:
+    """Create these members as the adapter would and record their consent to check-ins being
+    kept, as `/consent yes` does; a test about the consent question uses someone else."""
+    for user_id, name in users.items():
+        member = await app.services.people.members.ensure(
+            platform, str(user_id), name, app.services.clock.now()
+        )
+        await app.services.privacy.consent(member.id)
+
+
 async def start_adapter(app: App, settings: Settings, **options: float) -> DiscordAdapter:
     adapter = DiscordAdapter(app, settings.discord, guild_ready_timeout=0.1, **options)
     await adapter.start()
@@ -77,6 +90,7 @@ async def start_haven(
     settings = discord_settings(fake, database, **discord_extra)
     app = build(settings)
     await app.start()
+    await consent_all(app, "discord", CONSENTED)
     adapter = await start_adapter(app, settings, defer_after=defer_after)
     await app.start_delivery()
     return Haven(app, adapter, settings, database)

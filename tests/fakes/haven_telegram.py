@@ -13,6 +13,9 @@ from bot.settings import Settings
 
 ALICE, BOB, LEAD, KIM = 1001, 1002, 1003, 1004
 GROUP = -100777
+# The standard members by the name the adapter gives them (Telegram: the user's full name);
+# start_haven records their consent, so tests about other things can check in straight away.
+CONSENTED = {ALICE: "Alice", BOB: "Bob", LEAD: "Lee", KIM: "Kim"}
 
 
 @dataclass
@@ -42,10 +45,21 @@ def populate(server: FakeTelegram) -> None:
     server.add_group(GROUP, "Calm Corner", admins=[LEAD], creator=LEAD)
 
 
+async def consent_all(app: App, platform: str, users: dict[int, str]) -> None:
+    """Create these members as the adapter would and record their consent to check-ins being
+    kept, as `/consent yes` does; a test about the consent question uses someone else."""
+    for user_id, name in users.items():
+        member = await app.services.people.members.ensure(
+            platform, str(user_id), name, app.services.clock.now()
+        )
+        await app.services.privacy.consent(member.id)
+
+
 async def start_haven(fake: FakeTelegram, database: Path) -> Haven:
     settings = telegram_settings(fake, database)
     app = build(settings)
     await app.start()
+    await consent_all(app, "telegram", CONSENTED)
     adapter = TelegramAdapter(app, settings.telegram, poll_timeout=1)
     await adapter.start()
     app.add_adapter(adapter)

@@ -41,7 +41,9 @@ def defaults() -> tuple[str, ...]:
 
 
 def test_bad_input_is_explained_with_usage_and_nothing_is_stored(console, defaults):
-    lines = [":in lounge", "/rules", ":dm"]  # the group exists, with its default rules
+    # The group exists, with its default rules; the member agreed to their data being kept,
+    # so what is refused below is refused for the input, not for want of consent.
+    lines = [":in lounge", "/rules", ":dm", "/consent yes"]
     lines += [line for line, _, _ in BAD_INPUT]
     lead_commands = {
         "/rules add x": "/rules add <text>",

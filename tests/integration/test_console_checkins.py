@@ -12,6 +12,7 @@ MOOD_EMOJI = tuple(m.emoji for m in MOODS.values())
 def test_checkin_by_button_typed_and_normalised_then_mood(console):
     t = console(
         [
+            "/consent yes",  # nothing is kept before the member agrees
             "/checkin",
             ":press 4",
             "/checkin 4 tired,hopeful some words",
@@ -64,7 +65,7 @@ def test_checkin_by_button_typed_and_normalised_then_mood(console):
 
 
 def test_a_week_of_daily_checkins_celebrates_3_and_7_days_once_each(console):
-    lines = [":in lounge"]
+    lines = ["/consent yes", ":in lounge"]
     for day in range(1, 8):
         lines.append("/checkin 4")
         if day == 3:
@@ -97,6 +98,7 @@ def test_checkin_typed_in_a_group_is_answered_privately_and_mood_never_goes_publ
         [
             ":in lounge",
             ":as kim",
+            "/consent yes",
             "/settings celebrate public",
             "/checkin 2 tired rough day at work",
             ":clock +1d",
@@ -126,7 +128,7 @@ def test_checkin_typed_in_a_group_is_answered_privately_and_mood_never_goes_publ
 
 
 def test_checkins_survive_a_restart_on_the_same_database(console):
-    first = console(["/checkin 4 hopeful"], db="shared.db")
+    first = console(["/consent yes", "/checkin 4 hopeful"], db="shared.db")
     assert "Recorded privately" in first.step("/checkin 4 hopeful").text
 
     second = console(

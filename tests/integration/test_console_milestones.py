@@ -6,6 +6,7 @@ from __future__ import annotations
 def test_one_week_milestone_is_celebrated_once_at_nine(console):
     t = console(
         [
+            "/consent yes",  # nothing is kept before the member agrees
             '/milestone add "sober" 2026-01-01',
             "/milestones",
             ":clock 2026-01-08T08:30",  # the mark's day, but before 09:00

@@ -98,7 +98,7 @@ def test_cope_helplines_and_sos(console, catalog):
     assert "can't help in an emergency" in sos_anywhere.text
     assert "Helplines in International:" in sos_anywhere.text
     assert "call 999" not in sos_anywhere.text  # no country known: no guessed number
-    assert sos_anywhere.buttons == ("Grounding exercise",)
+    assert sos_anywhere.buttons == ("Grounding exercise", "Reach someone you trust")
 
     assert "Country set to" in t.step("/settings country GB").text
     assert t.query("SELECT country FROM members WHERE user_id = 'you'") == [("GB",)]

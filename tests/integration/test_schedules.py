@@ -263,6 +263,7 @@ async def test_prompt_press_records_privately(world: World) -> None:
     await world.advance(datetime(2026, 10, 19, 9, 1, tzinfo=UTC))
     prompt = world.recorder.sent[0][1]
     action = next(b.action for row in prompt.buttons for b in row if b.action.endswith("4"))
+    await world.say("kim", "/consent yes", place=Place(PLATFORM, "kim", is_direct=True))
     name, _, text = action.partition(" ")
     request = Request(
         name, text, Actor(PLATFORM, "kim", "Kim"), GROUP, world.clock.now(), Via.BUTTON
@@ -274,6 +275,7 @@ async def test_prompt_press_records_privately(world: World) -> None:
 
 async def test_member_reminders_skip_days_with_a_checkin_and_pauses(world: World) -> None:
     dm = Place(PLATFORM, "kim", is_direct=True)
+    assert "consent is recorded" in await world.say("kim", "/consent yes", place=dm)
     answer = await world.say("kim", "/remind daily 21:00", place=dm)
     assert "nudge you privately" in answer
     await world.advance(datetime(2026, 10, 19, 21, 30, tzinfo=UTC))
@@ -293,7 +295,8 @@ async def test_member_reminders_skip_days_with_a_checkin_and_pauses(world: World
 
 async def test_unreachable_member_is_marked_and_skipped(world: World) -> None:
     dm = Place(PLATFORM, "bob", is_direct=True)
-    await world.say("bob", "/remind daily 21:00", place=dm)
+    await world.say("bob", "/consent yes", place=dm)
+    assert "nudge you privately" in await world.say("bob", "/remind daily 21:00", place=dm)
     world.recorder.fail["bob"] = Unreachable("blocked")
     await world.advance(datetime(2026, 10, 19, 21, 30, tzinfo=UTC))
     await world.advance(datetime(2026, 10, 20, 21, 30, tzinfo=UTC))

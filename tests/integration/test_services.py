@@ -83,6 +83,7 @@ async def test_streaks_count_days_in_the_members_time_zone(harness):
 
     # 08:00 UTC on Monday 5 January is 21:00 in Auckland (UTC+13 in summer).
     for user in ("aroha", "ulf"):
+        await harness.consent(user)
         first = _only(await harness.send("/checkin 4", user=user)).text
         assert "Check-in streak: 1 day." in first
 
@@ -101,6 +102,7 @@ async def test_streaks_count_days_in_the_members_time_zone(harness):
 
 
 async def test_recorded_is_said_only_once_the_row_is_committed(harness):
+    await harness.consent()
     reply = _only(await harness.send("/checkin 3 calm quiet evening"))
     assert reply.private and reply.text.startswith("Recorded privately")
     # A separate connection (another process, a backup) already sees the committed row.
@@ -109,6 +111,7 @@ async def test_recorded_is_said_only_once_the_row_is_committed(harness):
 
 
 async def test_a_checkin_that_cannot_be_committed_is_never_called_recorded(harness):
+    await harness.consent()
     assert "Recorded" in _only(await harness.send("/checkin 4")).text
     await harness.app.services.db.conn.execute("PRAGMA busy_timeout = 50")
     blocker = sqlite3.connect(harness.database, isolation_level=None)
@@ -205,10 +208,12 @@ async def test_a_failing_handler_still_gets_a_private_apology(tiny_registry, cap
     assert len(failures) == 2  # each one logged with its traceback, for the maintainers
 
 
-async def test_a_failing_screen_still_gets_a_private_apology(tiny_registry):
+async def test_a_failing_screen_does_not_take_the_command_down(tiny_registry, caplog):
     dispatcher = Dispatcher(tiny_registry, services=None, screen=_broken_screen)
     reply = _only(await dispatcher.handle(_request("picky", "2")))
-    assert reply.private and reply.text == FAILED
+    assert reply.private and reply.text != FAILED
+    assert "That number is not in this group." in reply.text  # the command itself answered
+    assert "crisis screen failed" in caplog.text
 
 
 async def test_member_errors_and_unknown_commands_are_answered_too(tiny_registry):
@@ -228,6 +233,7 @@ async def test_a_failure_inside_the_real_app_is_answered_privately(harness, monk
     async def broken(*args, **kwargs):
         raise RuntimeError("storage went away")
 
+    await harness.consent()  # so the check-in reaches the storage that fails
     monkeypatch.setattr(harness.app.services.checkins, "record", broken)
     reply = _only(await harness.send("/checkin 4", chat="g1"))
     assert reply.private and reply.text == FAILED

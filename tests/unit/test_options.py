@@ -11,7 +11,17 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from bot.core.options import QUOTES, ArgumentError, Kind, Option, Tokens, parse_options
+from bot.core.options import (
+    QUOTES,
+    UNSAFE,
+    ArgumentError,
+    Kind,
+    Option,
+    Tokens,
+    check_values,
+    clean,
+    parse_options,
+)
 from bot.core.registry import Registry
 from bot.domain.moods import FEELINGS, MAX_MOOD, MAX_NOTE_CHARS, MIN_MOOD
 from commands import all_commands
@@ -177,29 +187,93 @@ def test_quoted_tokens_round_trip(pair, inner, tail):
 
 @given(
     st.text(min_size=1, max_size=30).filter(
-        lambda s: unicodedata.normalize("NFKC", s).strip() and '"' not in s
+        lambda s: unicodedata.normalize("NFKC", clean(s)).strip() and '"' not in s
     )
 )
 def test_a_quoted_word_option_keeps_its_spaces_inside(inner):
     option = Option("label", Kind.WORD, "A label", required=True)
-    assert parse_options([option], f' "{inner}" ') == {"label": option.convert(inner)}
+    assert parse_options([option], f' "{inner}" ') == {"label": option.convert(clean(inner))}
 
 
 @given(st.text(max_size=MAX_NOTE_CHARS + 20))
 def test_text_option_keeps_the_note_verbatim_and_enforces_its_limit(text):
-    note = text.strip()
+    note = clean(text).strip()  # verbatim but for unsafe characters, which never get through
     if len(note) > MAX_NOTE_CHARS:
         with pytest.raises(ArgumentError, match=f"the limit is {MAX_NOTE_CHARS}"):
             parse_options([NOTE], text)
         return
-    assert NOTE.convert(text) == note
+    assert NOTE.convert(clean(text)) == note
     assert parse_options([NOTE], text) == ({"note": note} if note else {})
 
 
 @given(st.integers(1, 5), st.text(max_size=200))
 def test_a_checkin_note_after_the_mood_is_kept_verbatim(mood, rest):
     values = parse_options(CHECKIN.options, f"{mood} today {rest}")
-    assert values == {"mood": mood, "note": f"today {rest}".strip()}
+    assert values == {"mood": mood, "note": clean(f"today {rest}").strip()}
+
+
+# -- unsafe characters ------------------------------------------------------------------------
+
+# Control characters (but newline and tab), bidi overrides and isolates, lone surrogates.
+UNSAFE_CHARS = st.one_of(
+    st.sampled_from([chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)]),
+    st.sampled_from([chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]),
+    st.integers(0xD800, 0xDFFF).map(chr),
+)
+SAFE_PIECES = st.sampled_from(
+    ["4", " ", "\n", "\t", '"', ",", "tired", "calm", "add", "show", "2026-01-01", "daily 09:00"]
+)
+DIRTY_TEXT = st.lists(UNSAFE_CHARS | SAFE_PIECES | st.text(max_size=5), max_size=20).map("".join)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+@given(UNSAFE_CHARS)
+def test_every_unsafe_character_is_matched_and_cleaned(char):
+    assert UNSAFE.search(char) and clean(f"a{char}b") == "ab"
+
+
+@given(
+    st.text(
+        alphabet=st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from("\n\t"),
+        max_size=60,
+    )
+)
+def test_clean_keeps_newlines_tabs_and_ordinary_text(text):
+    assume(not UNSAFE.search(text))  # the bidi controls are format characters, not Cc
+    assert clean(text) == text
+
+
+@given(DIRTY_TEXT)
+@example("4 tired \u202egnp.exe\u202c ok")
+@example("4 note\x00with\x1b[31mescapes\udc80")
+@example("add \u2066sober\u2069 2026-01-01")
+def test_parsed_values_never_contain_unsafe_characters(text):
+    for command in REGISTRY:
+        try:
+            resolved = REGISTRY.resolve(command, text)
+        except ArgumentError:
+            continue
+        for value in _strings(list(resolved.args.values())):
+            assert not UNSAFE.search(value), (command.name, text, resolved.args)
+
+
+@given(DIRTY_TEXT)
+def test_typed_values_never_contain_unsafe_characters(text):
+    """Discord's typed options go through check_values: the same cleaning applies."""
+    for option in ALL_OPTIONS:
+        try:
+            values = check_values([option], {option.name: text})
+        except ArgumentError:
+            continue
+        for value in _strings(list(values.values())):
+            assert not UNSAFE.search(value), (option.name, text, values)
 
 
 def test_a_note_may_start_with_an_unclosed_quote():

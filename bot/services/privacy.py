@@ -1,0 +1,63 @@
+"""Consent, what is stored, export, erasure and retention for members' data."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.core.clock import Clock
+from bot.settings import PrivacySection
+from bot.storage.people import CommunityRepo, MemberRepo
+from bot.storage.privacy import PrivacyRepo
+
+OUTBOX_KEEP = timedelta(days=1)
+
+
+class PrivacyService:
+    def __init__(
+        self,
+        repo: PrivacyRepo,
+        members: MemberRepo,
+        communities: CommunityRepo,
+        clock: Clock,
+        settings: PrivacySection,
+    ) -> None:
+        self.repo = repo
+        self.members = members
+        self.communities = communities
+        self.clock = clock
+        self.settings = settings
+
+    async def has_consent(self, member_id: int) -> bool:
+        return await self.repo.consent_given(member_id) is not None
+
+    async def consent(self, member_id: int) -> None:
+        await self.repo.give_consent(member_id, self.clock.now())
+
+    async def withdraw(self, member_id: int) -> None:
+        await self.repo.withdraw_consent(member_id)
+
+    async def stored(self, member_id: int) -> dict[str, int]:
+        return await self.repo.counts(member_id)
+
+    async def export(self, member_id: int) -> bytes:
+        data: dict[str, Any] = {
+            "exported_at": self.clock.now().isoformat(timespec="seconds"),
+            "about": "Everything Haven stores about you. /forgetme erases it.",
+            **await self.repo.export(member_id),
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+
+    async def erase(self, member_id: int) -> int:
+        removed = await self.repo.erase(member_id)
+        self.members.forget_cached(member_id)
+        self.communities.forget_member(member_id)
+        return removed
+
+    async def purge(self, now: datetime) -> tuple[int, int, int]:
+        return await self.repo.purge(
+            now - timedelta(days=self.settings.note_days),
+            now - timedelta(days=self.settings.checkin_days),
+            now - OUTBOX_KEEP,
+        )

@@ -1,0 +1,120 @@
+"""Consent, and the per-member erase and export of every table that holds member data.
+
+`MEMBER_TABLES` names each table with a member column and how its rows are exported; a test
+checks it against the schema, so a new table about members cannot be forgotten by /mydata or
+/forgetme.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.storage.database import Database, stamp
+
+# table -> (member column, columns exported)
+MEMBER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "members": (
+        "id",
+        (
+            "platform",
+            "user_id",
+            "name",
+            "timezone",
+            "country",
+            "celebrate_public",
+            "created_at",
+            "unreachable_at",
+            "nudges_paused_until",
+        ),
+    ),
+    "consents": ("member_id", ("given_at",)),
+    "checkins": ("member_id", ("mood", "tags", "note", "at", "community_id")),
+    "community_members": ("member_id", ("community_id", "joined_at", "seen_at", "agreed_at")),
+    "milestones": ("member_id", ("label", "start_date", "created_at")),
+    "celebrations": ("member_id", ("key", "at")),
+    "schedules": ("member_id", ("kind", "spec", "timezone", "created_at")),
+    "outbox": ("member_id", ("key", "state", "created_at")),
+}
+# Columns elsewhere that only point at a member (who added a resource, who made a schedule,
+# who receives lead alerts): cleared on erasure, never exported as the member's own data.
+MEMBER_REFERENCES: dict[str, str] = {
+    "resources": "added_by",
+    "schedules": "created_by",
+    "communities": "alert_member_id",
+}
+
+
+class PrivacyRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def consent_given(self, member_id: int) -> str | None:
+        row = await self.db.fetchone(
+            "SELECT given_at FROM consents WHERE member_id = ?", (member_id,)
+        )
+        return row[0] if row else None
+
+    async def give_consent(self, member_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO consents (member_id, given_at) VALUES (?, ?) "
+            "ON CONFLICT (member_id) DO NOTHING",
+            (member_id, stamp(now)),
+        )
+
+    async def withdraw_consent(self, member_id: int) -> None:
+        await self.db.execute("DELETE FROM consents WHERE member_id = ?", (member_id,))
+
+    async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {}
+        for table, (column, columns) in MEMBER_TABLES.items():
+            rows = await self.db.fetchall(
+                f"SELECT {', '.join(columns)} FROM {table} WHERE {column} = ? ORDER BY rowid",
+                (member_id,),
+            )
+            found[table] = [dict(zip(columns, row, strict=True)) for row in rows]
+        return found
+
+    async def counts(self, member_id: int) -> dict[str, int]:
+        found = {}
+        for table, (column, _) in MEMBER_TABLES.items():
+            row = await self.db.fetchone(
+                f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (member_id,)
+            )
+            found[table] = int(row[0]) if row else 0
+        notes = await self.db.fetchone(
+            "SELECT COUNT(*) FROM checkins WHERE member_id = ? AND note IS NOT NULL", (member_id,)
+        )
+        found["notes"] = int(notes[0]) if notes else 0
+        return found
+
+    async def erase(self, member_id: int) -> int:
+        """Every row about the member, in one transaction; returns how many rows went."""
+        removed = 0
+        async with self.db.transaction() as conn:
+            for table, column in MEMBER_REFERENCES.items():
+                await conn.execute(
+                    f"UPDATE {table} SET {column} = NULL WHERE {column} = ?", (member_id,)
+                )
+            for table, (column, _) in reversed(MEMBER_TABLES.items()):
+                cursor = await conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (member_id,))
+                removed += max(cursor.rowcount, 0)
+        return removed
+
+    async def purge(
+        self, notes_before: datetime, checkins_before: datetime, outbox_before: datetime
+    ) -> tuple[int, int, int]:
+        """Retention: old notes blanked, old check-ins deleted, settled outbox rows dropped."""
+        async with self.db.transaction() as conn:
+            notes = await conn.execute(
+                "UPDATE checkins SET note = NULL WHERE note IS NOT NULL AND at < ?",
+                (stamp(notes_before),),
+            )
+            checkins = await conn.execute(
+                "DELETE FROM checkins WHERE at < ?", (stamp(checkins_before),)
+            )
+            outbox = await conn.execute(
+                "DELETE FROM outbox WHERE state IN ('sent', 'failed', 'skipped') AND done_at < ?",
+                (stamp(outbox_before),),
+            )
+            return notes.rowcount, checkins.rowcount, outbox.rowcount

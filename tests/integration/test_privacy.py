@@ -1,0 +1,240 @@
+"""Consent, export, erasure, retention, anonymous summaries, lead alerts and cooldowns."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import App, build
+from bot.core.clock import SimulatedClock
+from bot.core.cooldown import NOTICE
+from bot.core.messages import Actor, Place, Reply, Request, Via
+from bot.settings import Settings
+from bot.storage.privacy import MEMBER_REFERENCES, MEMBER_TABLES
+
+PLATFORM = "test"
+GROUP = Place(PLATFORM, "g1", is_direct=False, community_id="g1", title="Calm Corner")
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    app: App
+    clock: SimulatedClock
+    database: Path
+
+    async def run(
+        self,
+        who: str,
+        line: str,
+        *,
+        lead: bool = False,
+        place: Place = GROUP,
+        via: Via = Via.COMMAND,
+    ) -> list[Reply]:
+        name, _, text = line.lstrip("/").partition(" ")
+        request = Request(
+            name,
+            text,
+            Actor(PLATFORM, who, who.title()),
+            place,
+            self.clock.now(),
+            via,
+            is_lead=lead,
+        )
+        return await self.app.handle(request)
+
+    async def say(self, who: str, line: str, **kwargs: object) -> str:
+        return "\n".join(r.text for r in await self.run(who, line, **kwargs))  # type: ignore[arg-type]
+
+    def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with sqlite3.connect(self.database) as conn:
+            return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    clock = SimulatedClock(START)
+    app = build(Settings(bot={"database": tmp_path / "p.db"}), clock=clock, rng=random.Random(3))
+    await app.start()
+    yield World(app, clock, tmp_path / "p.db")
+    await app.close()
+
+
+async def test_nothing_is_stored_before_consent(world: World) -> None:
+    (ask,) = await world.run("kim", "/checkin 4 tired a private note")
+    labels = [b.label for row in ask.buttons for b in row]
+    assert ask.private and labels == ["I agree", "No thanks"]
+    assert "What:" in ask.text and "/forgetme" in ask.text
+    assert "Usage" not in await world.say("kim", '/milestone add "sober" 2026-01-01')
+    assert world.rows("SELECT COUNT(*) FROM checkins") == [(0,)]
+    assert world.rows("SELECT COUNT(*) FROM milestones") == [(0,)]
+    refused = await world.say("kim", "/consent no")
+    assert "nothing was stored" in refused
+    given = await world.run("kim", "/consent yes", via=Via.BUTTON)
+    assert "recorded" in given[0].text and given[0].buttons  # mood buttons follow
+    assert "Recorded privately" in await world.say("kim", "/checkin 4 tired a private note")
+    assert world.rows("SELECT mood, note FROM checkins") == [(4, "a private note")]
+
+
+async def test_withdrawing_stops_new_checkins_and_offers_erasure(world: World) -> None:
+    await world.say("kim", "/consent yes")
+    await world.say("kim", "/checkin 3")
+    (withdrawn,) = await world.run("kim", "/consent no")
+    assert [b.action for row in withdrawn.buttons for b in row] == ["forgetme"]
+    assert "Before I keep" in await world.say("kim", "/checkin 5")
+    assert world.rows("SELECT mood FROM checkins") == [(3,)]
+
+
+async def test_privacy_and_mydata_show_only_the_member_themselves(world: World) -> None:
+    for who in ("kim", "lee"):
+        await world.say(who, "/consent yes")
+        await world.say(who, f"/checkin 4 tired note of {who}")
+    shown = await world.say("kim", "/privacy")
+    assert "check-ins: 1 (with a note: 1)" in shown and "consent: given" in shown
+    (reply,) = await world.run("kim", "/mydata")  # typed in a group: still private
+    assert reply.private and reply.attachment is not None
+    data = json.loads(reply.attachment.data)
+    assert [c["note"] for c in data["checkins"]] == ["note of kim"]
+    assert data["members"][0]["user_id"] == "kim"
+    assert "note of lee" not in reply.attachment.data.decode()
+
+
+async def test_forgetme_erases_every_row_about_the_member(world: World) -> None:
+    await world.say("kim", "/consent yes")
+    await world.say("kim", "/checkin 4 tired a note")
+    await world.say("kim", '/milestone add "sober" 2026-01-01')
+    await world.say("kim", "/remind daily 21:00")
+    await world.say("kim", "/settings timezone Europe/Berlin")
+    await world.say("kim", "/rules agree")
+    await world.say("lee", "/community alerts on", lead=True)
+    await world.say("lee", '/resources add sleep https://example.org/s "Sleep" x', lead=True)
+    await world.say("lee", "/consent yes")
+    (ask,) = await world.run("kim", "/forgetme")
+    assert "Are you sure" in ask.text and world.rows("SELECT COUNT(*) FROM checkins") == [(1,)]
+    done = await world.say("kim", "/forgetme confirm", via=Via.BUTTON)
+    assert "erased" in done
+    assert world.rows("SELECT id FROM members WHERE user_id = 'kim'") == []
+    for table, (column, _) in MEMBER_TABLES.items():
+        if table != "members":
+            assert world.rows(
+                f"SELECT COUNT(*) FROM {table} WHERE {column} NOT IN (SELECT id FROM members)"
+            ) == [(0,)], table
+    # the lead's data is untouched
+    assert world.rows("SELECT COUNT(*) FROM consents") == [(1,)]
+
+
+async def test_every_table_about_members_is_covered_by_export_and_erase(world: World) -> None:
+    """A new table with a member column must be added to MEMBER_TABLES or MEMBER_REFERENCES,
+    or /mydata and /forgetme would silently forget it."""
+    covered = {(t, c) for t, (c, _) in MEMBER_TABLES.items()}
+    covered |= set(MEMBER_REFERENCES.items())
+    found = set()
+    with sqlite3.connect(world.database) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%VIRTUAL%'"
+            )
+        ]
+        for table in tables:
+            for fk in conn.execute(f"PRAGMA foreign_key_list({table})"):
+                if fk[2] == "members":
+                    found.add((table, fk[3]))
+    assert found <= covered, found - covered
+
+
+async def test_retention_purges_old_notes_and_checkins(world: World) -> None:
+    await world.say("kim", "/consent yes")
+    await world.say("kim", "/checkin 2 an old note")
+    world.clock.advance(timedelta(days=31))
+    await world.say("kim", "/checkin 3 a recent note")
+    await world.app.services.privacy.purge(world.clock.now())
+    assert world.rows("SELECT mood, note FROM checkins ORDER BY at") == [
+        (2, None),
+        (3, "a recent note"),
+    ]
+    world.clock.advance(timedelta(days=340))
+    await world.app.services.privacy.purge(world.clock.now())
+    assert world.rows("SELECT mood FROM checkins") == [(3,)]
+
+
+async def test_summary_needs_five_members_and_shows_no_person(world: World) -> None:
+    people = ["ana", "ben", "cai", "dee", "eli", "fay"]
+    for who in people[:4]:
+        await world.say(who, "/consent yes")
+        await world.say(who, "/checkin 2")
+    world.clock.advance(timedelta(days=7))
+    few = await world.say("lee", "/summary", lead=True)
+    assert "fewer than 5 members" in few and "average" not in few
+    for who in people:
+        await world.say(who, "/consent yes")
+        await world.say(who, "/checkin 4")
+    world.clock.advance(timedelta(days=7))
+    enough = await world.say("lee", "/summary", lead=True)
+    assert "6 members, 6 check-ins, average 4.0" in enough
+    assert not any(who.title() in enough or who in enough for who in people)
+    assert "is for group leads" in await world.say("ana", "/summary")
+
+
+async def test_tell_a_lead_only_with_alerts_and_never_the_text(world: World) -> None:
+    dm = Place(PLATFORM, "kim", is_direct=True)
+    await world.say("kim", "/rules", place=GROUP)  # kim is seen in the group
+    (crisis,) = await world.run("kim", "I want to die", place=dm, via=Via.TEXT)
+    actions = [b.action for row in crisis.buttons for b in row]
+    assert "support lead" not in actions and "support trust" in actions
+    await world.say("lee", "/community alerts on", lead=True)
+    (crisis,) = await world.run("kim", "I want to die", place=dm, via=Via.TEXT)
+    assert "support lead" in [b.action for row in crisis.buttons for b in row]
+    told, alert = await world.run("kim", "/support lead", place=dm, via=Via.BUTTON)
+    assert told.private and told.to is None and "only know that you asked" in told.text
+    assert isinstance(alert.to, Actor) and alert.to.user_id == "lee" and alert.private
+    assert "Kim" in alert.text and "die" not in alert.text
+
+
+async def test_cooldown_gives_one_notice_then_silence_but_never_blocks_sos(
+    world: World,
+) -> None:
+    answers = [await world.run("kim", "/help") for _ in range(33)]
+    assert all(a and a[0].text != NOTICE for a in answers[:30])
+    assert answers[30][0].text == NOTICE and answers[31] == [] and answers[32] == []
+    (sos,) = await world.run("kim", "/sos")
+    assert "You're not alone" in sos.text
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "a\x00b",
+        "right\u202eleft",
+        "lone \ud800 surrogate",
+        "zero\u200bwidth",
+        "'); DROP TABLE checkins;--",
+        "<b>bold</b> @everyone *x* _y_",
+        "x" * 999,
+    ],
+)
+async def test_hostile_notes_are_stored_safely(world: World, note: str) -> None:
+    await world.say("kim", "/consent yes")
+    answer = await world.say("kim", f"/checkin 3 {note}")
+    assert "Recorded privately" in answer
+    (stored,) = world.rows("SELECT note FROM checkins")
+    assert "\x00" not in stored[0] and "\u202e" not in stored[0] and "\ud800" not in stored[0]
+    assert world.rows("PRAGMA integrity_check") == [("ok",)]
+
+
+async def test_huge_and_odd_moods_are_refused_and_nothing_stored(world: World) -> None:
+    await world.say("kim", "/consent yes")
+    for mood in ("0", "6", "NaN", "1e309", "4.5", "-1", "x" * 100_000):
+        answer = await world.say("kim", f"/checkin {mood}")
+        assert "Usage: /checkin" in answer and len(answer) < 500, mood
+    assert "Usage" in await world.say("kim", "/checkin 3 " + "n" * 100_000)
+    assert world.rows("SELECT COUNT(*) FROM checkins") == [(0,)]
+    assert "3 (okay)" in await world.say("kim", "/checkin ５".replace("５", "３"))
