@@ -28,14 +28,23 @@ class PrivacyService:
         self.communities = communities
         self.clock = clock
         self.settings = settings
+        # Consent is checked on every check-in; only this service writes it, so it is cached.
+        self._consented: set[int] = set()
 
     async def has_consent(self, member_id: int) -> bool:
-        return await self.repo.consent_given(member_id) is not None
+        if member_id in self._consented:
+            return True
+        if await self.repo.consent_given(member_id) is not None:
+            self._consented.add(member_id)
+            return True
+        return False
 
     async def consent(self, member_id: int) -> None:
         await self.repo.give_consent(member_id, self.clock.now())
+        self._consented.add(member_id)
 
     async def withdraw(self, member_id: int) -> None:
+        self._consented.discard(member_id)
         await self.repo.withdraw_consent(member_id)
 
     async def stored(self, member_id: int) -> dict[str, int]:
@@ -50,6 +59,7 @@ class PrivacyService:
         return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
 
     async def erase(self, member_id: int) -> int:
+        self._consented.discard(member_id)
         removed = await self.repo.erase(member_id)
         self.members.forget_cached(member_id)
         self.communities.forget_member(member_id)
