@@ -1,0 +1,45 @@
+"""`haven console` transcripts: consent first, private answers in a group, export and erasure,
+and the crisis reply to plain text."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_consent_export_and_erasure_in_the_console(console, tmp_path):
+    t = console(
+        [
+            ":in lounge",
+            "/checkin 4 tired a private note",
+            "/consent yes",
+            "/checkin 4 tired a private note",
+            "/privacy",
+            "/mydata",
+            "/forgetme",
+            "/forgetme confirm",
+        ]
+    )
+    (ask,) = t.step("/checkin 4 tired a private note").messages
+    assert ask.private and ask.buttons == ("I agree", "No thanks")
+    (recorded,) = t.step("/checkin 4 tired a private note", occurrence=1).messages
+    assert recorded.private and "Recorded privately" in recorded.text
+    (shown,) = t.step("/privacy").messages
+    assert shown.private and "check-ins: 1 (with a note: 1)" in shown.text
+    exported = t.step("/mydata").messages
+    assert exported[0].private
+    files = list(tmp_path.rglob("haven-my-data.json"))
+    assert files and json.loads(files[0].read_text())["checkins"][0]["note"] == "a private note"
+    (question,) = t.step("/forgetme").messages
+    assert "Are you sure" in question.text
+    (done,) = t.step("/forgetme confirm").messages
+    assert done.private and "erased" in done.text
+    assert not any(m.public and "note" in m.text for m in t.messages)
+    assert t.count("checkins") == 0 and t.count("consents") == 0
+
+
+def test_plain_text_in_crisis_gets_the_private_reply(console):
+    t = console([":in lounge", "i cant do this anymore, i want to end it all"])
+    (reply,) = t.step("i cant do this anymore, i want to end it all").messages
+    assert reply.private and "You're not alone" in reply.text
+    assert "Reach someone you trust" in reply.buttons
+    assert t.count("checkins") == 0
