@@ -7,6 +7,7 @@ per schedule, within the grace window).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -70,8 +71,6 @@ class ScheduleRunner:
         """Rebuild the in-memory jobs from the rows (after any schedule change)."""
         if self._scheduler is None:
             return
-        import asyncio
-
         asyncio.get_running_loop().create_task(self._refresh())
 
     async def _refresh(self) -> None:
