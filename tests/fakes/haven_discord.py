@@ -8,6 +8,7 @@ from pathlib import Path
 import discord.gateway
 import discord.http
 from fakes.discord_api import FakeDiscord
+from fakes.members import consent_all
 
 from adapters.discord.adapter import DiscordAdapter
 from bot.app import App, build
@@ -65,16 +66,6 @@ def populate(fake: FakeDiscord) -> None:
     fake.add_member(GUILD, LEAD, permissions=MEMBER_PERMISSIONS | MANAGE_GUILD)
     fake.add_member(GUILD, ALICE, permissions=MEMBER_PERMISSIONS)
     fake.add_member(GUILD, BOB, permissions=MEMBER_PERMISSIONS)
-
-
-async def consent_all(app: App, platform: str, users: dict[int, str]) -> None:
-    """Create these members as the adapter would and record their consent to check-ins being
-    kept, as `/consent yes` does; a test about the consent question uses someone else."""
-    for user_id, name in users.items():
-        member = await app.services.people.members.ensure(
-            platform, str(user_id), name, app.services.clock.now()
-        )
-        await app.services.privacy.consent(member.id)
 
 
 async def start_adapter(app: App, settings: Settings, **options: float) -> DiscordAdapter:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from fakes.members import consent_all
 from fakes.telegram_api import FakeTelegram
 
 from adapters.telegram.adapter import TelegramAdapter
@@ -43,16 +44,6 @@ def populate(server: FakeTelegram) -> None:
     server.add_user(LEAD, "Lee")
     server.add_user(KIM, "Kim")
     server.add_group(GROUP, "Calm Corner", admins=[LEAD], creator=LEAD)
-
-
-async def consent_all(app: App, platform: str, users: dict[int, str]) -> None:
-    """Create these members as the adapter would and record their consent to check-ins being
-    kept, as `/consent yes` does; a test about the consent question uses someone else."""
-    for user_id, name in users.items():
-        member = await app.services.people.members.ensure(
-            platform, str(user_id), name, app.services.clock.now()
-        )
-        await app.services.privacy.consent(member.id)
 
 
 async def start_haven(fake: FakeTelegram, database: Path) -> Haven:
