@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from adapters.base import Adapter
 from bot.catalog import Catalog, load_catalog
+from bot.charts.renderer import ChartRenderer
 from bot.core.clock import Clock, SystemClock
 from bot.core.cooldown import Cooldown
 from bot.core.dispatcher import Dispatcher
@@ -78,6 +79,7 @@ class App:
     async def close(self) -> None:
         await self.outbox.stop()
         await self.services.db.close()
+        self.services.charts.close()
         self.started = False
 
     async def handle(self, request: Request) -> list[Reply]:
@@ -150,6 +152,7 @@ def build(
         privacy=PrivacyService(PrivacyRepo(db), members, communities, clock, settings.privacy),
         rng=rng or random.Random(),
         registry=registry,
+        charts=ChartRenderer(),
     )
     per_minute = settings.limits.commands_per_minute
     dispatcher = Dispatcher(

@@ -8,6 +8,7 @@ from commands import (
     checkin,
     help,
     milestones,
+    mood,
     privacy,
     resources,
     rules,
@@ -19,6 +20,7 @@ from commands import (
 
 MODULES = (
     checkin,
+    mood,
     resources,
     rules,
     milestones,

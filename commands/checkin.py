@@ -1,4 +1,4 @@
-"""/checkin and /mood: a member's private mood log, read back to them alone."""
+"""/checkin: a member's private mood log (read back by /mood, in commands/mood.py)."""
 
 from __future__ import annotations
 
@@ -73,36 +73,6 @@ async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list
     return replies
 
 
-async def mood(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
-    scope = await svc.people.scope(request)
-    tz = svc.people.timezone(scope.member, scope.community)
-    report = await svc.checkins.report(scope.member.id, svc.clock.now(), tz)
-    if all(w.checkins == 0 for w in report.windows):
-        return [
-            private(
-                "No check-ins in the last 30 days yet. Start with /checkin; only you will see them."
-            )
-        ]
-    lines = ["Your mood (only you can see this):"]
-    for window in report.windows:
-        avg = f"average {window.average:.1f}" if window.average is not None else "no check-ins"
-        lines.append(
-            f"Last {window.days} days: {window.sparkline}  {avg}, trend {window.trend} "
-            f"({window.checkins} check-in{'s' if window.checkins != 1 else ''})"
-        )
-    lines.append("Scale: ▁ 1 awful · ▂ 2 low · ▄ 3 okay · ▆ 4 good · █ 5 great; · = no check-in")
-    lines.append(
-        f"Current streak: {report.streak} day{'s' if report.streak != 1 else ''} "
-        f"(longest {report.longest})."
-    )
-    if report.top_feelings:
-        lines.append(
-            "Feelings you named most: "
-            + ", ".join(f"{tag} ×{count}" for tag, count in report.top_feelings)
-        )
-    return [private("\n".join(lines))]
-
-
 CHECKIN = Command(
     "checkin",
     "Record how you feel (private): mood 1-5, optional feelings and a note",
@@ -111,9 +81,4 @@ CHECKIN = Command(
     examples=("/checkin", "/checkin 4", "/checkin 2 tired,anxious long day at work"),
     actions=("checkin 5",),
 )
-MOOD_COMMAND = Command(
-    "mood",
-    "Your last 7 and 30 days of mood, streak and trend (private)",
-    mood,
-)
-COMMANDS = [CHECKIN, MOOD_COMMAND]
+COMMANDS = [CHECKIN]

@@ -19,7 +19,7 @@ from bot.storage.schedules import NewSchedule, ScheduleRow
 from commands.common import lead_scope, mood_buttons
 from commands.privacy import consent_needed
 from commands.rules import numbered
-from commands.summary import summary_text
+from commands.summary import summary_reply
 
 WHEN_HELP = (
     "when: daily 09:00 | weekdays 18:30 | mon,thu 19:00 | weekly sun 20:00 | "
@@ -244,9 +244,9 @@ async def _summary_items(
     lead = await svc.people.members.get(row.created_by)
     if lead is None:
         return []
-    text = await summary_text(svc, row.community_id, ZoneInfo(row.timezone), fire_time)
     actor = Actor(lead.platform, lead.user_id, lead.name)
-    return [OutboxItem(key, private(text, to=actor), lead.id, NORMAL)]
+    reply = await summary_reply(svc, row.community_id, ZoneInfo(row.timezone), fire_time, to=actor)
+    return [OutboxItem(key, reply, lead.id, NORMAL)]
 
 
 SCHEDULE = Command(

@@ -2,7 +2,8 @@
 
 Only aggregates, and only for weeks where at least `privacy.min_group` distinct members checked
 in; moods are merged into low / middle / high bands. Nothing names or counts out a person, and
-there is no "who did not check in".
+there is no "who did not check in". A chart comes with the text only when some week reached
+the threshold, and hidden weeks are drawn as empty slots.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.messages import Reply, Request, private
+from bot.charts.community import draw_community
+from bot.core.messages import Attachment, Reply, Request, private
 from bot.core.registry import Command
 from bot.domain.aggregates import aggregate
-from bot.domain.summaries import trend
+from bot.domain.charts import CommunityChart, Week
 from bot.services.container import Services
 from commands.common import lead_scope
 
@@ -28,37 +30,62 @@ def week_starts(now: datetime, zone: ZoneInfo, weeks: int = WEEKS) -> list[datet
     return [this_monday - timedelta(weeks=n) for n in range(weeks, 0, -1)]
 
 
-async def summary_text(svc: Services, community_id: int, zone: ZoneInfo, now: datetime) -> str:
+async def community_weeks(
+    svc: Services, community_id: int, zone: ZoneInfo, now: datetime
+) -> CommunityChart:
     min_group = svc.settings.privacy.min_group
-    lines = [f"Anonymous weekly summary (weeks with at least {min_group} members):"]
-    averages: list[float | None] = []
+    weeks = []
     for start in week_starts(now, zone):
         entries = await svc.checkins.checkins.community_window(
             community_id, start, start + timedelta(weeks=1)
         )
-        result = aggregate(entries, min_group)
-        label = f"Week of {start:%d %b}"
+        weeks.append(Week(start.date(), aggregate(entries, min_group)))
+    return CommunityChart(tuple(weeks), min_group)
+
+
+def summary_text(chart: CommunityChart) -> str:
+    """The summary in words; it is also the text alternative of the chart sent with it."""
+    min_group = chart.min_group
+    lines = [f"Anonymous weekly summary (weeks with at least {min_group} members):"]
+    for week in chart.weeks:
+        label = f"Week of {week.start:%d %b}"
+        result = week.result
         if result is None:
             lines.append(f"{label}: fewer than {min_group} members checked in; not shown")
-            averages.append(None)
             continue
         bands = ", ".join(f"{band}: {count}" for band, count in result.distribution)
         lines.append(
             f"{label}: {result.members} members, {result.checkins} check-ins, "
             f"average {result.average:.1f} (moods {bands})"
         )
-        averages.append(result.average)
-    shown = [a for a in averages if a is not None]
-    if len(shown) >= 3:
-        lines.append(f"Trend over these weeks: {trend(averages)}")
+    if len(chart.shown) >= 3:
+        lines.append(f"Trend over these weeks: {chart.trend}")
+    if not chart.drawable:
+        lines.append(
+            f"No chart this time: no week reached {min_group} members, and a picture of fewer "
+            "could single someone out."
+        )
     return "\n".join(lines)
+
+
+async def summary_reply(
+    svc: Services, community_id: int, zone: ZoneInfo, now: datetime, **kwargs: Any
+) -> Reply:
+    """Private to the lead: the text, and a chart only when some week reached the threshold."""
+    chart = await community_weeks(svc, community_id, zone, now)
+    attachment = None
+    if chart.drawable:
+        png = await svc.charts.render(draw_community, chart)
+        name = f"community-mood-{chart.weeks[-1].start.isoformat()}.png"
+        attachment = Attachment(name, png, "image/png")
+    return private(summary_text(chart), attachment=attachment, **kwargs)
 
 
 async def summary(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
     community_id = lead_scope(scope)
     zone = svc.people.community_timezone(scope.community)
-    return [private(await summary_text(svc, community_id, zone, svc.clock.now()))]
+    return [await summary_reply(svc, community_id, zone, svc.clock.now())]
 
 
 COMMANDS = [

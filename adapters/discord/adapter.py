@@ -232,7 +232,10 @@ class DiscordAdapter:
     ) -> None:
         replies = sorted(replies, key=lambda r: r.priority is not Priority.CRISIS)
         held = self._held.pop(request.actor.user_id, [])
-        answers = [Reply(f"{HELD_NOTE}\n{r.text}", buttons=r.buttons) for r in held]
+        answers = [
+            Reply(f"{HELD_NOTE}\n{r.text}", buttons=r.buttons, attachment=r.attachment)
+            for r in held
+        ]
         answers += [r for r in replies if r.to is None]
         answers.sort(key=lambda r: r.priority is not Priority.CRISIS)  # stable: held notes next
         elsewhere = [r for r in replies if r.to is not None]
@@ -307,8 +310,7 @@ class DiscordAdapter:
                 channel = self.client.get_channel(int(target.chat_id)) or (
                     await self.client.fetch_channel(int(target.chat_id))
                 )
-                for part, view in _parts(reply):
-                    await channel.send(part, view=view, allowed_mentions=NO_MENTIONS)  # type: ignore[union-attr]
+                await _post(channel, reply)  # type: ignore[arg-type]
             else:
                 raise Rejected("a private reply cannot be posted in a channel")
         except (discord.Forbidden, discord.NotFound) as error:
@@ -332,8 +334,7 @@ class DiscordAdapter:
                 int(actor.user_id)
             )
             channel = user.dm_channel or await user.create_dm()
-            for part, view in _parts(reply):
-                await channel.send(part, view=view, allowed_mentions=NO_MENTIONS)
+            await _post(channel, reply)
         except discord.Forbidden:
             log.info("member %s does not accept direct messages; holding the reply", actor.user_id)
             self._held.setdefault(actor.user_id, []).append(reply)
@@ -363,6 +364,16 @@ def _view(reply: Reply) -> discord.ui.View | None:
             view.add_item(item)
     view.stop()  # nothing to keep in memory: presses are handled by custom_id, after restarts too
     return view
+
+
+async def _post(channel: discord.abc.Messageable, reply: Reply) -> None:
+    """A message not in answer to an interaction; a file rides on its last part."""
+    parts = _parts(reply)
+    for index, (part, view) in enumerate(parts):
+        extra: dict[str, Any] = {}
+        if index == len(parts) - 1 and (file := _file(reply)) is not None:
+            extra["file"] = file
+        await channel.send(part, view=view, allowed_mentions=NO_MENTIONS, **extra)  # type: ignore[arg-type]
 
 
 def _file(reply: Reply) -> discord.File | None:

@@ -356,8 +356,24 @@ class TelegramAdapter:
     async def _send(self, chat_id: int | str, reply: Reply, *, bulk: bool = False) -> None:
         bot = self.ptb.bot
         limit_args = BULK if bulk else None
-        parts = chunks(tr.defang(reply.text), tr.MAX_TEXT)
         markup = tr.keyboard(reply)
+        a = reply.attachment
+        text = tr.defang(reply.text)
+        if (
+            a is not None
+            and a.mime.startswith("image/")
+            and tr.telegram_length(text) <= tr.MAX_CAPTION
+        ):
+            # A picture with its text alternative as the caption: one message, read together.
+            await bot.send_photo(
+                chat_id,
+                InputFile(a.data, filename=a.name),
+                caption=text,
+                reply_markup=markup,
+                rate_limit_args=limit_args,
+            )
+            return
+        parts = chunks(text, tr.MAX_TEXT)
         no_preview = LinkPreviewOptions(is_disabled=True)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -373,9 +389,12 @@ class TelegramAdapter:
                 if "chat not found" in str(error).casefold():
                     raise Forbidden(str(error)) from error
                 raise
-        if reply.attachment is not None:
-            a = reply.attachment
+        if a is not None:
             if a.mime.startswith("image/"):
-                await bot.send_photo(chat_id, InputFile(a.data, filename=a.name))
+                await bot.send_photo(
+                    chat_id, InputFile(a.data, filename=a.name), rate_limit_args=limit_args
+                )
             else:
-                await bot.send_document(chat_id, InputFile(a.data, filename=a.name))
+                await bot.send_document(
+                    chat_id, InputFile(a.data, filename=a.name), rate_limit_args=limit_args
+                )

@@ -18,6 +18,7 @@ from bot.core.messages import Actor, Place, Reply
 PLATFORM = "telegram"
 ACTION_PREFIX = "h:"  # our callback data; anything else on a button is not ours
 MAX_TEXT = 4096
+MAX_CAPTION = 1024  # a photo's caption, counted in UTF-16 units like every Telegram length
 WORD_JOINER = "\u2060"
 
 
@@ -71,3 +72,7 @@ def defang(text: str) -> str:
     """Telegram turns "@name" in plain text into a live mention; a word joiner keeps it inert
     (and looks the same), so no text of ours or of a member's can ping anyone."""
     return text.replace("@", "@" + WORD_JOINER)
+
+
+def telegram_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import milestones, streaks, summaries
+from bot.domain import charts, milestones, streaks, summaries
 from bot.storage.checkins import CheckinRepo
 from bot.storage.milestones import MilestoneRepo
 
@@ -100,3 +100,13 @@ class CheckinService:
             streaks.longest_streak(all_days),
             top,
         )
+
+    async def chart(
+        self, member_id: int, now: datetime, tz: ZoneInfo, days: int
+    ) -> charts.MoodChart:
+        """What the member's chart shows; read fresh each time, never cached or stored."""
+        today = streaks.local_date(now, tz)
+        rows = await self.checkins.since(member_id, now - timedelta(days=days + 1))
+        entries = [(streaks.local_date(r.at, tz), r.mood, r.tags) for r in rows]
+        all_days = [streaks.local_date(m, tz) for m in await self.checkins.moments(member_id)]
+        return charts.mood_chart(entries, today, days, streaks.current_streak(all_days, today))

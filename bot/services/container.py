@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 from bot.catalog import Catalog
+from bot.charts.renderer import ChartRenderer
 from bot.core.clock import Clock
 from bot.core.registry import Registry
 from bot.services.checkins import CheckinService
@@ -36,3 +37,4 @@ class Services:
     privacy: PrivacyService
     rng: random.Random
     registry: Registry
+    charts: ChartRenderer

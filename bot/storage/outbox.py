@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.messages import Actor, Button, Place, Reply, Visibility
+from bot.core.messages import Actor, Attachment, Button, Place, Reply, Visibility
 from bot.storage.database import Database, stamp, unstamp
 
 CRISIS, NORMAL, BULK = 0, 1, 2
@@ -47,7 +47,9 @@ def _encode_target(target: Place | Actor | None) -> str:
     raise ValueError("an outbox reply needs a target")
 
 
-def _decode(platform: str, target: str, payload: str) -> Reply:
+def _decode(
+    platform: str, target: str, payload: str, file: tuple[str | None, str | None, bytes | None]
+) -> Reply:
     t: dict[str, Any] = json.loads(target)
     p: dict[str, Any] = json.loads(payload)
     to: Place | Actor = (
@@ -59,8 +61,17 @@ def _decode(platform: str, target: str, payload: str) -> Reply:
         tuple(Button(b["label"], b.get("action"), b.get("url")) for b in row)
         for row in p.get("buttons", [])
     )
+    name, mime, data = file
+    attachment = (
+        Attachment(name, data, mime or "application/octet-stream") if name and data else None
+    )
     return Reply(
-        p["text"], Visibility(p["visibility"]), to=to, buttons=buttons, idempotency_key=p.get("key")
+        p["text"],
+        Visibility(p["visibility"]),
+        to=to,
+        buttons=buttons,
+        attachment=attachment,
+        idempotency_key=p.get("key"),
     )
 
 
@@ -79,6 +90,12 @@ def _payload(item: OutboxItem) -> str:
     )
 
 
+def _file(attachment: Attachment | None) -> tuple[str | None, str | None, bytes | None]:
+    if attachment is None:
+        return None, None, None
+    return attachment.name, attachment.mime, attachment.data
+
+
 async def insert_items(conn: aiosqlite.Connection, items: list[OutboxItem], now: datetime) -> int:
     """Queue items inside the caller's transaction; a key already queued is left alone."""
     rows = [
@@ -91,13 +108,15 @@ async def insert_items(conn: aiosqlite.Connection, items: list[OutboxItem], now:
             i.priority,
             stamp(now),
             stamp(now),
+            *_file(i.reply.attachment),
         )
         for i in items
     ]
     before = conn.total_changes
     await conn.executemany(
         "INSERT INTO outbox (key, platform, target, member_id, payload, priority, not_before, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        "created_at, attachment_name, attachment_mime, attachment) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
         rows,
     )
     return conn.total_changes - before
@@ -115,7 +134,8 @@ class OutboxRepo:
         """Take up to `limit` due rows, most urgent first, and mark them `sending`."""
         async with self.db.transaction() as conn:
             async with conn.execute(
-                "SELECT id, key, platform, target, payload, member_id, attempts FROM outbox "
+                "SELECT id, key, platform, target, payload, member_id, attempts, "
+                "attachment_name, attachment_mime, attachment FROM outbox "
                 "WHERE platform = ? AND state = 'pending' AND not_before <= ? "
                 "ORDER BY priority, id LIMIT ?",
                 (platform, stamp(now), limit),
@@ -125,13 +145,16 @@ class OutboxRepo:
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?",
                 [(r[0],) for r in found],
             )
-        return [OutboxRow(r[0], r[1], _decode(r[2], r[3], r[4]), r[5], r[6] + 1) for r in found]
+        return [
+            OutboxRow(r[0], r[1], _decode(r[2], r[3], r[4], (r[7], r[8], r[9])), r[5], r[6] + 1)
+            for r in found
+        ]
 
     async def settle(
         self, row_id: int, state: str, now: datetime, error: str | None = None
     ) -> None:
         await self.db.execute(
-            "UPDATE outbox SET state = ?, done_at = ?, error = ? WHERE id = ?",
+            "UPDATE outbox SET state = ?, done_at = ?, error = ?, attachment = NULL WHERE id = ?",
             (state, stamp(now), error, row_id),
         )
 
@@ -145,7 +168,7 @@ class OutboxRepo:
         """Rows left `sending` by a crash: settle them as skipped (never sent twice)."""
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE outbox SET state = 'skipped', done_at = ?, "
+                "UPDATE outbox SET state = 'skipped', done_at = ?, attachment = NULL, "
                 "error = 'interrupted while sending; not resent' "
                 "WHERE platform = ? AND state = 'sending'",
                 (stamp(now), platform),

@@ -9,7 +9,8 @@ from bot.storage.database import Database, stamp, unstamp
 from bot.storage.outbox import OutboxItem, insert_items
 
 COLUMNS = (
-    "id, community_id, member_id, kind, platform, chat_id, spec, timezone, note, paused, created_at"
+    "id, community_id, member_id, kind, platform, chat_id, spec, timezone, note, paused, "
+    "created_at, created_by"
 )
 
 
@@ -26,6 +27,7 @@ class ScheduleRow:
     note: str | None
     paused: bool
     created_at: datetime
+    created_by: int | None = None  # the lead who made it: a summary goes to them
 
 
 def _row(r: object) -> ScheduleRow:
@@ -42,6 +44,7 @@ def _row(r: object) -> ScheduleRow:
         x[8],
         bool(x[9]),  # type: ignore[index]
         unstamp(x[10]),
+        x[11],  # type: ignore[index]
     )  # type: ignore[index]
 
 

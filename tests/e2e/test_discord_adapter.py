@@ -136,7 +136,7 @@ async def test_checkin_by_button_and_mood(fake: FakeDiscord, haven: Haven) -> No
     message = {"id": "1", "channel_id": str(GENERAL), "components": prompt.components}
     pressed = await answer(fake, await fake.press(ALICE, "h:checkin 4", message, guild_id=GUILD))
     assert pressed.ephemeral and "Recorded privately" in pressed.content
-    mood = await answer(fake, await fake.slash(ALICE, "mood", guild_id=GUILD))
+    mood = await answer(fake, await fake.slash(ALICE, "mood", sub("show"), guild_id=GUILD))
     assert mood.ephemeral and "Last 7 days" in mood.content and "average 4.0" in mood.content
 
 
@@ -194,7 +194,7 @@ async def test_slow_handler_is_deferred_then_answered(
 
     monkeypatch.setattr(running.app.dispatcher, "handle", slow)
     try:
-        interaction = await fake.slash(ALICE, "mood", guild_id=GUILD)
+        interaction = await fake.slash(ALICE, "mood", sub("show"), guild_id=GUILD)
         deferred, final = await fake.wait_responses(interaction, 2)
         assert deferred.type == 5 and deferred.ephemeral
         assert final.kind == "edit_original" and "check-ins" in final.content
@@ -298,7 +298,7 @@ async def test_sync_to_configured_guilds_only(fake: FakeDiscord, tmp_path: Path)
     try:
         assert "global" not in fake.commands
         assert fake.commands[str(GUILD)] == schema.commands_payload(running.app.registry)
-        reply = await answer(fake, await fake.slash(ALICE, "mood", guild_id=GUILD))
+        reply = await answer(fake, await fake.slash(ALICE, "mood", sub("show"), guild_id=GUILD))
         assert reply.ephemeral
     finally:
         await stop_haven(running)

@@ -321,3 +321,34 @@ async def test_transient_failures_are_retried_with_backoff(world: World) -> None
         # failed at 09:00, failed again at the first retry (09:00:30), sent at the next one
         assert conn.execute("SELECT state, attempts FROM outbox").fetchall() == [("sent", 3)]
     assert len(world.recorder.sent) == 1
+
+
+async def test_scheduled_summary_carries_its_chart_through_the_outbox(world: World) -> None:
+    for n in range(5):
+        who = f"m{n}"
+        await world.say(who, "/consent yes", place=Place(PLATFORM, who, is_direct=True))
+        await world.say(who, f"/checkin {1 + n}")  # in the group, in the week of 19 Oct
+    assert "privately" in await world.say("lee", "/schedule summary weekly mon 09:00", lead=True)
+    await world.advance(datetime(2026, 10, 26, 9, 30, tzinfo=UTC))
+    (_, before), (_, reply) = world.recorder.sent  # Mondays 19 and 26 Oct
+    assert before.attachment is None  # the weeks before 19 Oct had no check-ins
+    assert reply.private and isinstance(reply.to, Actor) and reply.to.user_id == "lee"
+    assert "Week of 19 Oct: 5 members, 5 check-ins, average 3.0" in reply.text
+    assert reply.attachment is not None
+    assert reply.attachment.name == "community-mood-2026-10-19.png"
+    assert reply.attachment.data.startswith(b"\x89PNG\r\n\x1a\n")
+    with sqlite3.connect(world.database) as db:  # the bytes do not outlive the sending
+        rows = db.execute("SELECT state, attachment FROM outbox").fetchall()
+        assert rows and all(row == ("sent", None) for row in rows)
+
+
+async def test_scheduled_summary_below_the_threshold_is_text_only(world: World) -> None:
+    for n in range(4):
+        who = f"m{n}"
+        await world.say(who, "/consent yes", place=Place(PLATFORM, who, is_direct=True))
+        await world.say(who, "/checkin 4")
+    await world.say("lee", "/schedule summary weekly mon 09:00", lead=True)
+    await world.advance(datetime(2026, 10, 26, 9, 30, tzinfo=UTC))
+    _, (_, reply) = world.recorder.sent
+    assert "Week of 19 Oct: fewer than 5 members" in reply.text
+    assert reply.attachment is None and "No chart this time" in reply.text

@@ -1,0 +1,1 @@
+"""PNG charts drawn with matplotlib's Agg canvas, off the event loop (see renderer.py)."""

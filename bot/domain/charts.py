@@ -1,0 +1,123 @@
+"""What a chart shows, decided without drawing anything.
+
+The pictures (bot/charts) only draw these values, and the text alternative that goes with each
+picture is written from the same values, so what a member reads and what they see cannot
+disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.domain.aggregates import Aggregate
+from bot.domain.summaries import average, daily_means, trend
+
+CHART_DAYS: tuple[int, ...] = (7, 30, 90)
+MAX_CHART_DAYS = 366
+TOP_FEELINGS = 6
+
+
+@dataclass(frozen=True)
+class MoodChart:
+    """One member's mood over `len(days)` local days, oldest first."""
+
+    days: tuple[date, ...]
+    values: tuple[float | None, ...]  # the day's mean mood, None without a check-in
+    smoothed: tuple[float | None, ...]  # rolling mean over `window` days
+    window: int
+    streak: int  # current streak in days, ending on the last day or the one before
+    streak_start: date | None  # first day of the current streak (may precede the chart)
+    feelings: tuple[tuple[str, int], ...]  # most named first
+    checkins: int
+
+    @property
+    def checkin_days(self) -> int:
+        return sum(1 for v in self.values if v is not None)
+
+    @property
+    def average(self) -> float | None:
+        return average(self.values)
+
+    @property
+    def trend(self) -> str:
+        return trend(self.values)
+
+
+def rolling_mean(values: Sequence[float | None], window: int) -> list[float | None]:
+    """Trailing mean over the last `window` days that have data; None where none of them do.
+
+    Gaps are skipped rather than counted as zero, and a stretch without any check-in breaks the
+    line instead of drawing a slope nobody reported.
+    """
+    out: list[float | None] = []
+    for i in range(len(values)):
+        present = [
+            v for v in values[max(0, i - window + 1) : i + 1] if v is not None and not math.isnan(v)
+        ]
+        out.append(math.fsum(present) / len(present) if present else None)
+    return out
+
+
+def smoothing_window(days: int) -> int:
+    return 3 if days <= 7 else 7 if days <= 92 else 28
+
+
+def mood_chart(
+    entries: Iterable[tuple[date, int, tuple[str, ...]]],
+    last: date,
+    days: int,
+    streak: int,
+) -> MoodChart:
+    """`entries` are (local day, mood, feelings) of one member; only the window is used."""
+    if not 1 <= days <= MAX_CHART_DAYS:
+        raise ValueError(f"a chart covers 1 to {MAX_CHART_DAYS} days")
+    first = last - timedelta(days=days - 1)
+    rows = [(d, m, tags) for d, m, tags in entries if first <= d <= last]
+    values = daily_means(((d, m) for d, m, _ in rows), first, last)
+    window = smoothing_window(days)
+    counts = Counter(tag for _, _, tags in rows for tag in tags)
+    feelings = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_FEELINGS])
+    streak_start = None
+    if streak:
+        end = last if values[-1] is not None else last - timedelta(days=1)
+        streak_start = end - timedelta(days=streak - 1)
+    return MoodChart(
+        days=tuple(first + timedelta(days=i) for i in range(days)),
+        values=tuple(values),
+        smoothed=tuple(rolling_mean(values, window)),
+        window=window,
+        streak=streak,
+        streak_start=streak_start,
+        feelings=feelings,
+        checkins=len(rows),
+    )
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date
+    result: Aggregate | None  # None: fewer than the threshold of members, so not shown
+
+
+@dataclass(frozen=True)
+class CommunityChart:
+    weeks: tuple[Week, ...]
+    min_group: int
+
+    @property
+    def shown(self) -> tuple[Week, ...]:
+        return tuple(w for w in self.weeks if w.result is not None)
+
+    @property
+    def drawable(self) -> bool:
+        """No picture at all unless some week reached the threshold."""
+        return bool(self.shown)
+
+    @property
+    def trend(self) -> str:
+        averages = [w.result.average if w.result else None for w in self.weeks]
+        return trend(averages) if len(self.shown) >= 3 else "not enough data"
