@@ -24,6 +24,7 @@ from bot.delivery.outbox import Outbox
 from bot.scheduler.jobs import Job
 from bot.scheduler.runner import ScheduleRunner
 from bot.services.checkins import CheckinService
+from bot.services.community_milestones import CommunityMilestoneService
 from bot.services.container import Services
 from bot.services.helplines import HelplineService
 from bot.services.milestones import MilestoneService
@@ -34,6 +35,7 @@ from bot.services.rules import RuleService
 from bot.services.schedules import ScheduleService
 from bot.settings import Settings
 from bot.storage.checkins import CheckinRepo
+from bot.storage.community_milestones import CommunityMilestoneRepo
 from bot.storage.database import Database
 from bot.storage.inbound import InboundLedger
 from bot.storage.milestones import MilestoneRepo
@@ -148,6 +150,9 @@ def build(
         helplines=HelplineService(catalog),
         rules=RuleService(RuleRepo(db), communities, catalog.rules),
         milestones=MilestoneService(milestone_repo, people),
+        community_milestones=CommunityMilestoneService(
+            CommunityMilestoneRepo(db), milestone_repo, people, settings.privacy.min_group
+        ),
         schedules=ScheduleService(ScheduleRepo(db), clock, settings.scheduler.grace),
         privacy=PrivacyService(PrivacyRepo(db), members, communities, clock, settings.privacy),
         rng=rng or random.Random(),

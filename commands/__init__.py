@@ -6,6 +6,7 @@ from bot.core.registry import Command
 from bot.scheduler.jobs import Job
 from commands import (
     checkin,
+    community_milestones,
     help,
     milestones,
     mood,
@@ -24,6 +25,7 @@ MODULES = (
     resources,
     rules,
     milestones,
+    community_milestones,
     schedule,
     summary,
     settings,

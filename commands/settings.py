@@ -66,8 +66,9 @@ async def community_show(svc: Services, request: Request, args: dict[str, Any]) 
         f"• country: {c.country or 'not set'}",
         f"• welcome for new members: {'on' if c.welcome else 'off'}",
         f"• lead alerts: {'on' if c.alert_member_id else 'off'}",
+        f"• community celebrations: {'on' if c.celebrate else 'off'}",
         "Change with /community timezone Europe/Berlin, /community country DE, "
-        "/community alerts on|off, /rules welcome on|off",
+        "/community alerts on|off, /community celebrations on|off, /rules welcome on|off",
     ]
     return [private("\n".join(lines))]
 
@@ -102,6 +103,37 @@ async def community_alerts(svc: Services, request: Request, args: dict[str, Any]
             )
         ]
     return [private("Lead alerts are off; the support message won't offer to tell a lead.")]
+
+
+async def community_celebrations(
+    svc: Services, request: Request, args: dict[str, Any]
+) -> list[Reply]:
+    """Community milestones (total check-ins, combined streak days, the group's anniversary in
+    Haven) are posted in the group unless a lead turns them off. Members' own anniversaries of
+    joining still reach them, privately, while this is off."""
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    on = args["state"] == "on"
+    if on:  # posted where the lead turned them on: on Discord, the channel they chose
+        await svc.people.communities.update(
+            community_id, celebrate=1, celebrate_chat_id=request.place.chat_id
+        )
+    else:
+        await svc.people.communities.update(community_id, celebrate=0)
+    if on:
+        return [
+            private(
+                "Community celebrations are on: milestones of the whole group (check-ins "
+                "shared, streak days together, its anniversary on Haven) are posted here, "
+                "between 09:00 and 21:00 group time, never with anyone's mood."
+            )
+        ]
+    return [
+        private(
+            "Community celebrations are off: nothing is posted for the group's milestones. "
+            "Members' own celebrations reach them privately."
+        )
+    ]
 
 
 SETTINGS = Command(
@@ -140,6 +172,14 @@ COMMUNITY = Command(
             "alerts",
             "Receive 'a member asked for support' alerts yourself (on/off)",
             community_alerts,
+            options=(
+                Option("state", Kind.WORD, "on or off", required=True, choices=("on", "off")),
+            ),
+        ),
+        Command(
+            "celebrations",
+            "Post the group's milestones and anniversary in the group (on/off)",
+            community_celebrations,
             options=(
                 Option("state", Kind.WORD, "on or off", required=True, choices=("on", "off")),
             ),

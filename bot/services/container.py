@@ -10,6 +10,7 @@ from bot.charts.renderer import ChartRenderer
 from bot.core.clock import Clock
 from bot.core.registry import Registry
 from bot.services.checkins import CheckinService
+from bot.services.community_milestones import CommunityMilestoneService
 from bot.services.helplines import HelplineService
 from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
@@ -33,6 +34,7 @@ class Services:
     helplines: HelplineService
     rules: RuleService
     milestones: MilestoneService
+    community_milestones: CommunityMilestoneService
     schedules: ScheduleService
     privacy: PrivacyService
     rng: random.Random

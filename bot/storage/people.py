@@ -32,10 +32,15 @@ class CommunityRow:
     country: str | None
     welcome: bool
     alert_member_id: int | None = None
+    celebrate: bool = True  # community milestones posted in the group (a lead's switch)
+    celebrate_chat_id: str | None = None  # the channel a lead chose for them; None: chat_id
 
 
 MEMBER_COLUMNS = "id, platform, user_id, name, timezone, country, celebrate_public"
-COMMUNITY_COLUMNS = "id, platform, key, title, chat_id, timezone, country, welcome, alert_member_id"
+COMMUNITY_COLUMNS = (
+    "id, platform, key, title, chat_id, timezone, country, welcome, alert_member_id, celebrate, "
+    "celebrate_chat_id"
+)
 
 
 def _member(row: object) -> MemberRow:
@@ -45,7 +50,9 @@ def _member(row: object) -> MemberRow:
 
 def _community(row: object) -> CommunityRow:
     r = row
-    return CommunityRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8])  # type: ignore[index]
+    return CommunityRow(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], bool(r[9]), r[10]
+    )  # type: ignore[index]
 
 
 class MemberRepo:
@@ -180,7 +187,15 @@ class CommunityRepo:
         return row
 
     async def update(self, community_id: int, **values: object) -> None:
-        allowed = {"timezone", "country", "welcome", "title", "alert_member_id"}
+        allowed = {
+            "timezone",
+            "country",
+            "welcome",
+            "title",
+            "alert_member_id",
+            "celebrate",
+            "celebrate_chat_id",
+        }
         if not values or set(values) - allowed:
             raise ValueError(f"cannot update {sorted(set(values) - allowed)}")
         assignments = ", ".join(f"{key} = ?" for key in values)

@@ -1,0 +1,169 @@
+"""Community milestones and join anniversaries: what is due now, decided once per ledger key.
+
+Rules (the texts live in commands/community_milestones.py):
+
+- Counted: consenting members only. Total check-ins are those made in the community
+  (`checkins.community_id`); combined streak days are the sum of each consenting member's
+  current check-in streak, counted in that member's own calendar days.
+- A count milestone is celebrated only when at least `privacy.min_group` distinct members make
+  it up (members with check-ins there; members with a streak running), so no post can describe
+  one person's activity. Only the highest newly crossed threshold is posted; every crossed one
+  is written to the ledger, so a quiet spell never ends in a burst of posts.
+- Community posts (counts and the community's anniversary in Haven) go to the community's chat,
+  only while its celebrations are on and only between 09:00 and 21:00 in its time zone; a count
+  milestone waits for that window, an anniversary is celebrated on its day only (a first
+  deploy never replays old years).
+- A member's anniversary of joining is celebrated on its day, from 09:00 their time, privately;
+  in the community's chat when they chose public celebrations and the community's
+  celebrations are on. The key goes into the member's own `celebrations` ledger, so /forgetme
+  erases it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from bot.domain import community_milestones as rules
+from bot.domain.streaks import current_streak, local_date
+from bot.services.people import PeopleService
+from bot.storage.community_milestones import CommunityMilestoneRepo, Joined
+from bot.storage.milestones import MilestoneRepo
+from bot.storage.people import CommunityRow, MemberRow
+
+log = logging.getLogger(__name__)
+
+CELEBRATE_AT = time(9, 0)  # anniversaries from 09:00 local; community posts from then ...
+POST_UNTIL = time(21, 0)  # ... until 21:00 community time
+
+CHECKINS, STREAK_DAYS, ANNIVERSARY = "checkins", "streakdays", "anniversary"
+
+
+@dataclass(frozen=True)
+class CommunityCelebration:
+    """A post for the community's chat: `kind` is CHECKINS, STREAK_DAYS or ANNIVERSARY and
+    `value` the threshold reached or the whole years on Haven."""
+
+    community: CommunityRow
+    kind: str
+    value: int
+    key: str
+
+
+@dataclass(frozen=True)
+class JoinAnniversary:
+    community: CommunityRow
+    member: MemberRow
+    years: int
+    public: bool
+    key: str
+
+
+class CommunityMilestoneService:
+    def __init__(
+        self,
+        repo: CommunityMilestoneRepo,
+        ledger: MilestoneRepo,
+        people: PeopleService,
+        min_group: int,
+    ) -> None:
+        self.repo = repo
+        self.ledger = ledger
+        self.people = people
+        self.min_group = min_group
+
+    async def celebrate(self, now: datetime) -> list[CommunityCelebration | JoinAnniversary]:
+        """Everything due at `now`, each already marked in its ledger (insert first, so each
+        goes out once even if two runs overlap)."""
+        found: list[CommunityCelebration | JoinAnniversary] = []
+        for community, created_at in await self.repo.communities():
+            try:
+                joined = await self.repo.joined(community.id)
+                found += await self._community(community, created_at, joined, now)
+                found += await self._joined(community, joined, now)
+            except Exception:  # one broken community must not silence the others
+                log.exception("community milestones failed for community %s", community.id)
+        return found
+
+    # -- the community's own ----------------------------------------------------------------
+    async def _community(
+        self, community: CommunityRow, created_at: datetime, joined: list[Joined], now: datetime
+    ) -> list[CommunityCelebration]:
+        tz = self.people.community_timezone(community)
+        local = now.astimezone(tz)
+        if not community.celebrate or not CELEBRATE_AT <= local.time() < POST_UNTIL:
+            return []
+        found: list[CommunityCelebration] = []
+        years = rules.anniversary_on(local_date(created_at, tz), local.date())
+        key = f"{ANNIVERSARY}:{years}"
+        if years and await self.repo.mark_celebrated(community.id, key, now):
+            found.append(CommunityCelebration(community, ANNIVERSARY, years, key))
+        done = await self.repo.celebrated(community.id)
+        totals = await self.repo.totals(community.id)
+        if totals.members >= self.min_group:
+            reached = rules.checkin_thresholds(totals.checkins)
+            found += await self._threshold(community, CHECKINS, reached, done, now)
+        streak_days, streaking = await self._streak_days(community, joined, now)
+        if streaking >= self.min_group:
+            reached = rules.streak_day_thresholds(streak_days)
+            found += await self._threshold(community, STREAK_DAYS, reached, done, now)
+        return found
+
+    async def _threshold(
+        self,
+        community: CommunityRow,
+        kind: str,
+        reached: list[int],
+        done: set[str],
+        now: datetime,
+    ) -> list[CommunityCelebration]:
+        crossed = rules.newly_crossed(reached, {int(k.split(":")[1]) for k in done if _is(k, kind)})
+        top = rules.to_post(crossed)
+        posted: list[CommunityCelebration] = []
+        for value in crossed:
+            key = f"{kind}:{value}"
+            if await self.repo.mark_celebrated(community.id, key, now) and value == top:
+                posted.append(CommunityCelebration(community, kind, value, key))
+        return posted
+
+    async def _streak_days(
+        self, community: CommunityRow, joined: list[Joined], now: datetime
+    ) -> tuple[int, int]:
+        """The members' combined current streak days, and how many members have a streak."""
+        members = {j.member.id: j.member for j in joined}
+        total = streaking = 0
+        for member_id, moments in (await self.repo.moments(community.id)).items():
+            member = members.get(member_id)
+            if member is None:
+                continue
+            tz = self.people.timezone(member, community)
+            streak = current_streak((local_date(m, tz) for m in moments), local_date(now, tz))
+            if streak:
+                total += streak
+                streaking += 1
+        return total, streaking
+
+    # -- members' anniversaries of joining ---------------------------------------------------
+    async def _joined(
+        self, community: CommunityRow, joined: list[Joined], now: datetime
+    ) -> list[JoinAnniversary]:
+        found: list[JoinAnniversary] = []
+        for j in joined:
+            tz = self.people.timezone(j.member, community)
+            local = now.astimezone(tz)
+            if local.time() < CELEBRATE_AT:
+                continue
+            years = rules.anniversary_on(local_date(j.joined_at, tz), local.date())
+            if not years:
+                continue
+            key = f"joined:{community.id}:{years}"
+            if await self.ledger.mark_celebrated(j.member.id, key, now):
+                public = j.member.celebrate_public and community.celebrate
+                found.append(JoinAnniversary(community, j.member, years, public, key))
+        return found
+
+
+def _is(key: str, kind: str) -> bool:
+    head, _, value = key.partition(":")
+    return head == kind and value.isdigit()
