@@ -2,13 +2,14 @@
 
 import asyncio
 
-from bench import checkins, discord_roundtrip, telegram_roundtrip
+from bench import charts, checkins, discord_roundtrip, telegram_roundtrip
 
 
 def main() -> None:
     asyncio.run(checkins.main())
     asyncio.run(telegram_roundtrip.main())
     asyncio.run(discord_roundtrip.main())
+    asyncio.run(charts.main())
 
 
 if __name__ == "__main__":

@@ -2,4 +2,5 @@
 
 from bot.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # the chart worker process imports this module too; it must not run
+    raise SystemExit(main())

@@ -32,6 +32,7 @@ def platform_adapters(app: App, settings: Settings) -> list[Adapter]:
 async def run_platforms(settings: Settings) -> int:
     app = build(settings)
     await app.start()
+    app.services.charts.start()  # the chart worker warms up while the adapters connect
     adapters = platform_adapters(app, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

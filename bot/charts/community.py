@@ -27,6 +27,7 @@ def draw_community(chart: CommunityChart) -> bytes:
     with matplotlib.rc_context(style.RC):
         fig = style.figure()
         top, bottom = fig.subplots(2, 1, height_ratios=(3, 2), sharex=True)
+        fig.subplots_adjust(left=0.12, right=0.96, top=0.9, bottom=0.08, hspace=0.3)
         _shares(top, chart)
         _averages(bottom, chart)
         labels = [

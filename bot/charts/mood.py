@@ -33,6 +33,7 @@ def draw_mood(chart: MoodChart) -> bytes:
     with matplotlib.rc_context(style.RC):
         fig = style.figure()
         top, bottom = fig.subplots(2, 1, height_ratios=(3, 1.25))
+        fig.subplots_adjust(left=0.17, right=0.95, top=0.9, bottom=0.03, hspace=0.42)
         _mood_panel(top, chart)
         _feelings_panel(bottom, chart)
         first, last = chart.days[0], chart.days[-1]

