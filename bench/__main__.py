@@ -2,7 +2,7 @@
 
 import asyncio
 
-from bench import charts, checkins, discord_roundtrip, telegram_roundtrip
+from bench import charts, checkins, crisis_screen, discord_roundtrip, telegram_roundtrip
 
 
 def main() -> None:
@@ -10,6 +10,7 @@ def main() -> None:
     asyncio.run(telegram_roundtrip.main())
     asyncio.run(discord_roundtrip.main())
     asyncio.run(charts.main())
+    asyncio.run(crisis_screen.main())
 
 
 if __name__ == "__main__":

@@ -5,14 +5,13 @@ share of ordinary texts that get it anyway. Missing a crisis costs far more than
 to a false alarm, so recall has the stricter bar. Run with -s to see the figures.
 """
 
-import random
-import time
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.crisis_screen import adversarial_texts
 from bot.domain.crisis import Screen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +19,6 @@ LEXICON = ROOT / "data" / "crisis" / "lexicon.toml"
 CORPUS = ROOT / "tests" / "data" / "crisis_corpus.tsv"
 MIN_RECALL = 0.97
 MAX_FALSE_ALARMS = 0.03
-MAX_MS_PER_10KB = 50
 
 
 def load_corpus() -> list[tuple[str, str]]:
@@ -108,35 +106,11 @@ def test_matches_never_raises(screen: Screen, text: str) -> None:
     assert isinstance(screen.matches(text), bool)
 
 
-def ten_kb(rng: random.Random, pieces: list[str]) -> str:
-    out: list[str] = []
-    while sum(map(len, out)) < 10_000:
-        out.append(rng.choice(pieces))
-    return "".join(out)[:10_000]
-
-
-def test_a_10kb_text_is_screened_fast(screen: Screen, corpus: list[tuple[str, str]]) -> None:
-    rng = random.Random(20)
-    ordinary = [text + " " for label, text in corpus if label == "ok"]
-    texts = {
-        "ordinary messages": ten_kb(rng, ordinary),
-        "random code points": "".join(chr(rng.randrange(0x20, 0x30000)) for _ in range(10_000)),
-        "common words": ten_kb(rng, ["i ", "not ", "my ", "to ", "want ", "he ", "is ", "no "]),
-        "people and verbs": ten_kb(rng, ["he ", "my dad ", "is ", "a grown up ", "keeps "]),
-        "negated phrases": ten_kb(rng, ["not suicidal ", "never kill myself ", "killing it "]),
-        "single letters": ten_kb(rng, ["k ", "m ", "s ", "d.", "i "]),
-        "leetspeak": ten_kb(rng, ["k1ll ", "$u1 ", "d13 ", "@ ", "!| "]),
-        "zero-width": ten_kb(rng, ["k\u200b", "i\u200d", "l\u2060", "l "]),
-        "one long word": "kilmyself" * 1_112,
-    }
-    timings = {}
-    for name, text in texts.items():
-        best = float("inf")
-        for _ in range(3):  # the best of three, so a busy machine does not fail the test
-            started = time.perf_counter()
-            screen.matches(text)
-            best = min(best, time.perf_counter() - started)
-        timings[name] = best * 1000
-    report = ", ".join(f"{name} {ms:.1f} ms" for name, ms in timings.items())
-    print(f"\n10 KB texts: {report}")
-    assert max(timings.values()) < MAX_MS_PER_10KB, report
+def test_hostile_10kb_texts_are_screened(screen: Screen) -> None:
+    """Long adversarial texts finish with an answer (how fast: `python -m bench.crisis_screen`):
+    pages of negations and of harmless near-misses raise no alarm; a run-together cue does."""
+    answers = {name: screen.matches(text) for name, text in adversarial_texts().items()}
+    assert all(isinstance(answer, bool) for answer in answers.values())
+    for harmless in ("negated phrases", "people and verbs", "common words", "single letters"):
+        assert answers[harmless] is False, harmless
+    assert answers["one long word"] is True  # "kilmyself" run together
