@@ -16,6 +16,7 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from bot.charts import style
@@ -40,12 +41,22 @@ def seeded(days: int) -> Any:
 
 
 def seeded_community() -> CommunityChart:
+    """Four weeks of a lively group, the second one too quiet to be shown."""
     rng = random.Random(4)
     weeks = []
-    for n in range(4, 0, -1):
-        rows = [(m, rng.randint(1, 5)) for m in range(40) for _ in range(rng.randint(0, 5))]
+    for n, members in zip(range(4, 0, -1), (40, 4, 40, 40), strict=True):
+        rows = [(m, rng.randint(1, 5)) for m in range(members) for _ in range(rng.randint(0, 5))]
         weeks.append(Week(LAST - timedelta(weeks=n), aggregate(rows, 5)))
     return CommunityChart(tuple(weeks), 5)
+
+
+def save_examples(folder: Path) -> list[Path]:
+    """The pictures the README shows, drawn from the same seeded data as the bench."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / "mood-chart-30-days.png", folder / "community-chart.png"]
+    paths[0].write_bytes(draw_mood(seeded(30)))
+    paths[1].write_bytes(draw_community(seeded_community()))
+    return paths
 
 
 def empty_png(_: object) -> bytes:
@@ -128,4 +139,12 @@ async def main(rounds: int = 7) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
-    asyncio.run(main(parser.parse_args().rounds))
+    parser.add_argument(
+        "--save-examples", type=Path, metavar="DIR", help="write the README's pictures"
+    )
+    options = parser.parse_args()
+    if options.save_examples:
+        for path in save_examples(options.save_examples):
+            print(f"wrote {path}")
+    else:
+        asyncio.run(main(options.rounds))

@@ -74,8 +74,12 @@ def describe(data: MoodChart) -> str:
         f"In words: {data.checkins} check-in{'s' if data.checkins != 1 else ''} on "
         f"{data.checkin_days} of {n} days; average {average:.1f} "
         f"({MOODS[min(5, max(1, int(average + 0.5)))].word}), trend {data.trend}.",
-        f"Lowest day {_mood(low_value)} on {low_day:%d %b}; best day {_mood(high_value)} on "
-        f"{high_day:%d %b}.",
+        (
+            f"Lowest day {_mood(low_value)} on {low_day:%d %b}; best day {_mood(high_value)} on "
+            f"{high_day:%d %b}."
+            if len(days_in) > 1
+            else f"The one day with check-ins: {_mood(low_value)} on {low_day:%d %b}."
+        ),
         f"Current streak: {data.streak} day{'s' if data.streak != 1 else ''} "
         "(shaded in the chart).",
     ]
