@@ -2,112 +2,47 @@
 
 from __future__ import annotations
 
-import random
 import re
 import sqlite3
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import simulated
+from simulated import World
 
-from bot.app import App, build
-from bot.core.clock import SimulatedClock
-from bot.core.messages import Actor, Place, Reply, Request, Via
-from bot.scheduler.jobs import Timeline
-from bot.settings import Settings
+from bot.core.messages import Place, Reply, Via
 from bot.storage.database import stamp
 
-PLATFORM = "test"
+PLATFORM = simulated.PLATFORM
 GROUP = Place(PLATFORM, "g1", is_direct=False, community_id="g1", title="Calm Corner")
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday; the group comes to Haven now
 MIN_GROUP = 3
 MOOD = 4  # every seeded check-in has this mood: it must never show in a celebration
 
 
-@dataclass
-class Recorder:
-    """A platform adapter that records what the outbox sends."""
-
-    clock: SimulatedClock
-    platform: str = PLATFORM
-    sent: list[tuple[datetime, Reply]] = field(default_factory=list)
-
-    async def send(self, reply: Reply) -> None:
-        self.sent.append((self.clock.now(), reply))
-
-    async def start(self) -> None: ...
-    async def stop(self) -> None: ...
-    async def wait(self) -> None: ...
-    async def deliver(self, replies: list[Reply]) -> None: ...
-
-
-@dataclass
-class World:
-    app: App
-    clock: SimulatedClock
-    recorder: Recorder
-    timeline: Timeline
-    database: Path
-
-    async def say(
-        self,
-        who: str,
-        line: str,
-        *,
-        lead: bool = False,
-        via: Via = Via.COMMAND,
-        place: Place = GROUP,
-    ) -> str:
-        name, _, text = line.lstrip("/").partition(" ")
-        request = Request(
-            name, text, Actor(PLATFORM, who, who.title()), place, self.clock.now(), via, lead
+def seed(world: World, who: str, count: int, *, last: datetime, every: timedelta) -> None:
+    """`count` check-ins of `who` in the group, the last at `last`, `every` apart."""
+    ((member_id,),) = world.rows("SELECT id FROM members WHERE user_id = ?", (who,))
+    ((community_id,),) = world.rows("SELECT id FROM communities WHERE key = 'g1'")
+    with sqlite3.connect(world.database) as conn:
+        conn.executemany(
+            "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
+            "VALUES (?, ?, ?, 'tired', 'a private note', ?)",
+            [(member_id, community_id, MOOD, stamp(last - i * every)) for i in range(count)],
         )
-        return "\n".join(r.text for r in await self.app.handle(request))
-
-    async def advance(self, until: datetime) -> None:
-        await self.timeline.advance_to(until)
-
-    def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with sqlite3.connect(self.database) as conn:
-            return conn.execute(sql, params).fetchall()
-
-    def seed(self, who: str, count: int, *, last: datetime, every: timedelta) -> None:
-        """`count` check-ins of `who` in the group, the last at `last`, `every` apart."""
-        ((member_id,),) = self.rows("SELECT id FROM members WHERE user_id = ?", (who,))
-        ((community_id,),) = self.rows("SELECT id FROM communities WHERE key = 'g1'")
-        with sqlite3.connect(self.database) as conn:
-            conn.executemany(
-                "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
-                "VALUES (?, ?, ?, 'tired', 'a private note', ?)",
-                [(member_id, community_id, MOOD, stamp(last - i * every)) for i in range(count)],
-            )
-
-    def posts(self) -> list[Reply]:
-        return [r for _, r in self.recorder.sent if isinstance(r.to, Place)]
-
-    def private_to(self, who: str) -> list[Reply]:
-        return [r for _, r in self.recorder.sent if isinstance(r.to, Actor) and r.to.user_id == who]
 
 
 async def open_world(database: Path, start: datetime) -> World:
-    clock = SimulatedClock(start)
-    settings = Settings(
-        bot={"database": database},
+    return await simulated.open_world(
+        database,
+        start,
+        GROUP,
+        seed=2,
         privacy={"min_group": MIN_GROUP},
         limits={"commands_per_minute": 0},
     )
-    app = build(settings, clock=clock, rng=random.Random(2))
-    recorder = Recorder(clock)
-    app.add_adapter(recorder)  # type: ignore[arg-type]
-    await app.start()
-
-    async def settle() -> None:
-        await app.outbox.drain(PLATFORM)
-
-    timeline = Timeline(app.timeline_jobs, clock, app.services, app.deliver, settle)
-    return World(app, clock, recorder, timeline, database)
 
 
 @pytest.fixture
@@ -140,8 +75,8 @@ def assert_no_mood(reply: Reply, *allowed: str) -> None:
 async def test_a_checkin_milestone_is_posted_once_in_the_group(world: World) -> None:
     await members(world, "kim", "lee", "max")
     for who in ("kim", "lee"):
-        world.seed(who, 40, last=START, every=timedelta(hours=5))
-    world.seed("max", 19, last=START, every=timedelta(hours=5))
+        seed(world, who, 40, last=START, every=timedelta(hours=5))
+    seed(world, "max", 19, last=START, every=timedelta(hours=5))
     assert "Recorded privately" in await world.say("max", f"/checkin {MOOD}")  # the 100th
     await world.advance(START + timedelta(hours=1))  # 09:00 UTC, the group's default zone
     (post,) = world.posts()
@@ -161,7 +96,7 @@ async def test_a_checkin_milestone_is_posted_once_in_the_group(world: World) -> 
 async def test_a_quiet_spell_posts_only_the_highest_threshold(world: World) -> None:
     await members(world, "kim", "lee", "max")
     for who in ("kim", "lee", "max"):
-        world.seed(who, 200, last=START, every=timedelta(hours=1))
+        seed(world, who, 200, last=START, every=timedelta(hours=1))
     await world.advance(START + timedelta(hours=2))
     (post,) = world.posts()
     assert "shared 500 check-ins" in post.text
@@ -172,11 +107,11 @@ async def test_a_quiet_spell_posts_only_the_highest_threshold(world: World) -> N
 
 async def test_below_the_smallest_group_nothing_is_posted(world: World) -> None:
     await members(world, "kim", "lee", "max")
-    world.seed("kim", 80, last=START, every=timedelta(hours=1))
-    world.seed("lee", 30, last=START, every=timedelta(hours=1))
+    seed(world, "kim", 80, last=START, every=timedelta(hours=1))
+    seed(world, "lee", 30, last=START, every=timedelta(hours=1))
     # max consented but has not checked in; ned checked in, then withdrew: not counted
     await members(world, "ned")
-    world.seed("ned", 5, last=START, every=timedelta(hours=1))
+    seed(world, "ned", 5, last=START, every=timedelta(hours=1))
     await world.say("ned", "/consent no")
     await world.advance(START + timedelta(days=1, hours=4))
     assert world.posts() == []
@@ -194,7 +129,7 @@ async def test_count_milestones_wait_for_daytime_in_the_group_time_zone(world: W
     late = datetime(2026, 3, 3, 2, 30, tzinfo=UTC)  # 21:30 in New York
     await world.advance(late)
     for who in ("kim", "lee", "max"):
-        world.seed(who, 34, last=late, every=timedelta(hours=3))
+        seed(world, who, 34, last=late, every=timedelta(hours=3))
     await world.advance(datetime(2026, 3, 3, 13, 30, tzinfo=UTC))  # 08:30 there: still night
     assert world.posts() == []
     await world.advance(datetime(2026, 3, 3, 14, 0, tzinfo=UTC))  # 09:00 there
@@ -208,7 +143,7 @@ async def test_turned_off_by_a_lead_nothing_is_posted(world: World) -> None:
     assert "Community celebrations are off" in answer
     assert "community celebrations: off" in await world.say("lee", "/community", lead=True)
     for who in ("kim", "lee", "max"):
-        world.seed(who, 40, last=START, every=timedelta(days=1))  # 120 check-ins, 40-day streaks
+        seed(world, who, 40, last=START, every=timedelta(days=1))  # 120 check-ins, 40-day streaks
     await world.advance(START + timedelta(days=1))
     assert world.posts() == []
     assert world.rows("SELECT COUNT(*) FROM community_celebrations") == [(0,)]
@@ -229,7 +164,7 @@ async def test_celebrations_go_to_the_channel_a_lead_turned_them_on_in(world: Wo
         "lee", "/community celebrations on", lead=True, place=wins
     )
     for who in ("kim", "lee", "max"):
-        world.seed(who, 34, last=START, every=timedelta(hours=3))  # 102 check-ins
+        seed(world, who, 34, last=START, every=timedelta(hours=3))  # 102 check-ins
     await world.advance(START + timedelta(hours=2))
     (post,) = world.posts()
     assert "100 check-ins" in post.text
@@ -243,10 +178,10 @@ async def test_combined_streak_days_count_each_members_current_streak(world: Wor
     await members(world, "kim", "lee", "max", "ned")
     day = timedelta(days=1)
     # 34 + 33 + 33 current streak days = 100 (with 100 check-ins: both milestones)
-    world.seed("kim", 34, last=START, every=day)
-    world.seed("lee", 33, last=START - day, every=day)  # checked in yesterday: still running
-    world.seed("max", 33, last=START, every=day)
-    world.seed("ned", 20, last=START - 3 * day, every=day)  # broken streak: adds nothing
+    seed(world, "kim", 34, last=START, every=day)
+    seed(world, "lee", 33, last=START - day, every=day)  # checked in yesterday: still running
+    seed(world, "max", 33, last=START, every=day)
+    seed(world, "ned", 20, last=START - 3 * day, every=day)  # broken streak: adds nothing
     await world.advance(START + timedelta(hours=1))
     texts = sorted(p.text for p in world.posts())
     assert texts[0].startswith("🌱 Together, members here have reached 100 days of check-in")
@@ -263,9 +198,9 @@ async def test_combined_streak_days_count_each_members_current_streak(world: Wor
 async def test_streak_days_need_the_smallest_group_with_a_streak(world: World) -> None:
     await members(world, "kim", "lee", "max")
     day = timedelta(days=1)
-    world.seed("kim", 60, last=START, every=day)
-    world.seed("lee", 60, last=START, every=day)
-    world.seed("max", 10, last=START - 5 * day, every=day)  # broken: two people streaking
+    seed(world, "kim", 60, last=START, every=day)
+    seed(world, "lee", 60, last=START, every=day)
+    seed(world, "max", 10, last=START - 5 * day, every=day)  # broken: two people streaking
     await world.advance(START + timedelta(hours=1))
     texts = [p.text for p in world.posts()]
     assert len(texts) == 1 and "shared 100 check-ins" in texts[0]  # 130 check-ins, 3 members

@@ -4,89 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import sqlite3
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import simulated
+from simulated import World
 
-from bot.app import App, build
-from bot.core.clock import SimulatedClock
 from bot.core.messages import Actor, Place, Reply, Request, Via
 from bot.delivery.errors import Transient, Unreachable
-from bot.scheduler.jobs import Timeline
-from bot.settings import Settings
 from bot.storage.outbox import BULK, OutboxItem
 
-PLATFORM = "test"
+PLATFORM = simulated.PLATFORM
 GROUP = Place(PLATFORM, "g1", is_direct=False, community_id="g1", title="Group One")
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-@dataclass
-class Recorder:
-    """A platform adapter that records what the outbox sends, and can be told to fail."""
-
-    clock: SimulatedClock
-    platform: str = PLATFORM
-    sent: list[tuple[datetime, Reply]] = field(default_factory=list)
-    fail: dict[str, Exception] = field(default_factory=dict)  # user/chat id -> error
-
-    async def send(self, reply: Reply) -> None:
-        target = reply.to
-        key = target.user_id if isinstance(target, Actor) else target.chat_id  # type: ignore[union-attr]
-        if key in self.fail:
-            raise self.fail[key]
-        self.sent.append((self.clock.now(), reply))
-
-    async def start(self) -> None: ...
-    async def stop(self) -> None: ...
-    async def wait(self) -> None: ...
-    async def deliver(self, replies: list[Reply]) -> None: ...
-
-
-@dataclass
-class World:
-    app: App
-    clock: SimulatedClock
-    recorder: Recorder
-    timeline: Timeline
-    database: Path
-
-    async def say(self, who: str, line: str, *, lead: bool = False, place: Place = GROUP) -> str:
-        name, _, text = line.lstrip("/").partition(" ")
-        request = Request(
-            name,
-            text,
-            Actor(PLATFORM, who, who.title()),
-            place,
-            self.clock.now(),
-            Via.COMMAND,
-            is_lead=lead,
-        )
-        return "\n".join(r.text for r in await self.app.handle(request))
-
-    async def advance(self, until: datetime) -> None:
-        await self.timeline.advance_to(until)
-
-
 async def open_world(database: Path, start: datetime, **settings: object) -> World:
-    clock = SimulatedClock(start)
-    app = build(Settings(bot={"database": database}, **settings), clock=clock, rng=random.Random(1))
-    recorder = Recorder(clock)
-    app.add_adapter(recorder)  # type: ignore[arg-type]
-    await app.start()
-
-    async def settle() -> None:
-        await app.outbox.drain(PLATFORM)
-
-    timeline = Timeline(app.timeline_jobs, clock, app.services, app.deliver, settle)
-    await settle()
-    return World(app, clock, recorder, timeline, database)
+    return await simulated.open_world(database, start, GROUP, **settings)
 
 
 @pytest.fixture
