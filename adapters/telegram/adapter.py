@@ -354,6 +354,16 @@ class TelegramAdapter:
             raise Rejected(str(error)) from error
 
     async def _send(self, chat_id: int | str, reply: Reply, *, bulk: bool = False) -> None:
+        """Telegram says "chat not found" (400) to a member who never opened a chat with the
+        bot; for text, a photo or a file alike that is a refused direct chat, as a 403 is."""
+        try:
+            await self._send_now(chat_id, reply, bulk=bulk)
+        except BadRequest as error:
+            if "chat not found" in str(error).casefold():
+                raise Forbidden(str(error)) from error
+            raise
+
+    async def _send_now(self, chat_id: int | str, reply: Reply, *, bulk: bool) -> None:
         bot = self.ptb.bot
         limit_args = BULK if bulk else None
         markup = tr.keyboard(reply)
@@ -377,18 +387,13 @@ class TelegramAdapter:
         no_preview = LinkPreviewOptions(is_disabled=True)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            try:
-                await bot.send_message(
-                    chat_id,
-                    part,
-                    reply_markup=markup if last else None,
-                    link_preview_options=no_preview,
-                    rate_limit_args=limit_args,
-                )
-            except BadRequest as error:
-                if "chat not found" in str(error).casefold():
-                    raise Forbidden(str(error)) from error
-                raise
+            await bot.send_message(
+                chat_id,
+                part,
+                reply_markup=markup if last else None,
+                link_preview_options=no_preview,
+                rate_limit_args=limit_args,
+            )
         if a is not None:
             if a.mime.startswith("image/"):
                 await bot.send_photo(

@@ -131,6 +131,8 @@ class Response:
     message_id: int | None = None
     embeds: list[Any] = field(default_factory=list)
     payload: Any = field(default=None, repr=False)
+    # Files uploaded with this answer: {"filename", "content_type", "size", "data"} each.
+    files: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -322,6 +324,7 @@ class FakeDiscord:
         self.interactions: dict[int, Interaction] = {}
         self._messages: dict[int, dict[str, Any]] = {}
         self._channel_log: dict[int, list[int]] = {}
+        self._attachment_data: dict[str, bytes] = {}  # attachment id -> uploaded bytes
         self._command_versions = itertools.count(1)
 
         # gateway
@@ -580,6 +583,10 @@ class FakeDiscord:
         if stored is None:
             raise KeyError(f"no message {message_id}")
         return copy.deepcopy(stored)
+
+    def attachment_data(self, attachment: dict[str, Any]) -> bytes:
+        """The bytes uploaded for one of a message's `attachments`."""
+        return self._attachment_data[str(attachment["id"])]
 
     def requests_to(self, method: str, path_prefix: str) -> list[RequestRecord]:
         return [
@@ -1335,10 +1342,13 @@ class FakeDiscord:
             pings=[],
             at=time.monotonic(),
             payload=copy.deepcopy(body),
+            files=copy.deepcopy(req.attachments),
         )
         if kind == CHANNEL_MESSAGE_WITH_SOURCE:
-            _check_message(data, require_content=True)
-            message = await self._interaction_message(interaction, data, flags)
+            _check_message(data, require_content=True, attachments=req.attachments)
+            message = await self._interaction_message(
+                interaction, data, flags, attachments=req.attachments or None
+            )
             interaction.original_message_id = int(message["id"])
         elif kind == DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
             loading = {"content": "", "flags": flags & EPHEMERAL | LOADING}
@@ -1382,7 +1392,12 @@ class FakeDiscord:
         return 204, None
 
     async def _interaction_message(
-        self, interaction: Interaction, data: dict[str, Any], flags: int
+        self,
+        interaction: Interaction,
+        data: dict[str, Any],
+        flags: int,
+        *,
+        attachments: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         payload = interaction.payload
         user = payload.get("user") or payload["member"]["user"]
@@ -1404,6 +1419,7 @@ class FakeDiscord:
             data,
             ephemeral=bool(flags & EPHEMERAL),
             interaction=metadata,
+            attachments=attachments,
         )
 
     async def _followup(self, req: _Request) -> tuple[int, Any]:
@@ -1420,10 +1436,12 @@ class FakeDiscord:
             # The first follow-up after a "thinking" defer replaces the loading message.
             stored = self._messages[interaction.original_message_id]
             stored["flags"] &= ~LOADING
-            self._apply_edit(stored, data, edit=False)
+            self._apply_edit(stored, data, attachments=req.attachments or None, edit=False)
             message = stored
         else:
-            message = await self._interaction_message(interaction, data, flags)
+            message = await self._interaction_message(
+                interaction, data, flags, attachments=req.attachments or None
+            )
             interaction.followup_ids.append(int(message["id"]))
         response = Response(
             kind="followup",
@@ -1435,6 +1453,7 @@ class FakeDiscord:
             pings=[],
             at=time.monotonic(),
             payload=copy.deepcopy(data),
+            files=copy.deepcopy(req.attachments),
         )
         _fill_response(response, message, data)
         interaction.responses.append(response)
@@ -1466,7 +1485,7 @@ class FakeDiscord:
         data = req.json if isinstance(req.json, dict) else {}
         _check_message(data, require_content=False, attachments=req.attachments)
         stored["flags"] &= ~LOADING
-        self._apply_edit(stored, data)
+        self._apply_edit(stored, data, attachments=req.attachments or None)
         original = int(stored["id"]) == interaction.original_message_id
         response = Response(
             kind="edit_original" if original else "edit_followup",
@@ -1478,6 +1497,7 @@ class FakeDiscord:
             pings=[],
             at=time.monotonic(),
             payload=copy.deepcopy(data),
+            files=copy.deepcopy(req.attachments),
         )
         _fill_response(response, stored, data)
         interaction.responses.append(response)
@@ -1719,6 +1739,7 @@ class FakeDiscord:
         result = []
         for upload in uploaded or []:
             attachment_id = self._snowflake()
+            self._attachment_data[str(attachment_id)] = upload["data"]
             result.append(
                 {
                     "id": str(attachment_id),

@@ -463,6 +463,10 @@ class FakeTelegram:
         """What the bot sent in `chat_id`, in order (edits appear again, with edit_date)."""
         return [m for m in self.sent if m["chat"]["id"] == chat_id]
 
+    def file_data(self, file_id: str) -> bytes:
+        """The bytes the bot uploaded as `file_id` (e.g. a sent message's photo[0].file_id)."""
+        return self._uploads[file_id].data
+
     def calls_of(self, method: str, *, ok: bool = True) -> list[Call]:
         name = self._canonical(method)
         return [c for c in self.calls if c.method == name and (c.ok or not ok)]
