@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.charts.mood import draw_mood
-from bot.core.messages import Attachment, Reply, Request, private
+from bot.core.messages import Attachment, Button, Reply, Request, private
 from bot.core.options import Kind, Option
-from bot.core.registry import Command
+from bot.core.registry import Command, pack_action
 from bot.domain.charts import CHART_DAYS, MoodChart
 from bot.domain.moods import MOODS
 from bot.services.container import Services
@@ -40,8 +40,8 @@ async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
             "Feelings you named most: "
             + ", ".join(f"{tag} ×{count}" for tag, count in report.top_feelings)
         )
-    lines.append("See it as a picture: /mood chart 30")
-    return [private("\n".join(lines))]
+    lines.append("See it as a picture:")
+    return [private("\n".join(lines), buttons=(CHART_BUTTONS,))]
 
 
 async def chart(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -58,7 +58,12 @@ async def chart(svc: Services, request: Request, args: dict[str, Any]) -> list[R
         ]
     png = await svc.charts.render(draw_mood, data)
     name = f"mood-{days}-days-{data.days[-1].isoformat()}.png"
-    return [private(describe(data), attachment=Attachment(name, png, "image/png"))]
+    alt = (
+        f"Chart of your mood over the last {days} days: one point per day, a {data.window}-day "
+        f"average line, your current {data.streak}-day streak shaded, and the feelings you "
+        "named most. The message has it in words."
+    )
+    return [private(describe(data), attachment=Attachment(name, png, "image/png", alt))]
 
 
 def describe(data: MoodChart) -> str:
@@ -98,6 +103,9 @@ def _mood(value: float) -> str:
     return f"{shown} ({level.word})"
 
 
+CHART_BUTTONS = tuple(
+    Button(f"📈 {days} days", action=pack_action("mood", "chart", days)) for days in CHART_DAYS
+)
 DAYS = Option(
     "days",
     Kind.WORD,
@@ -118,5 +126,6 @@ MOOD = Command(
     ),
     default="show",
     examples=("/mood", "/mood chart", "/mood chart 90"),
+    actions=tuple(b.action for b in CHART_BUTTONS if b.action),
 )
 COMMANDS = [MOOD]

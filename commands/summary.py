@@ -77,7 +77,12 @@ async def summary_reply(
     if chart.drawable:
         png = await svc.charts.render(draw_community, chart)
         name = f"community-mood-{chart.weeks[-1].start.isoformat()}.png"
-        attachment = Attachment(name, png, "image/png")
+        alt = (
+            "Chart of the group's anonymous mood by week: the share of check-ins with moods "
+            "1-2, 3 and 4-5, and the weekly average; weeks with fewer than "
+            f"{chart.min_group} members are not shown. The message has it in words."
+        )
+        attachment = Attachment(name, png, "image/png", alt)
     return private(summary_text(chart), attachment=attachment, **kwargs)
 
 

@@ -379,7 +379,8 @@ async def _post(channel: discord.abc.Messageable, reply: Reply) -> None:
 def _file(reply: Reply) -> discord.File | None:
     if reply.attachment is None:
         return None
-    return discord.File(io.BytesIO(reply.attachment.data), filename=reply.attachment.name)
+    a = reply.attachment
+    return discord.File(io.BytesIO(a.data), filename=a.name, description=a.alt[:1024] or None)
 
 
 def _parts(reply: Reply) -> list[tuple[str, discord.ui.View | None]]:

@@ -64,6 +64,7 @@ class Attachment:
     name: str
     data: bytes
     mime: str = "application/octet-stream"
+    alt: str = ""  # what a picture shows, for screen readers (Discord's attachment description)
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,9 @@ def _decode(
     )
     name, mime, data = file
     attachment = (
-        Attachment(name, data, mime or "application/octet-stream") if name and data else None
+        Attachment(name, data, mime or "application/octet-stream", p.get("alt", ""))
+        if name and data
+        else None
     )
     return Reply(
         p["text"],
@@ -82,6 +84,7 @@ def _payload(item: OutboxItem) -> str:
             "text": r.text,
             "visibility": r.visibility.value,
             "key": item.key,
+            "alt": r.attachment.alt if r.attachment else "",
             "buttons": [
                 [{"label": b.label, "action": b.action, "url": b.url} for b in row]
                 for row in r.buttons

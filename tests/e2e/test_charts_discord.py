@@ -91,6 +91,7 @@ async def test_mood_chart_is_an_ephemeral_png(fake: FakeDiscord, haven: Haven) -
     (file,) = with_file.files
     assert file["filename"].startswith("mood-30-days-") and file["filename"].endswith(".png")
     assert png_size(file["data"]) == CHART_SIZE
+    assert file["description"].startswith("Chart of your mood over the last 30 days")  # alt text
     assert with_file.content is not None
     assert with_file.content.startswith("Your mood chart, last 30 days (only you can see it).")
     assert "In words: 3 check-ins on 3 of 30 days" in with_file.content
@@ -155,6 +156,7 @@ async def test_scheduled_summary_reaches_the_leads_dm_with_its_chart(
     (attachment,) = message["attachments"]
     assert attachment["filename"].startswith("community-mood-")
     assert png_size(fake.attachment_data(attachment)) == CHART_SIZE
+    assert attachment["description"].startswith("Chart of the group's anonymous mood by week")
     ((_, name, bytes_kept),) = outbox_rows(haven.database)
     assert name == attachment["filename"] and not bytes_kept
     assert nothing_public(fake)

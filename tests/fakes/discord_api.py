@@ -1748,6 +1748,7 @@ class FakeDiscord:
                     "url": f"http://127.0.0.1:{self.port}/attachments/{attachment_id}",
                     "proxy_url": f"http://127.0.0.1:{self.port}/attachments/{attachment_id}",
                     "content_type": upload["content_type"],
+                    **({"description": upload["description"]} if "description" in upload else {}),
                 }
             )
         if not uploaded and isinstance(described, list):
@@ -2223,6 +2224,16 @@ async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
                         "data": bytes(data),
                     }
                 )
+        # Alt text arrives beside the upload: payload_json's attachments[] with the same index.
+        described = None
+        if isinstance(payload, dict):  # an interaction callback nests its message under "data"
+            inner = payload.get("data") if isinstance(payload.get("data"), dict) else payload
+            described = inner.get("attachments")
+        by_id = {str(a.get("id")): a for a in described or [] if isinstance(a, dict)}
+        for upload in files:
+            index = str(upload["field"]).removeprefix("files[").removesuffix("]")
+            if by_id.get(index, {}).get("description"):
+                upload["description"] = by_id[index]["description"]
         return payload, files
     raw = await request.read()
     if not raw:

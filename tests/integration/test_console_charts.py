@@ -34,6 +34,9 @@ def test_mood_chart_is_private_written_to_disk_and_described(console):
             ":in lounge",
             "/mood chart 7",
             "/mood chart 12",
+            ":dm",
+            "/mood",
+            ":press 3",
         ]
     )
     assert "nothing to draw" in t.step("/mood chart").text
@@ -54,6 +57,13 @@ def test_mood_chart_is_private_written_to_disk_and_described(console):
 
     bad = t.step("/mood chart 12").text
     assert "7, 30, 90" in bad and "Usage: /mood chart [7|30|90]" in bad
+
+    (report,) = t.step("/mood").messages
+    assert report.buttons == ("📈 7 days", "📈 30 days", "📈 90 days")
+    pressed = t.step(":press 3").text
+    assert pressed.startswith("Your mood chart, last 90 days")
+    found = written(pressed)
+    assert found is not None and found[0] == "mood-90-days-2026-01-07.png"
 
 
 def _members_check_in(names: list[str]) -> list[str]:
