@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.charts.mood import draw_mood
-from bot.core.messages import Attachment, Button, Reply, Request, private
+from bot.core.messages import Button, Reply, Request, private
 from bot.core.options import Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.charts import CHART_DAYS, MoodChart
@@ -56,14 +56,18 @@ async def chart(svc: Services, request: Request, args: dict[str, Any]) -> list[R
                 "Start with /checkin; only you will see it."
             )
         ]
-    png = await svc.charts.render(draw_mood, data)
     name = f"mood-{days}-days-{data.days[-1].isoformat()}.png"
     alt = (
         f"Chart of your mood over the last {days} days: one point per day, a {data.window}-day "
         f"average line, your current {data.streak}-day streak shaded, and the feelings you "
         "named most. The message has it in words."
     )
-    return [private(describe(data), attachment=Attachment(name, png, "image/png", alt))]
+    picture = await svc.charts.picture(draw_mood, data, name, alt)
+    text = describe(data) + ("" if picture else "\n" + NO_PICTURE)
+    return [private(text, attachment=picture)]
+
+
+NO_PICTURE = "(The picture could not be drawn just now; everything it shows is in the words above.)"
 
 
 def describe(data: MoodChart) -> str:

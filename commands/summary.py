@@ -13,12 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.charts.community import draw_community
-from bot.core.messages import Attachment, Reply, Request, private
+from bot.core.messages import Reply, Request, private
 from bot.core.registry import Command
 from bot.domain.aggregates import aggregate
 from bot.domain.charts import CommunityChart, Week
 from bot.services.container import Services
 from commands.common import lead_scope
+from commands.mood import NO_PICTURE
 
 WEEKS = 4
 
@@ -73,17 +74,17 @@ async def summary_reply(
 ) -> Reply:
     """Private to the lead: the text, and a chart only when some week reached the threshold."""
     chart = await community_weeks(svc, community_id, zone, now)
-    attachment = None
-    if chart.drawable:
-        png = await svc.charts.render(draw_community, chart)
-        name = f"community-mood-{chart.weeks[-1].start.isoformat()}.png"
-        alt = (
-            "Chart of the group's anonymous mood by week: the share of check-ins with moods "
-            "1-2, 3 and 4-5, and the weekly average; weeks with fewer than "
-            f"{chart.min_group} members are not shown. The message has it in words."
-        )
-        attachment = Attachment(name, png, "image/png", alt)
-    return private(summary_text(chart), attachment=attachment, **kwargs)
+    text = summary_text(chart)
+    if not chart.drawable:
+        return private(text, **kwargs)
+    name = f"community-mood-{chart.weeks[-1].start.isoformat()}.png"
+    alt = (
+        "Chart of the group's anonymous mood by week: the share of check-ins with moods "
+        "1-2, 3 and 4-5, and the weekly average; weeks with fewer than "
+        f"{chart.min_group} members are not shown. The message has it in words."
+    )
+    picture = await svc.charts.picture(draw_community, chart, name, alt)
+    return private(text if picture else f"{text}\n{NO_PICTURE}", attachment=picture, **kwargs)
 
 
 async def summary(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:

@@ -18,6 +18,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from bot.core.messages import Attachment
+
 T = TypeVar("T")
 R = TypeVar("R")
 log = logging.getLogger(__name__)
@@ -63,6 +65,18 @@ class ChartRenderer:
             log.warning("the chart worker stopped; starting a new one")
             self.close()
             return await loop.run_in_executor(self._executor(), draw, data)
+
+    async def picture(
+        self, draw: Callable[[T], bytes], data: T, name: str, alt: str
+    ) -> Attachment | None:
+        """A PNG attachment, or None when drawing failed: the words that go with every chart
+        are then sent alone, so a broken renderer never costs a member their answer."""
+        try:
+            png = await self.render(draw, data)
+        except Exception:
+            log.exception("drawing %s failed; sending its text alone", name)
+            return None
+        return Attachment(name, png, "image/png", alt)
 
     def close(self) -> None:
         if self._pool is not None:
