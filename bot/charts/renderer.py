@@ -39,8 +39,9 @@ class ChartRenderer:
     """`process=False` draws on a worker thread instead (for environments that cannot start a
     process); the result is the same picture."""
 
-    def __init__(self, *, process: bool = True) -> None:
+    def __init__(self, *, process: bool = True, timeout: float = 20.0) -> None:
         self.process = process
+        self.timeout = timeout  # a chart that takes longer is given up for its words
         self._pool: Executor | None = None
 
     def _executor(self) -> Executor:
@@ -72,7 +73,11 @@ class ChartRenderer:
         """A PNG attachment, or None when drawing failed: the words that go with every chart
         are then sent alone, so a broken renderer never costs a member their answer."""
         try:
-            png = await self.render(draw, data)
+            png = await asyncio.wait_for(self.render(draw, data), self.timeout)
+        except TimeoutError:
+            log.error("drawing %s took over %.0f s; sending its text alone", name, self.timeout)
+            self.close()  # the next chart gets a fresh worker instead of queueing behind this one
+            return None
         except Exception:
             log.exception("drawing %s failed; sending its text alone", name)
             return None

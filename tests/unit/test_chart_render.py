@@ -8,6 +8,7 @@ import os
 import random
 import signal
 import threading
+import time
 from collections.abc import Awaitable
 from datetime import date, timedelta
 from typing import TypeVar
@@ -164,3 +165,29 @@ async def test_the_thread_mode_draws_off_the_loop_thread_too() -> None:
         renderer.close()
     assert thread != threading.get_ident() and ticks > 1
     assert image(png).size == style.SIZE_PX
+
+
+def draw_slowly(chart: MoodChart) -> bytes:
+    time.sleep(1.0)
+    return draw_mood(chart)
+
+
+def draw_badly(chart: MoodChart) -> bytes:
+    raise RuntimeError("broken")
+
+
+async def test_a_chart_that_fails_or_hangs_yields_no_picture(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    renderer = ChartRenderer(process=False, timeout=0.2)
+    chart = mood_chart(seeded_entries(30), LAST, 30, streak=3)
+    try:
+        assert await renderer.picture(draw_badly, chart, "bad.png", "alt") is None
+        assert await renderer.picture(draw_slowly, chart, "slow.png", "alt") is None
+        renderer.timeout = 20.0
+        picture = await renderer.picture(draw_mood, chart, "good.png", "a chart")
+    finally:
+        renderer.close()
+    assert "drawing bad.png failed" in caplog.text and "drawing slow.png took over" in caplog.text
+    assert picture is not None and picture.name == "good.png" and picture.alt == "a chart"
+    assert image(picture.data).size == style.SIZE_PX
