@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from bot.core.messages import Button, Reply, Request, button_rows, private, public
-from bot.core.options import ArgumentError
+from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import pack_action
 from bot.domain.moods import MOODS
 from bot.services.people import Scope
+
+# The switch option of every on/off setting.
+ON_OFF = Option("state", Kind.WORD, "on or off", required=True, choices=("on", "off"))
 
 
 def lead_scope(scope: Scope) -> int:

@@ -9,7 +9,7 @@ from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.services.container import Services
 from bot.services.rules import MAX_RULE_CHARS
-from commands.common import lead_scope
+from commands.common import ON_OFF, lead_scope
 
 AGREE = pack_action("rules", "agree")
 NUMBER = Option("number", Kind.INT, "Rule number", required=True, min=1, max=99)
@@ -136,9 +136,7 @@ RULES = Command(
             "welcome",
             "Turn the welcome message for new members on or off (leads)",
             welcome_setting,
-            options=(
-                Option("state", Kind.WORD, "on or off", required=True, choices=("on", "off")),
-            ),
+            options=(ON_OFF,),
             lead_only=True,
         ),
     ),

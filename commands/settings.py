@@ -10,7 +10,7 @@ from bot.core.registry import Command
 from bot.domain.schedule_time import parse_timezone
 from bot.services.container import Services
 from bot.services.helplines import check_country
-from commands.common import lead_scope
+from commands.common import ON_OFF, lead_scope
 
 
 def check_zone(value: str) -> str:
@@ -172,17 +172,13 @@ COMMUNITY = Command(
             "alerts",
             "Receive 'a member asked for support' alerts yourself (on/off)",
             community_alerts,
-            options=(
-                Option("state", Kind.WORD, "on or off", required=True, choices=("on", "off")),
-            ),
+            options=(ON_OFF,),
         ),
         Command(
             "celebrations",
             "Post the group's milestones and anniversary in the group (on/off)",
             community_celebrations,
-            options=(
-                Option("state", Kind.WORD, "on or off", required=True, choices=("on", "off")),
-            ),
+            options=(ON_OFF,),
         ),
     ),
     default="show",

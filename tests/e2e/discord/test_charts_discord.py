@@ -6,13 +6,12 @@ dropped from the database."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from fakes.charts import CHART_SIZE, LAST_WEEK, check_ins, outbox_rows, png_size
 from fakes.discord_api import FakeDiscord, Interaction, Response
+from fakes.discord_slash import opt, sub
 from fakes.haven_discord import (
     ALICE,
     BOB,
@@ -20,9 +19,7 @@ from fakes.haven_discord import (
     GUILD,
     KIM,
     LEAD,
-    Endpoints,
     Haven,
-    populate,
     start_haven,
     stop_haven,
 )
@@ -34,31 +31,6 @@ OTHERS = {920000000000000001: "ana", 920000000000000002: "ben"}
 FIVE = {ALICE: "alice", BOB: "bob", KIM: "kim", **OTHERS}
 EPHEMERAL = 1 << 6
 DEFERRED = 5
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    populate(server)
-    with Endpoints():
-        await server.start()
-        yield server
-        await server.stop()
-
-
-@pytest.fixture
-async def haven(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Haven]:
-    running = await start_haven(fake, tmp_path / "haven.db")
-    yield running
-    await stop_haven(running)
-
-
-def opt(name: str, value: object) -> dict:
-    return {"type": 4 if isinstance(value, int) else 3, "name": name, "value": value}
-
-
-def sub(verb: str, *options: dict) -> list[dict]:
-    return [{"type": 1, "name": verb, "options": list(options)}]
 
 
 async def answered(fake: FakeDiscord, interaction: Interaction, count: int = 1) -> list[Response]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from fakes.discord_api import FakeDiscord
+from fakes.discord_slash import opt, sub
 from fakes.haven_discord import (
     ALICE,
     BOB,
@@ -20,9 +20,7 @@ from fakes.haven_discord import (
     LEAD,
     LEAD_ROLE,
     MEMBER_PERMISSIONS,
-    Endpoints,
     Haven,
-    populate,
     start_adapter,
     start_haven,
     stop_haven,
@@ -34,34 +32,9 @@ from bot.core.messages import Actor, private
 NOA = 910000000000000005  # a member who has not agreed to anything yet
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    populate(server)
-    with Endpoints():
-        await server.start()
-        yield server
-        await server.stop()
-
-
-@pytest.fixture
-async def haven(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Haven]:
-    running = await start_haven(fake, tmp_path / "haven.db")
-    yield running
-    await stop_haven(running)
-
-
 def rows(haven: Haven, sql: str) -> list[tuple]:
     with sqlite3.connect(haven.database) as conn:
         return conn.execute(sql).fetchall()
-
-
-def opt(name: str, value: object) -> dict:
-    return {"type": 4 if isinstance(value, int) else 3, "name": name, "value": value}
-
-
-def sub(verb: str, *options: dict) -> list[dict]:
-    return [{"type": 1, "name": verb, "options": list(options)}]
 
 
 async def answer(fake: FakeDiscord, interaction, count: int = 1):
