@@ -15,8 +15,8 @@ from bot.storage.people import (
     MEMBER_COLUMNS,
     CommunityRow,
     MemberRow,
-    _community,
-    _member,
+    community_row,
+    member_row,
 )
 
 
@@ -45,7 +45,7 @@ class CommunityMilestoneRepo:
         rows = await self.db.fetchall(
             f"SELECT {COMMUNITY_COLUMNS}, created_at FROM communities ORDER BY id"
         )
-        return [(_community(r), unstamp(r[-1])) for r in rows]
+        return [(community_row(r), unstamp(r[-1])) for r in rows]
 
     async def totals(self, community_id: int) -> Totals:
         row = await self.db.fetchone(
@@ -79,7 +79,7 @@ class CommunityMilestoneRepo:
             "WHERE cm.community_id = ? ORDER BY m.id",
             (community_id,),
         )
-        return [Joined(_member(r), unstamp(r[-1])) for r in rows]
+        return [Joined(member_row(r), unstamp(r[-1])) for r in rows]
 
     async def celebrated(self, community_id: int) -> set[str]:
         rows = await self.db.fetchall(

@@ -43,12 +43,12 @@ COMMUNITY_COLUMNS = (
 )
 
 
-def _member(row: object) -> MemberRow:
+def member_row(row: object) -> MemberRow:
     r = row  # aiosqlite.Row indexes like a tuple
     return MemberRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]))  # type: ignore[index]
 
 
-def _community(row: object) -> CommunityRow:
+def community_row(row: object) -> CommunityRow:
     r = row
     return CommunityRow(
         r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], bool(r[9]), r[10]
@@ -80,7 +80,7 @@ class MemberRepo:
                 f"SELECT {MEMBER_COLUMNS} FROM members WHERE platform = ? AND user_id = ?",
                 (platform, user_id),
             ) as cursor:
-                row = _member(await cursor.fetchone())
+                row = member_row(await cursor.fetchone())
         self._cache[(platform, user_id)] = row
         return row
 
@@ -94,14 +94,14 @@ class MemberRepo:
         )
         if row is None:
             return None
-        member = self._cache[(platform, user_id)] = _member(row)
+        member = self._cache[(platform, user_id)] = member_row(row)
         return member
 
     async def get(self, member_id: int) -> MemberRow | None:
         row = await self.db.fetchone(
             f"SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?", (member_id,)
         )
-        return _member(row) if row else None
+        return member_row(row) if row else None
 
     async def update(self, member_id: int, **values: object) -> None:
         allowed = {"timezone", "country", "celebrate_public"}
@@ -151,14 +151,14 @@ class CommunityRepo:
         )
         if row is None:
             return None
-        community = self._by_key[(platform, key)] = _community(row)
+        community = self._by_key[(platform, key)] = community_row(row)
         return community
 
     async def get(self, community_id: int) -> CommunityRow | None:
         row = await self.db.fetchone(
             f"SELECT {COMMUNITY_COLUMNS} FROM communities WHERE id = ?", (community_id,)
         )
-        return _community(row) if row else None
+        return community_row(row) if row else None
 
     async def create(
         self, platform: str, key: str, title: str, chat_id: str, rules: list[str], now: datetime
@@ -174,7 +174,7 @@ class CommunityRepo:
                 f"SELECT {COMMUNITY_COLUMNS} FROM communities WHERE platform = ? AND key = ?",
                 (platform, key),
             ) as cursor:
-                row = _community(await cursor.fetchone())
+                row = community_row(await cursor.fetchone())
             async with conn.execute(
                 "SELECT COUNT(*) FROM rules WHERE community_id = ?", (row.id,)
             ) as cursor:
@@ -235,7 +235,7 @@ class CommunityRepo:
             "WHERE m.member_id = ? ORDER BY m.seen_at DESC LIMIT 1",
             (member_id,),
         )
-        community = self._last[member_id] = _community(row) if row else None
+        community = self._last[member_id] = community_row(row) if row else None
         return community
 
     async def agreed_at(self, community_id: int, member_id: int) -> str | None:
