@@ -9,7 +9,7 @@ from bot.core.messages import Button, Reply, Request, private
 from bot.core.options import Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.charts import CHART_DAYS, MoodChart
-from bot.domain.moods import MOODS
+from bot.domain.moods import MAX_MOOD, MIN_MOOD, MOODS, Mood
 from bot.services.container import Services
 
 
@@ -82,7 +82,7 @@ def describe(data: MoodChart) -> str:
         f"Your mood chart, last {n} days (only you can see it).",
         f"In words: {data.checkins} check-in{'s' if data.checkins != 1 else ''} on "
         f"{data.checkin_days} of {n} days; average {average:.1f} "
-        f"({MOODS[min(5, max(1, int(average + 0.5)))].word}), trend {data.trend}.",
+        f"({_level(average).word}), trend {data.trend}.",
         (
             f"Lowest day {_mood(low_value)} on {low_day:%d %b}; best day {_mood(high_value)} on "
             f"{high_day:%d %b}."
@@ -101,10 +101,14 @@ def describe(data: MoodChart) -> str:
     return "\n".join(lines)
 
 
+def _level(value: float) -> Mood:
+    """The nearest point of the scale, halves rounded up as the sparkline does."""
+    return MOODS[min(MAX_MOOD, max(MIN_MOOD, int(value + 0.5)))]
+
+
 def _mood(value: float) -> str:
-    level = MOODS[min(5, max(1, int(value + 0.5)))]
     shown = f"{value:.1f}".removesuffix(".0")
-    return f"{shown} ({level.word})"
+    return f"{shown} ({_level(value).word})"
 
 
 CHART_BUTTONS = tuple(

@@ -8,13 +8,12 @@ disagree.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.domain.aggregates import Aggregate
-from bot.domain.summaries import average, daily_means, trend
+from bot.domain.summaries import average, daily_means, most_named, trend
 
 CHART_DAYS: tuple[int, ...] = (7, 30, 90)
 MAX_CHART_DAYS = 366
@@ -79,8 +78,7 @@ def mood_chart(
     rows = [(d, m, tags) for d, m, tags in entries if first <= d <= last]
     values = daily_means(((d, m) for d, m, _ in rows), first, last)
     window = smoothing_window(days)
-    counts = Counter(tag for _, _, tags in rows for tag in tags)
-    feelings = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_FEELINGS])
+    feelings = most_named((tag for _, _, tags in rows for tag in tags), TOP_FEELINGS)
     streak_start = None
     if streak:
         end = last if values[-1] is not None else last - timedelta(days=1)

@@ -7,7 +7,7 @@ must never be read as a bad mood.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
@@ -68,6 +68,12 @@ def trend(values: Sequence[float | None]) -> str:
     if abs(slope) < _STEADY_SLOPE:
         return "steady"
     return "rising" if slope > 0 else "falling"
+
+
+def most_named(tags: Iterable[str], limit: int) -> tuple[tuple[str, int], ...]:
+    """The most named feelings with their counts, ties in alphabetical order."""
+    counts = Counter(tags)
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
 
 
 def daily_means(entries: Iterable[tuple[date, int]], first: date, last: date) -> list[float | None]:

@@ -88,12 +88,10 @@ class CheckinService:
                 )
             )
         all_days = [streaks.local_date(m, tz) for m in await self.checkins.moments(member_id)]
-        counts: dict[str, int] = {}
-        for row in rows:
-            if streaks.local_date(row.at, tz) > today - timedelta(days=30):
-                for tag in row.tags:
-                    counts[tag] = counts.get(tag, 0) + 1
-        top = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+        month = today - timedelta(days=30)
+        top = summaries.most_named(
+            (tag for r in rows if streaks.local_date(r.at, tz) > month for tag in r.tags), 3
+        )
         return MoodReport(
             tuple(windows),
             streaks.current_streak(all_days, today),
