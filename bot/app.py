@@ -32,6 +32,8 @@ from bot.services.people import PeopleService
 from bot.services.privacy import PrivacyService
 from bot.services.resources import ResourceService
 from bot.services.rules import RuleService
+from bot.services.safety import SafetyService
+from bot.services.safety_plans import SafetyPlanService
 from bot.services.schedules import ScheduleService
 from bot.settings import Settings
 from bot.storage.checkins import CheckinRepo
@@ -44,6 +46,7 @@ from bot.storage.people import CommunityRepo, MemberRepo
 from bot.storage.privacy import PrivacyRepo
 from bot.storage.resources import ResourceRepo
 from bot.storage.rules import RuleRepo
+from bot.storage.safety_plans import SafetyPlanRepo
 from bot.storage.schedules import ScheduleRepo
 
 log = logging.getLogger(__name__)
@@ -125,6 +128,7 @@ def build(
     cooldown: bool = True,
 ) -> App:
     """`cooldown=False` for the console: it is the operator's own terminal."""
+    from bot.domain.crisis import crisis_screen_rules
     from commands import all_commands, all_jobs
     from commands.rules import welcome
     from commands.safety import crisis_screen, plain_text
@@ -139,6 +143,7 @@ def build(
     )
     milestone_repo = MilestoneRepo(db)
     registry = Registry(all_commands())
+    safety_plans = SafetyPlanService(SafetyPlanRepo(db))
     services = Services(
         settings=settings,
         clock=clock,
@@ -155,6 +160,8 @@ def build(
         ),
         schedules=ScheduleService(ScheduleRepo(db), clock, settings.scheduler.grace),
         privacy=PrivacyService(PrivacyRepo(db), members, communities, clock, settings.privacy),
+        safety=SafetyService(crisis_screen_rules(), catalog, people, safety_plans, settings),
+        safety_plans=safety_plans,
         rng=rng or random.Random(),
         registry=registry,
         charts=ChartRenderer(),

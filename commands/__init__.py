@@ -14,6 +14,7 @@ from commands import (
     resources,
     rules,
     safety,
+    safety_plan,
     schedule,
     settings,
     summary,
@@ -31,6 +32,7 @@ MODULES = (
     settings,
     privacy,
     safety,
+    safety_plan,
     help,
 )
 

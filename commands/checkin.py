@@ -11,7 +11,7 @@ from bot.domain.moods import FEELINGS, MAX_MOOD, MAX_NOTE_CHARS, MIN_MOOD, MOODS
 from bot.services.container import Services
 from commands.common import celebrate, mood_buttons
 from commands.privacy import ask_consent
-from commands.safety import SUPPORT_BUTTONS
+from commands.safety import softer_buttons
 
 MOOD = Option("mood", Kind.INT, "How you feel, 1 (awful) to 5 (great)", min=MIN_MOOD, max=MAX_MOOD)
 FEELING_TAGS = Option(
@@ -59,7 +59,7 @@ async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list
             "That sounds really hard. You don't have to go through it alone: /sos lists "
             "people you can reach any time, and the buttons below may help."
         )
-        softer = SUPPORT_BUTTONS
+        softer = softer_buttons(svc)
     replies = [private(" ".join(lines[:2]) + "\n" + "\n".join(lines[2:]), buttons=softer)]
     for days in result.new_streak_milestones:
         replies.append(

@@ -201,6 +201,7 @@ class DiscordAdapter:
             is_lead=self._is_lead(interaction),
             args=args,
             handle=interaction,
+            locale=str(interaction.locale.value) if interaction.locale else None,
         )
 
     def _is_lead(self, interaction: discord.Interaction) -> bool:

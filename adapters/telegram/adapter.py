@@ -213,6 +213,7 @@ class TelegramAdapter:
             Via.BUTTON,
             request.is_lead,
             handle=query,
+            locale=request.locale,
         )
         outcome = await self._answer(request, await self.app.handle(request))
         try:
@@ -271,6 +272,7 @@ class TelegramAdapter:
             via,
             is_lead=lead,
             handle=message,
+            locale=getattr(user, "language_code", None),
         )
 
     def _anonymous(self, message: Message) -> bool:

@@ -8,17 +8,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.cooldown import Cooldown
 from bot.core.messages import Reply, Request, Via, private
 from bot.core.options import ArgumentError
-from bot.core.registry import Registry
+from bot.core.registry import Command, Registry
 
 log = logging.getLogger(__name__)
 
-Screen = Callable[[Any, Request], Awaitable[list[Reply] | None]]
-TextHandler = Callable[[Any, Request], Awaitable[list[Reply]]]
+
+@dataclass(frozen=True)
+class Screened:
+    """What the crisis screen says of a request: replies to send `instead` of running it (the
+    crisis reply), or replies to send `after` its own (the gentle pointer), or neither."""
+
+    instead: list[Reply] | None = None
+    after: list[Reply] = field(default_factory=list)
+
+
+Screen = Callable[[Any, Request], Awaitable[Screened]]
+TextHandler = Callable[[Any, Request, Screened], Awaitable[list[Reply]]]
 
 FAILED = (
     "Sorry, something went wrong on my side and nothing was changed. Please try again in a "
@@ -54,20 +65,30 @@ class Dispatcher:
     async def _handle(self, request: Request) -> list[Reply]:
         command = self.registry.get(request.command) if request.via is not Via.TEXT else None
         wants_screen = request.via is not Via.BUTTON and (command is None or command.screen)
+        screened = Screened()
         if self.screen is not None and wants_screen and request.text.strip():
             try:
-                crisis = await self.screen(self.services, request)
+                screened = await self.screen(self.services, request)
             except Exception:  # a broken screen must not also take the command down
                 log.exception("the crisis screen failed; answering the request without it")
-                crisis = None
-            if crisis is not None:
-                return crisis
+            if screened.instead is not None:
+                return screened.instead
+        replies = await self._answer(request, command, screened)
+        if request.via is Via.TEXT:  # the text handler places the pointer itself
+            return replies
+        return [*replies, *screened.after]
+
+    async def _answer(
+        self, request: Request, command: Command | None, screened: Screened
+    ) -> list[Reply]:
         if self.cooldown is not None and (command is None or command.name not in self.unlimited):
             notice = self.cooldown.check(request.actor.platform, request.actor.user_id)
             if notice is not None:
                 return [private(notice)] if notice else []
         if request.via is Via.TEXT:
-            return await self.on_text(self.services, request) if self.on_text else []
+            if self.on_text is None:
+                return list(screened.after)
+            return await self.on_text(self.services, request, screened)
         if command is None:
             return [private(f"I don't know /{request.command}. /help lists what I can do.")]
         try:

@@ -77,6 +77,7 @@ class Request:
     via: Via = Via.COMMAND
     is_lead: bool = False
     args: dict[str, Any] | None = None
+    locale: str | None = None  # the language the member's platform reports ("es", "pt-BR")
     handle: Any = field(default=None, compare=False, repr=False)
 
 

@@ -17,6 +17,8 @@ from bot.services.people import PeopleService
 from bot.services.privacy import PrivacyService
 from bot.services.resources import ResourceService
 from bot.services.rules import RuleService
+from bot.services.safety import SafetyService
+from bot.services.safety_plans import SafetyPlanService
 from bot.services.schedules import ScheduleService
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -37,6 +39,8 @@ class Services:
     community_milestones: CommunityMilestoneService
     schedules: ScheduleService
     privacy: PrivacyService
+    safety: SafetyService
+    safety_plans: SafetyPlanService
     rng: random.Random
     registry: Registry
     charts: ChartRenderer

@@ -1,0 +1,104 @@
+"""The learned signal: a logistic regression over character and word n-grams.
+
+Trained by tools/train_crisis_model.py on the development corpus the project writes and ships
+(tests/data/crisis/dev.jsonl); the weights are a plain JSON file, read at start, so the screen
+runs on the CPU with no network and no model download. Character n-grams carry what a phrase
+list cannot: misspellings, words it never listed, and other languages' forms of the same words.
+
+A sentence's score is the bias, plus its n-grams' weights scaled by one over the square root of
+their count (so a long sentence is not a crisis for being long), plus the weights of the rules'
+signals it holds (a statement, a means with a time, a distance marker...): the model learns
+from the corpus how much each is worth beside the words. Words repeat, so each distinct word's
+n-gram weights are summed once per text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+NGRAMS = (3, 4, 5)
+SIGNAL = "r "  # a feature naming one of the rules' signals (rules.Reading.signals)
+
+
+def word_features(word: str, sizes: Iterable[int] = NGRAMS) -> Iterator[str]:
+    """The word itself and its character n-grams, the word padded with spaces."""
+    yield "w " + word
+    padded = f" {word} "
+    for n in sizes:
+        for i in range(max(1, len(padded) - n + 1)):
+            yield padded[i : i + n]
+
+
+def features(words: list[str], sizes: Iterable[int] = NGRAMS) -> Iterator[str]:
+    """Every feature of a run of words: per-word features and word pairs."""
+    sizes = tuple(sizes)
+    for word in words:
+        yield from word_features(word, sizes)
+    for a, b in itertools.pairwise(words):
+        yield f"b {a} {b}"
+
+
+@dataclass(frozen=True, repr=False)
+class NgramModel:
+    bias: float
+    weights: Mapping[str, float]
+    threshold: float  # a score at or above this is the learned signal firing
+    sizes: tuple[int, ...] = NGRAMS
+
+    @classmethod
+    def load(cls, path: Path) -> NgramModel:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            float(doc["bias"]),
+            {k: float(v) for k, v in doc["weights"].items()},
+            float(doc["threshold"]),
+            tuple(doc.get("ngrams", NGRAMS)),
+        )
+
+    def scorer(self) -> Scorer:
+        """A scorer for one text: it remembers each distinct word's weight sum."""
+        return Scorer(self)
+
+    def probability(self, words: list[str], signals: Iterable[str] = ()) -> float:
+        return self.scorer().probability(words, signals)
+
+
+class Scorer:
+    def __init__(self, model: NgramModel) -> None:
+        self.model = model
+        self.cache: dict[str, tuple[float, int]] = {}
+
+    def _word(self, word: str) -> tuple[float, int]:
+        if (hit := self.cache.get(word)) is None:
+            weights = self.model.weights
+            total = count = 0
+            for feature in word_features(word, self.model.sizes):
+                total += weights.get(feature, 0.0)
+                count += 1
+            hit = self.cache[word] = (total, count)
+        return hit
+
+    def score(self, words: list[str], signals: Iterable[str] = ()) -> float:
+        """The raw score (log-odds) of a run of words and the rules' signals in it."""
+        if not words:
+            return -math.inf
+        weights = self.model.weights
+        total, count = 0.0, 0
+        for word in words:
+            part, n = self._word(word)
+            total += part
+            count += n
+        for a, b in itertools.pairwise(words):
+            total += weights.get(f"b {a} {b}", 0.0)
+            count += 1
+        rules = sum(weights.get(SIGNAL + name, 0.0) for name in signals)
+        return self.model.bias + total / math.sqrt(count) + rules
+
+    def probability(self, words: list[str], signals: Iterable[str] = ()) -> float:
+        score = self.score(words, signals)
+        return 0.0 if score == -math.inf else 1.0 / (1.0 + math.exp(-max(-50.0, score)))

@@ -1,0 +1,185 @@
+"""The crisis screen: rules by meaning and a learned signal, sentence by sentence.
+
+Every text addressed to Haven passes here before anything else, so it must never raise and must
+stay fast on any input: the text is cut to the longest platform message first, and every step is
+linear in it. It answers with a `Verdict`: NONE, a POINTER (talk about suicide or self-harm at a
+distance: news, study, someone else, a past that is over; one gentle line) or FULL (a present,
+first-person signal: the private crisis reply). Either signal, the rules or the learned model,
+firing is enough for FULL: a gentle reply to a false alarm costs far less than silence.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from bot.domain.crisis.model import NgramModel
+from bot.domain.crisis.rules import Finding, Level, Rules
+from bot.domain.crisis.text import MAX_CHARS, WORD, fold, forms, sentences, squeeze, tokens
+
+SHORT_WORDS = 40  # a text this short is read with every language's rules
+WHOLE_TEXT_CHARS = 600  # a text this short is also scored whole, not only sentence by sentence
+
+
+@dataclass(frozen=True)
+class Run:
+    """One sentence (or a short text whole) as the screen read it."""
+
+    words: tuple[str, ...]
+    signals: frozenset[str]
+    finding: Finding
+    lang: str | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    level: Level
+    kind: str  # the C-SSRS kind of the statement that decided it, "cues", "learned", "topic"
+    lang: str | None  # the language the text appears to be in, when the screen could tell
+    why: str  # for reviewers and tests; never shown to anyone, never stored
+    rules: Level  # what the rules alone said
+    learned: float  # the learned signal's highest probability over the text's sentences
+
+    @property
+    def full(self) -> bool:
+        return self.level is Level.FULL
+
+
+NOTHING = Verdict(Level.NONE, "", None, "", Level.NONE, 0.0)
+
+
+@dataclass(frozen=True, repr=False)
+class Screen:
+    rules: dict[str, Rules]
+    model: NgramModel | None = None
+
+    @classmethod
+    def from_folder(cls, folder: Path, *, learned: bool = True) -> Screen:
+        """data/crisis: one <language>.toml of rules each, and model.json (the learned signal)."""
+        rules = {}
+        for path in sorted(folder.glob("*.toml")):
+            with path.open("rb") as handle:
+                rules[path.stem] = Rules.build(path.stem, tomllib.load(handle))
+        if not rules:
+            raise ValueError(f"no crisis rules in {folder}")
+        model_path = folder / "model.json"
+        model = NgramModel.load(model_path) if learned and model_path.exists() else None
+        return cls(rules, model)
+
+    @cached_property
+    def _known(self) -> tuple[dict[int, list[str]], list[str]]:
+        """The rules' words by length, and their stems (longest first)."""
+        known = sorted({w for r in self.rules.values() for w in r.known})
+        by_length: dict[int, list[str]] = {}
+        for word in (w for w in known if not w.endswith("*")):
+            by_length.setdefault(len(word), []).append(word)
+        stems = sorted((w[:-1] for w in known if w.endswith("*")), key=len, reverse=True)
+        return by_length, stems
+
+    def _unmask(self, masked: str) -> str:
+        """ "s*icide" -> "suicide": the first word (or stem) the rules know with those letters
+        around the hidden ones; the text as written when none fits."""
+        plain = squeeze(masked)
+        by_length, stems = self._known
+
+        def fits(word: str) -> bool:
+            return all(m in "*#_" or m == c for m, c in zip(plain, word, strict=False))
+
+        for word in by_length.get(len(plain), ()):
+            if fits(word):
+                return word
+        for stem in stems:
+            if (
+                len(stem) <= len(plain)
+                and fits(stem)
+                and any(c in "*#_" for c in plain[: len(stem)])
+            ):
+                return stem + plain[len(stem) :]
+        return masked
+
+    def _languages(self, folded: str) -> list[str]:
+        """Languages to read the text in: all of them for a short text; else the ones whose
+        marker words it uses, most used first, and English (its slang travels)."""
+        words = WORD.findall(folded[:2000])
+        if len(words) <= SHORT_WORDS:
+            return list(self.rules)
+        counts: Counter[str] = Counter()
+        for word in words:
+            for lang, rules in self.rules.items():
+                if word in rules.markers:
+                    counts[lang] += 1
+        ranked = [lang for lang, _ in counts.most_common() if lang in self.rules]
+        return list(dict.fromkeys([*ranked[:2], *(["en"] if "en" in self.rules else [])]))
+
+    def guess_language(self, folded: str) -> str | None:
+        words = WORD.findall(folded[:2000])
+        counts = Counter(
+            lang for word in words for lang, r in self.rules.items() if word in r.markers
+        )
+        if not counts:
+            return None
+        (top, n), *rest = [*counts.most_common(2), ("", 0)]
+        return top if n > rest[0][1] else None
+
+    def runs(self, folded: str, *, stop_at_full: bool = True) -> list[Run]:
+        """Each sentence of each reading of the text, as the rules read it in every candidate
+        language; for a short text of several sentences, the whole text too. Training reads
+        texts through this same function, so the model sees what it will see in the bot."""
+        languages = self._languages(folded)
+        found: list[Run] = []
+        for form in forms(folded, self._unmask):
+            for sentence in sentences(form):
+                toks = tokens(sentence)
+                best, lang, signals = Finding.nothing(), None, set()
+                for name in languages:
+                    reading = self.rules[name].read(toks)
+                    finding = reading.finding()
+                    signals |= reading.signals()
+                    if finding.level > best.level:
+                        best, lang = finding, name
+                found.append(Run(tuple(w for w, _ in toks), frozenset(signals), best, lang))
+                if best.level is Level.FULL and stop_at_full:
+                    return found
+        if len(found) > 1 and len(folded) <= WHOLE_TEXT_CHARS:
+            plain = [run for run in found[: len(sentences(folded))]]
+            words = tuple(w for run in plain for w in run.words)
+            signals = frozenset().union(*(run.signals for run in plain))
+            found.append(Run(words, signals, Finding.nothing(), None))
+        return found
+
+    def verdict(self, text: str) -> Verdict:
+        """Never raises for any str; linear in the text (cut to MAX_CHARS first)."""
+        folded = fold(text[:MAX_CHARS])
+        if not folded.strip():
+            return NOTHING
+        runs = self.runs(folded)
+        top = max(runs, key=lambda run: run.finding.level, default=None)
+        if top is None:
+            return NOTHING
+        lang = top.lang or self.guess_language(folded)
+        if top.finding.level is Level.FULL:
+            return Verdict(Level.FULL, top.finding.kind, lang, top.finding.why, Level.FULL, 0.0)
+        learned = self.learned(runs)
+        if self.model is not None and learned >= self.model.threshold:
+            why = f"learned {learned:.2f}"
+            return Verdict(Level.FULL, "learned", lang, why, top.finding.level, learned)
+        finding = top.finding
+        return Verdict(finding.level, finding.kind, lang, finding.why, finding.level, learned)
+
+    def learned(self, runs: list[Run]) -> float:
+        """The learned signal's highest probability over the runs."""
+        if self.model is None:
+            return 0.0
+        scorer = self.model.scorer()
+        return max((scorer.probability(list(r.words), r.signals) for r in runs), default=0.0)
+
+    def matches(self, text: str) -> bool:
+        """True when the text gets the full crisis reply."""
+        return self.verdict(text).full
+
+    def explain(self, text: str) -> str | None:
+        verdict = self.verdict(text)
+        return verdict.why if verdict.full else None

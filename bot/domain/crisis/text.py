@@ -1,0 +1,113 @@
+"""How the crisis screen reads a text: folded, disguises undone, cut into sentences and words.
+
+Every step is linear in the text and the text is cut to `MAX_CHARS` first (the longest message
+any platform delivers), so no message, however hostile, can hold the event loop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from unicodedata import category, normalize
+
+MAX_CHARS = 4096  # Telegram's longest message; Discord's is shorter
+LETTER = r"[^\W\d_]"
+DROP = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me"})  # invisible, or marks on letters
+HIDDEN = frozenset("\u115f\u1160\u3164\uffa0\u2800'’‘ʼʻ`")  # blank letters; "don't" is "dont"
+HOMOGLYPHS = str.maketrans("аеорсухіјѕԁӏкмтнвαεικνορτυı", "aeopcyxijsdlkmthbaeikvoptui")
+# Emoji members use for words the rules know; read as those words (in English, which every text
+# is also read in).
+EMOJI = str.maketrans(
+    {
+        "💊": " pill ",
+        "🔫": " gun ",
+        "🪢": " rope ",
+        "🔪": " knife ",
+        "🗡": " knife ",
+        "🌉": " bridge ",
+        "🚆": " train ",
+        "🚂": " train ",
+        "🚄": " train ",
+        "🚇": " train ",
+        "🚌": " bus ",
+        "🚗": " car ",
+        "☠": " dead ",
+        "💀": " dead ",
+        "🪦": " grave ",
+        "⚰": " coffin ",
+        "🔚": " end ",
+        "🩸": " blood ",
+        "🩹": " bandage ",
+        "👊": " punch ",
+        "😴": " sleep ",
+        "⏰": " alarm ",
+        "🫡": " salute ",
+        "👋": " bye ",
+        "📝": " note ",
+        "✉": " letter ",
+        "💨": " poof ",
+        "☄": " meteor ",
+        "🌊": " water ",
+        "🏢": " building ",
+        "🧗": " climb ",
+        "🪜": " ladder ",
+        "⬇": " down ",
+        "🍷": " wine ",
+        "🍺": " beer ",
+    }
+)
+LEET = dict(zip("@$!|013457", "asiloieast", strict=True))
+LEETSPEAK = re.compile(rf"(?<={LETTER})([!|](?={LETTER})|[@$013457])|[@$013457](?={LETTER})")
+SPELLED_OUT = re.compile(rf"\b{LETTER}(?:[^\w\n]{{1,3}}{LETTER}\b){{2,}}")  # "k m s", "d.i.e"
+MASKED = re.compile(rf"\b\w*{LETTER}[*#_]+{LETTER}\w*\b|\b{LETTER}+[*#_]+(?!\w)")  # "s*icide"
+SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=[.!?])(?=[A-ZÀ-Þ])")
+BREAK = re.compile(r"[.!?;:,…]+(?=\s|$)|\n|\s[-–—]\s")  # ends a clause; "end.my.life" is one
+WORD = re.compile(r"[^\W_]+")
+REPEATS = re.compile(rf"({LETTER})\1+")
+
+
+def fold(text: str) -> str:
+    """NFKC and case folding, then marks, zero-width and bidi controls removed: styled letters
+    ("𝐝𝐢𝐞", "ｄｉｅ"), marks ("d̶i̶e̶") and hidden characters are common ways to dodge a list.
+    Accents go too, so "é" and "e", "ü" and "u" read alike (members often leave them out)."""
+    folded = normalize("NFKD", normalize("NFKC", text).casefold().translate(EMOJI))
+    kept = (c for c in folded if c.isspace() or not (c in HIDDEN or category(c) in DROP))
+    return normalize("NFKC", "".join(kept)).replace("ß", "ss")
+
+
+def squeeze(text: str) -> str:
+    """Repeated letters become one, so "diiie", "kill" and "kil" all read alike."""
+    return REPEATS.sub(r"\1", text)
+
+
+def normalise(text: str) -> str:
+    """The text as the screen reads it: folded, letters squeezed, whitespace collapsed."""
+    return " ".join(squeeze(fold(text)).split())
+
+
+def forms(folded: str, unmask: Callable[[str], str] | None = None) -> Iterator[str]:
+    """Each reading of a folded text: as written, then (only when the text holds such a
+    disguise) leetspeak and lookalike letters decoded, masked words ("s*icide") read as the
+    known word they hide (`unmask`), spelled-out letters joined. Each form is screened; any
+    match counts."""
+    yield folded
+    decoded = folded
+    if LEETSPEAK.search(decoded) or decoded != decoded.translate(HOMOGLYPHS):
+        decoded = LEETSPEAK.sub(lambda m: LEET[m[0]], decoded).translate(HOMOGLYPHS)
+    if unmask is not None and MASKED.search(decoded):
+        decoded = MASKED.sub(lambda m: unmask(m[0]), decoded)
+    if SPELLED_OUT.search(decoded):
+        decoded = SPELLED_OUT.sub(lambda m: re.sub(r"\W", "", m[0]), decoded)
+    if decoded != folded:
+        yield decoded
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences (and lines), so a crisis line buried in a long message is judged on its own."""
+    return [s for s in SENTENCE.split(text) if s.strip()]
+
+
+def tokens(sentence: str) -> list[tuple[str, bool]]:
+    """Words, each flagged when it starts a clause (negation does not reach across clauses)."""
+    clauses = (WORD.findall(clause) for clause in BREAK.split(squeeze(sentence)))
+    return [(word, i == 0) for words in clauses for i, word in enumerate(words)]

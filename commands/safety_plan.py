@@ -1,0 +1,184 @@
+"""/safetyplan: a member's own safety plan, written one private step at a time.
+
+The walk-through asks one step, waits for the member's words (plain text in the direct chat,
+or `/safetyplan set <step> <words>` anywhere, which is how Discord members answer), saves them
+and asks the next; every question has Skip and Stop buttons. Every answer passes the crisis
+screen first: a crisis gets the crisis reply (with the plan so far) and is not saved.
+
+The plan is the member's own data: shown by /safetyplan, first in /sos and in every crisis
+reply, exported by /mydata and erased by /forgetme or /safetyplan delete. Creating it is the
+member's choice to keep it, so it does not wait for the check-in consent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.messages import Button, Reply, Request, private
+from bot.core.options import ArgumentError, Kind, Option
+from bot.core.registry import Command, pack_action
+from bot.domain.safety_plan import MAX_ITEM, MAX_ITEMS, STEPS, PlanError, parse_items, step_of
+from bot.services.container import Services
+
+LANG = "en"  # the walk-through's texts are English until the catalogues arrive
+SKIP, STOP = pack_action("safetyplan", "skip"), pack_action("safetyplan", "stop")
+START, DELETE = pack_action("safetyplan", "start"), pack_action("safetyplan", "delete")
+CONFIRM = pack_action("safetyplan", "delete", "confirm")
+WALK, EDIT = "walk:", "edit:"  # how the open question was asked: the whole plan, or one step
+
+
+def _text(svc: Services, key: str) -> str:
+    return svc.safety.text(LANG, key)
+
+
+def _ask(svc: Services, step: str, *, first: bool = False) -> Reply:
+    lines = [_text(svc, "plan_intro")] if first else []
+    lines += [_text(svc, f"plan_ask_{step}"), _text(svc, "plan_how").format(step=step)]
+    buttons = (
+        (Button(_text(svc, "button_skip"), action=SKIP),),
+        (Button(_text(svc, "button_stop"), action=STOP),),
+    )
+    return private("\n\n".join(lines), buttons=buttons)
+
+
+async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    plan = await svc.safety_plans.plan(scope.member.id)
+    if plan.empty:
+        return [
+            private(
+                f"{_text(svc, 'plan_none')}\n\n{_text(svc, 'plan_intro')}",
+                buttons=((Button(_text(svc, "button_start"), action=START),),),
+            )
+        ]
+    body = svc.safety.plan_text(LANG, plan, excerpt=False)
+    return [
+        private(
+            f"{body}\n\n{_text(svc, 'plan_done')}",
+            buttons=((Button(_text(svc, "button_edit"), action=START),),),
+        )
+    ]
+
+
+async def start(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    await svc.safety_plans.ask(scope.member.id, WALK + STEPS[0], svc.clock.now())
+    return [_ask(svc, STEPS[0], first=True)]
+
+
+async def edit(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    step = _step(args["step"])
+    await svc.safety_plans.ask(scope.member.id, EDIT + step, svc.clock.now())
+    return [_ask(svc, step)]
+
+
+async def set_step(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """`/safetyplan set <step> <words>`: one step written directly (any platform)."""
+    scope = await svc.people.scope(request)
+    step = _step(args["step"])
+    return await _save(svc, scope.member.id, step, args["words"], walk=False)
+
+
+async def skip(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    now = svc.clock.now()
+    asked = await svc.safety_plans.awaiting(scope.member.id, now)
+    if asked is None:
+        return [private(_text(svc, "plan_stopped"))]
+    mode, step = asked.split(":", 1)
+    following = await svc.safety_plans.skip(scope.member.id, step, now)
+    if mode + ":" == EDIT or following is None:
+        await svc.safety_plans.ask(scope.member.id, None, now)
+        return await show(svc, request, {})
+    await svc.safety_plans.ask(scope.member.id, WALK + following, now)
+    return [_ask(svc, following)]
+
+
+async def stop(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    await svc.safety_plans.ask(scope.member.id, None, svc.clock.now())
+    return [private(_text(svc, "plan_stopped"))]
+
+
+async def delete(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    if args.get("confirm") != "confirm":
+        return [
+            private(
+                "This erases your safety plan. It cannot be undone. Are you sure?",
+                buttons=((Button("Yes, erase my safety plan", action=CONFIRM),),),
+            )
+        ]
+    if await svc.safety_plans.delete(scope.member.id):
+        return [private(_text(svc, "plan_deleted"))]
+    return [private(_text(svc, "plan_nothing_to_delete"))]
+
+
+async def answer(svc: Services, request: Request) -> list[Reply] | None:
+    """Plain text in the direct chat: the answer to the open question, if one is open."""
+    scope = await svc.people.scope(request)
+    asked = await svc.safety_plans.awaiting(scope.member.id, svc.clock.now())
+    if asked is None:
+        return None
+    mode, step = asked.split(":", 1)
+    return await _save(svc, scope.member.id, step, request.text, walk=mode + ":" == WALK)
+
+
+async def _save(svc: Services, member_id: int, step: str, words: str, *, walk: bool) -> list[Reply]:
+    try:
+        items = parse_items(words)
+    except PlanError as error:
+        raise ArgumentError(str(error)) from None
+    now = svc.clock.now()
+    plan, following = await svc.safety_plans.answer(member_id, step, items, now, walk=walk)
+    if following is not None:
+        await svc.safety_plans.ask(member_id, WALK + following, now)
+        return [private(_text(svc, "plan_saved")), _ask(svc, following)]
+    body = svc.safety.plan_text(LANG, plan, excerpt=False)
+    return [private(f"{_text(svc, 'plan_saved')}\n\n{body}\n\n{_text(svc, 'plan_done')}")]
+
+
+def _step(name: str) -> str:
+    try:
+        return step_of(name)
+    except PlanError as error:
+        raise ArgumentError(str(error)) from None
+
+
+STEP = Option(
+    "step",
+    Kind.WORD,
+    "Which step: " + ", ".join(STEPS),
+    required=True,
+    choices=STEPS,
+)
+WORDS = Option(
+    "words",
+    Kind.TEXT,
+    "Your words; several separated by ';'",
+    required=True,
+    max_length=MAX_ITEMS * (MAX_ITEM + 2),
+)
+SAFETY_PLAN = Command(
+    "safetyplan",
+    "Your own safety plan: what helps when things get hard (private)",
+    subcommands=(
+        Command("show", "Show your safety plan", show),
+        Command("start", "Write your plan, one step at a time", start),
+        Command("edit", "Change one step of your plan", edit, options=(STEP,)),
+        Command("set", "Write one step directly", set_step, options=(STEP, WORDS)),
+        Command("skip", "Skip the step you are asked", skip),
+        Command("stop", "Stop for now; what you wrote is kept", stop),
+        Command(
+            "delete",
+            "Erase your safety plan",
+            delete,
+            options=(Option("confirm", Kind.WORD, "confirm", choices=("confirm",)),),
+        ),
+    ),
+    default="show",
+    examples=("/safetyplan", "/safetyplan start", "/safetyplan set coping a walk; music"),
+    actions=(SKIP, STOP, START, DELETE, CONFIRM),
+)
+COMMANDS = [SAFETY_PLAN]
