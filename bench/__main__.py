@@ -2,7 +2,14 @@
 
 import asyncio
 
-from bench import charts, checkins, crisis_screen, discord_roundtrip, telegram_roundtrip
+from bench import (
+    charts,
+    checkins,
+    crisis_eval,
+    crisis_screen,
+    discord_roundtrip,
+    telegram_roundtrip,
+)
 
 
 def main() -> None:
@@ -11,6 +18,7 @@ def main() -> None:
     asyncio.run(discord_roundtrip.main())
     asyncio.run(charts.main())
     asyncio.run(crisis_screen.main())
+    crisis_eval.main([])
 
 
 if __name__ == "__main__":

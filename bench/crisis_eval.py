@@ -80,12 +80,12 @@ def rate(k: int, n: int) -> str:
     return f"{k:>4}/{n:<4} {k / n if n else math.nan:5.3f} [{lo:.3f}-{hi:.3f}]"
 
 
-def screens() -> dict[str, Judge]:
+def screens(rules_dir: Path = RULES) -> dict[str, Judge]:
     """Today's screen (v1, kept in bench/anchors as it was), and the new one with and without
     its learned signal."""
     v1 = ScreenV1.from_toml(V1_LEXICON)
-    full = Screen.from_folder(RULES)
-    rules = Screen.from_folder(RULES, learned=False)
+    full = Screen.from_folder(rules_dir)
+    rules = Screen.from_folder(rules_dir, learned=False)
     return {
         "before (v1 lexicon)": lambda t: 2 if v1.matches(t) else 0,
         "rules only": lambda t: int(rules.verdict(t).level),
@@ -93,7 +93,13 @@ def screens() -> dict[str, Judge]:
     }
 
 
-def report(rows: list[Row], judges: dict[str, Judge], *, show: bool) -> dict[str, dict]:
+def report(
+    rows: list[Row],
+    judges: dict[str, Judge],
+    *,
+    show: bool,
+    why: Callable[[str], str] | None = None,
+) -> dict[str, dict]:
     results = {name: [judge(r.text) for r in rows] for name, judge in judges.items()}
     names = list(judges)
     width = 34
@@ -141,6 +147,8 @@ def report(rows: list[Row], judges: dict[str, Judge], *, show: bool) -> dict[str
         for i in other:
             if results[last][i] == 2:
                 print(f"  [{rows[i].id} {rows[i].kind}/{rows[i].lang}] {rows[i].text[:300]!r}")
+                if why is not None:
+                    print(f"      <- {why(rows[i].text)}")
     return results
 
 
@@ -181,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--batch", action="append", help="only these development batches")
     parser.add_argument("--lang", action="append", help="only these languages")
+    parser.add_argument("--rules", type=Path, default=RULES, help="a folder of rules to try")
     args = parser.parse_args(argv)
     path = DEV if args.dev else HELDOUT
     rows = load(path)
@@ -188,9 +197,10 @@ def main(argv: list[str] | None = None) -> int:
         rows = [r for r in rows if r.batch in args.batch]
     if args.lang:
         rows = [r for r in rows if r.lang in args.lang]
-    judges = screens()
+    judges = screens(args.rules)
     print(f"{path.relative_to(ROOT)}: {len(rows)} messages, {sum(r.crisis for r in rows)} crisis")
-    report(rows, judges, show=args.dev)
+    explain = Screen.from_folder(args.rules)
+    report(rows, judges, show=args.dev, why=lambda t: explain.verdict(t).why)
     if not args.no_timing:
         timing(rows, judges)
     return 0

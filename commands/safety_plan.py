@@ -68,7 +68,7 @@ async def start(svc: Services, request: Request, args: dict[str, Any]) -> list[R
 
 async def edit(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
-    step = _step(args["step"])
+    step = args["step"]
     await svc.safety_plans.ask(scope.member.id, EDIT + step, svc.clock.now())
     return [_ask(svc, step)]
 
@@ -76,8 +76,7 @@ async def edit(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
 async def set_step(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     """`/safetyplan set <step> <words>`: one step written directly (any platform)."""
     scope = await svc.people.scope(request)
-    step = _step(args["step"])
-    return await _save(svc, scope.member.id, step, args["words"], walk=False)
+    return await _save(svc, scope.member.id, args["step"], args["words"], walk=False)
 
 
 async def skip(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -122,7 +121,13 @@ async def answer(svc: Services, request: Request) -> list[Reply] | None:
     if asked is None:
         return None
     mode, step = asked.split(":", 1)
-    return await _save(svc, scope.member.id, step, request.text, walk=mode + ":" == WALK)
+    try:
+        return await _save(svc, scope.member.id, step, request.text, walk=mode + ":" == WALK)
+    except ArgumentError as error:  # plain text has no usage line of its own: give the command's
+        command = svc.registry.get(SAFETY_PLAN.name)
+        verb = command.verb("set") if command else None
+        usage = verb.usage if verb else "/safetyplan set <step> <words>"
+        return [private(f"{str(error)[:1].upper()}{str(error)[1:]}.\nUsage: {usage}")]
 
 
 async def _save(svc: Services, member_id: int, step: str, words: str, *, walk: bool) -> list[Reply]:
@@ -139,19 +144,12 @@ async def _save(svc: Services, member_id: int, step: str, words: str, *, walk: b
     return [private(f"{_text(svc, 'plan_saved')}\n\n{body}\n\n{_text(svc, 'plan_done')}")]
 
 
-def _step(name: str) -> str:
-    try:
-        return step_of(name)
-    except PlanError as error:
-        raise ArgumentError(str(error)) from None
-
-
 STEP = Option(
     "step",
     Kind.WORD,
-    "Which step: " + ", ".join(STEPS),
+    "Which step (or its number 1-7): " + ", ".join(STEPS),
     required=True,
-    choices=STEPS,
+    check=step_of,
 )
 WORDS = Option(
     "words",

@@ -1,15 +1,17 @@
-"""The learned signal: a logistic regression over character and word n-grams.
+"""The learned signal: a logistic regression over character and word n-grams and the rules'
+signals.
 
 Trained by tools/train_crisis_model.py on the development corpus the project writes and ships
 (tests/data/crisis/dev.jsonl); the weights are a plain JSON file, read at start, so the screen
 runs on the CPU with no network and no model download. Character n-grams carry what a phrase
 list cannot: misspellings, words it never listed, and other languages' forms of the same words.
 
-A sentence's score is the bias, plus its n-grams' weights scaled by one over the square root of
-their count (so a long sentence is not a crisis for being long), plus the weights of the rules'
+A sentence's score is the bias, plus the weights of its distinct words' n-grams and distinct
+word pairs scaled by one over the square root of their count (so a long sentence is not a
+crisis for being long, nor a repeated one for repeating), plus the weights of the rules'
 signals it holds (a statement, a means with a time, a distance marker...): the model learns
-from the corpus how much each is worth beside the words. Words repeat, so each distinct word's
-n-gram weights are summed once per text.
+from the corpus how much each is worth beside the words. A word's n-gram weights are summed
+once and remembered, as words repeat.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 NGRAMS = (3, 4, 5)
+WORD_CACHE = 50_000  # words remembered before the cache starts afresh
 SIGNAL = "r "  # a feature naming one of the rules' signals (rules.Reading.signals)
 
 
@@ -35,11 +38,12 @@ def word_features(word: str, sizes: Iterable[int] = NGRAMS) -> Iterator[str]:
 
 
 def features(words: list[str], sizes: Iterable[int] = NGRAMS) -> Iterator[str]:
-    """Every feature of a run of words: per-word features and word pairs."""
+    """Every feature of a run of words: each distinct word's features, each distinct pair.
+    Distinct, so a text that repeats itself scores no higher than saying it once."""
     sizes = tuple(sizes)
-    for word in words:
+    for word in dict.fromkeys(words):
         yield from word_features(word, sizes)
-    for a, b in itertools.pairwise(words):
+    for a, b in dict.fromkeys(itertools.pairwise(words)):
         yield f"b {a} {b}"
 
 
@@ -47,8 +51,9 @@ def features(words: list[str], sizes: Iterable[int] = NGRAMS) -> Iterator[str]:
 class NgramModel:
     bias: float
     weights: Mapping[str, float]
-    threshold: float  # a score at or above this is the learned signal firing
+    threshold: float  # a probability at or above this is the learned signal firing
     sizes: tuple[int, ...] = NGRAMS
+    cache: dict[str, tuple[float, int]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> NgramModel:
@@ -61,17 +66,17 @@ class NgramModel:
         )
 
     def scorer(self) -> Scorer:
-        """A scorer for one text: it remembers each distinct word's weight sum."""
-        return Scorer(self)
+        """A scorer: it remembers each distinct word's weight sum, across texts (bounded)."""
+        return Scorer(self, self.cache)
 
     def probability(self, words: list[str], signals: Iterable[str] = ()) -> float:
         return self.scorer().probability(words, signals)
 
 
 class Scorer:
-    def __init__(self, model: NgramModel) -> None:
+    def __init__(self, model: NgramModel, cache: dict[str, tuple[float, int]]) -> None:
         self.model = model
-        self.cache: dict[str, tuple[float, int]] = {}
+        self.cache = cache
 
     def _word(self, word: str) -> tuple[float, int]:
         if (hit := self.cache.get(word)) is None:
@@ -80,20 +85,23 @@ class Scorer:
             for feature in word_features(word, self.model.sizes):
                 total += weights.get(feature, 0.0)
                 count += 1
+            if len(self.cache) >= WORD_CACHE:
+                self.cache.clear()
             hit = self.cache[word] = (total, count)
         return hit
 
     def score(self, words: list[str], signals: Iterable[str] = ()) -> float:
-        """The raw score (log-odds) of a run of words and the rules' signals in it."""
+        """The raw score (log-odds) of a run of words and the rules' signals in it: the same
+        sum as the training matrix (tools/train_crisis_model.py), word by word."""
         if not words:
             return -math.inf
         weights = self.model.weights
         total, count = 0.0, 0
-        for word in words:
+        for word in dict.fromkeys(words):
             part, n = self._word(word)
             total += part
             count += n
-        for a, b in itertools.pairwise(words):
+        for a, b in dict.fromkeys(itertools.pairwise(words)):
             total += weights.get(f"b {a} {b}", 0.0)
             count += 1
         rules = sum(weights.get(SIGNAL + name, 0.0) for name in signals)

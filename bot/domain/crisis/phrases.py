@@ -1,7 +1,7 @@
 """Phrase lists as reviewers write them, found in a text's words with a few lookups a word.
 
 Grammar (data/crisis/<language>.toml): "(a|b c)" is either alternative, "(a|)" an optional
-word (not the first), "{group}" any entry of a [groups] list, a lone "stem*" any ending. Texts
+word, "{group}" any entry of a [groups] list, a lone "stem*" any ending. Texts
 and phrases pass through the same `Vocabulary`, so a reviewer's spelling and a member's agree.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.crisis.text import fold, squeeze, tokens
@@ -19,12 +19,13 @@ from bot.domain.crisis.text import fold, squeeze, tokens
 Alternative = tuple[str, ...]  # normalised words; a lone word ending in "*" is a stem
 Slot = dict[str, list[Alternative]]  # alternatives by first word; "*": stems, "": the empty one
 Entry = tuple[str, tuple[Slot, ...]]  # the label ("kind: phrase as written"), and its slots
-Key = str | tuple[str, str]
+Key = str | tuple[str, ...]
 
 GROUP = re.compile(r"\{(\w+)\}")
 SLOT = re.compile(r"\(([^()]*)\)|([^\s()]+)")
 MIN_INSIDE = (6, 8)  # shortest one-word / several-word phrase looked for inside a longer word
-MAX_SPELLINGS = 64  # phrases with more spellings than this are not looked for inside words
+MAX_SPELLINGS = 64
+WORD_CACHE = 50_000  # words remembered by a cache before it starts afresh  # phrases with more spellings than this are not looked for inside words
 
 
 @dataclass(frozen=True, repr=False)  # tables too long to print in a test failure
@@ -81,19 +82,30 @@ def _fits(alternative: Alternative, words: list[str], at: int) -> bool:
     return tuple(words[at : at + len(alternative)]) == alternative
 
 
-def _ends(slots: tuple[Slot, ...], words: list[str], start: int) -> set[int]:
-    """Where a phrase at `start` ends: a lookup per slot, not a scan of "{who}" and its 70."""
-    here = {start}
+def _ends(slots: tuple[Slot, ...], words: list[str], start: int) -> set[int] | tuple[int, ...]:
+    """Where a phrase at `start` ends: a lookup per slot, not a scan of "{who}" and its 70.
+    (The hot path of the screen: plain loops, no comprehension objects.)"""
+    here: set[int] | tuple[int, ...] = (start,)
+    size = len(words)
     for slot in slots:
-        here = {
-            at + len(alt)
-            for at in here
-            for key in (words[at] if at < len(words) else "", "*", "")
-            for alt in slot.get(key, ())
-            if _fits(alt, words, at)
-        }
-        if not here:
-            break
+        nxt: set[int] = set()
+        for at in here:
+            word = words[at] if at < size else ""
+            for key in (word, "*", ""):
+                alts = slot.get(key)
+                if alts is None:
+                    continue
+                for alt in alts:
+                    if not alt:
+                        nxt.add(at)
+                    elif alt[0][-1] == "*":
+                        if at < size and word.startswith(alt[0][:-1]):
+                            nxt.add(at + 1)
+                    elif len(alt) == 1 or tuple(words[at : at + len(alt)]) == alt:
+                        nxt.add(at + len(alt))
+        if not nxt:
+            return ()
+        here = nxt
     return here
 
 
@@ -110,16 +122,19 @@ def expand(phrase: str, groups: Mapping[str, Iterable[str]], depth: int = 0) -> 
 
 
 def _keys(alt: Alternative, rest: tuple[tuple[Alternative, ...], ...]) -> set[Key]:
-    """Index keys: (first, second word) pairs when known exactly, else the first word alone."""
-    if len(alt) > 1:
-        return {(alt[0], alt[1])}
-    seconds: set[str] = set()
-    for slot in () if alt[0][-1] == "*" else rest:
-        seconds |= {a[0] for a in slot if a}
-        if all(slot):  # no empty alternative, so the second word is one of these
-            stem = any(w[-1] == "*" for w in seconds)
-            return {alt[0]} if stem else {(alt[0], w) for w in seconds}
-    return {alt[0]}  # the phrase may end after its first word
+    """Index keys: the phrase's first three words when known exactly (so "i am ..." phrases are
+    tried only where the text has their third word too), else two, else the first alone."""
+    if alt[0][-1] == "*":
+        return {alt[0]}
+    prefixes: set[tuple[str, ...]] = {alt}
+    for slot in rest:
+        if min(map(len, prefixes)) >= 3 or not all(slot) or any(a[0][-1] == "*" for a in slot):
+            break
+        grown = {p + a for p in prefixes for a in slot}
+        if len(grown) > 256:
+            break
+        prefixes = grown
+    return {p[0] if len(p) == 1 else p[:3] for p in prefixes}
 
 
 @dataclass(frozen=True, repr=False)
@@ -131,6 +146,7 @@ class PhraseIndex:
     stems: dict[str, list[tuple[str, Entry]]]  # by the stem's first three letters
     inside: dict[str, Any]  # a letter trie of phrases written run together ("#killmyself")
     known: frozenset[str]  # every word and stem* the phrases use, to read "s*icide" as "suicide"
+    cache: dict[str, tuple[tuple[Entry, ...], tuple[str, ...]]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -138,7 +154,10 @@ class PhraseIndex:
         entries: Mapping[str, Iterable[str]],
         vocab: Vocabulary,
         groups: Mapping[str, Iterable[str]],
+        inside: Callable[[str], bool] = lambda kind: True,
     ) -> PhraseIndex:
+        """`inside(kind)`: whether that list's phrases are also looked for run together inside
+        longer words ("#iwanttodie"); worth it for statements, not for every cue word."""
         index = cls({}, {}, {}, frozenset())
         known: set[str] = set()
         for kind, text in ((k, p) for k, phrases in entries.items() for p in phrases):
@@ -153,25 +172,34 @@ class PhraseIndex:
             except ValueError as error:
                 raise ValueError(f"{kind}: {text!r}: {error}") from None
             slots = tuple(slot for slot in slots if any(slot))  # a lone skipped word
-            if SLOT.sub("", expanded).strip() or not all(slots[0]):
-                raise ValueError(f"stray parentheses, or an optional first word, in {text!r}")
+            if SLOT.sub("", expanded).strip() or not slots:
+                raise ValueError(f"stray parentheses, or nothing to match, in {text!r}")
             known |= {w for slot in slots for alt in slot for w in alt}
-            entry = index._add(f"{kind}: {text}", slots)
-            for key in {key for alt in slots[0] for key in _keys(alt, slots[1:])}:
-                if isinstance(key, str) and key.endswith("*"):
-                    index.stems.setdefault(key[:3], []).append((key[:-1], entry))
-                else:
-                    index.exact.setdefault(key, []).append(entry)
-        return cls(index.exact, index.stems, index.inside, frozenset(known))
+            label = f"{kind}: {text}"
+            runs_together = inside(kind)
+            while slots and not all(slots[0]):  # an optional first word: index both ways
+                index._enter(label, (tuple(a for a in slots[0] if a), *slots[1:]), runs_together)
+                slots = slots[1:]
+            if slots:
+                index._enter(label, slots, runs_together)
+        return cls(index.exact, index.stems, index.inside, frozenset(known), {})
 
-    def _add(self, label: str, slots: tuple[tuple[Alternative, ...], ...]) -> Entry:
+    def _enter(self, label: str, slots: tuple[tuple[Alternative, ...], ...], inside: bool) -> None:
+        entry = self._add(label, slots, inside)
+        for key in {key for alt in slots[0] for key in _keys(alt, slots[1:])}:
+            if isinstance(key, str) and key.endswith("*"):
+                self.stems.setdefault(key[:3], []).append((key[:-1], entry))
+            else:
+                self.exact.setdefault(key, []).append(entry)
+
+    def _add(self, label: str, slots: tuple[tuple[Alternative, ...], ...], inside: bool) -> Entry:
         """The entry to index, and its run-together spellings in the letter trie."""
         tables: tuple[Slot, ...] = tuple({} for _ in slots)
         for table, slot in zip(tables, slots, strict=True):
             for alt in slot:
                 key = "" if not alt else "*" if alt[0][-1] == "*" else alt[0]
                 table.setdefault(key, []).append(alt)
-        few = math.prod(map(len, slots)) <= MAX_SPELLINGS
+        few = inside and math.prod(map(len, slots)) <= MAX_SPELLINGS
         for choice in itertools.product(*slots) if few else ():
             words = [w.rstrip("*") for alt in choice for w in alt]
             if len(joined := squeeze("".join(words))) >= MIN_INSIDE[len(words) > 1]:
@@ -187,16 +215,37 @@ class PhraseIndex:
 
     def spans(self, words: list[str]) -> Iterator[tuple[int, int, str]]:
         """(start, end, label) of every phrase in the words, including run-together ones."""
+        pairs, size = self.exact, len(words)
         for i, word in enumerate(words):
-            pair = (word, words[i + 1] if i + 1 < len(words) else "")
-            stems = (e for stem, e in self.stems.get(word[:3], ()) if word.startswith(stem))
-            for label, slots in [*self.exact.get(word, ()), *self.exact.get(pair, ()), *stems]:
+            found, inside = self._word(word)
+            if i + 1 < size:
+                if more := pairs.get((word, words[i + 1])):
+                    found = (*found, *more)
+                if i + 2 < size and (more := pairs.get((word, words[i + 1], words[i + 2]))):
+                    found = (*found, *more)
+            for label, slots in found:
                 for end in _ends(slots, words, i):
                     yield i, end, label
-            for start in range(len(word)) if len(word) >= MIN_INSIDE[0] else ():
-                node = self.inside
-                for char in word[start:]:
-                    if (node := node.get(char)) is None:
-                        break
-                    if "" in node:
-                        yield i, i + 1, node[""]
+            for label in inside:
+                yield i, i + 1, label
+
+    def _word(self, word: str) -> tuple[tuple[Entry, ...], tuple[str, ...]]:
+        """The entries a word starts (by itself or by its stem), and the phrases written run
+        together inside it; remembered per word (bounded), as words repeat."""
+        cache = self.cache
+        if (hit := cache.get(word)) is not None:
+            return hit
+        found = list(self.exact.get(word, ()))
+        found += [e for stem, e in self.stems.get(word[:3], ()) if word.startswith(stem)]
+        labels = []
+        for start in range(len(word)) if len(word) >= MIN_INSIDE[0] else ():
+            node = self.inside
+            for char in word[start:]:
+                if (node := node.get(char)) is None:
+                    break
+                if "" in node:
+                    labels.append(node[""])
+        if len(cache) >= WORD_CACHE:
+            cache.clear()
+        hit = cache[word] = (tuple(found), tuple(labels))
+        return hit

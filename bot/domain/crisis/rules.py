@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Any
 
@@ -44,7 +44,9 @@ MEANS = frozenset(
 ACTS = frozenset({"ingest", "acquire", "position", "decided", "do_it"})
 TIMES = frozenset({"now", "future"})
 FINAL = frozenset({"farewell", "after_me", "giving", "secrecy"})
-DISTANCE = ("media", "support", "others", "past", "ordinary")
+DISTANCE = ("media", "support", "others", "past", "ordinary", "joke", "safe", "recovered", "quote")
+WHOLE_MESSAGE = frozenset({"safe", "recovered"})  # distance that holds for every sentence
+YEAR = re.compile(r"^(19[5-9]\d|20[0-2]\d)$")  # "back in 2019": a year is the past
 TOPIC = "topic"
 CUE_KEYS = ("cues", "not_negations")
 NUMBER = re.compile(r"^\d{1,6}$")
@@ -80,17 +82,20 @@ class Reading:
     distance: tuple[str, ...] = ()
     topic: str | None = None
 
+    def apart(self, *labels: str) -> Reading:
+        """The same reading with more distance (a quote; the whole message's safety)."""
+        return replace(self, distance=(*self.distance, *labels))
+
     @property
     def kinds(self) -> frozenset[str]:
         return frozenset(self.cues)
 
     def finding(self) -> Finding:
-        present = "present" in self.cues
         if self.statements:
             label = self.statements[0]
             kind = label.split(":", 1)[0]
-            if self.distance and not present:
-                return Finding(Level.POINTER, kind, f"{label} / {self.distance[0]}")
+            if distance := self._distance_for(kind):
+                return Finding(Level.POINTER, kind, f"{label} / {distance}")
             return Finding(Level.FULL, kind, label)
         if self._strong_cues():
             return Finding(Level.FULL, "cues", " + ".join(sorted(self.cues.values())))
@@ -98,18 +103,39 @@ class Reading:
             return Finding(Level.POINTER, "topic", self.topic or self.negated[0])
         return Finding.nothing()
 
+    def _distance_for(self, kind: str) -> str | None:
+        """The distance marker that sets a statement of this kind apart from the writer now, if
+        any. A first-person present cue ("i am", "tonight", "again") overrides news, study,
+        someone else and the past; laughter and hyperbole only soften wishes and complaints,
+        never an act, a plan or harm."""
+        present = bool({"present", "now"} & self.kinds) and "self" in self.kinds
+        for label in self.distance:
+            name = label.split(":", 1)[0]
+            if name == "ordinary" or (name == "others" and "subject" in self.kinds):
+                continue  # ordinary use only tempers cues; "I" or "me" keeps it the writer's
+            if name == "joke" and kind not in {"ideation", "passive", "burden"}:
+                continue
+            if name in {"safe", "quote"} or not present:
+                return label
+        return None
+
     def _strong_cues(self) -> bool:
-        """A means with an act and a time or present state ("40 pills on my desk tonight"), or
-        a means with an act and a quantity ("took the whole packet"), or a farewell with an act
-        and a time ("wrote my note, going now"), when nothing sets the sentence at a distance."""
+        """Cue combinations that are a crisis without any statement, when nothing sets the
+        sentence apart: pills taken in a quantity or now ("took the whole packet"), standing at
+        a height or the tracks now, a weapon or rope acquired or decided on, a farewell with
+        an act and a time ("wrote my note, going now")."""
         kinds = self.kinds
-        if self.distance and not ("present" in kinds and "self" in kinds):
+        ordinary = any(d.startswith("ordinary") for d in self.distance)
+        if "self" not in kinds or ordinary or self._distance_for("plan"):
             return False
-        means, acts, final = kinds & MEANS, kinds & ACTS, kinds & FINAL
         timed = bool(kinds & TIMES) or "present" in kinds
-        if means and acts and (timed or "quantity" in kinds):
+        if kinds & {"pills", "substance"} and "ingest" in kinds:
+            return bool({"quantity", "now"} & kinds)
+        if kinds & {"height", "rail", "water"} and "position" in kinds and timed:
             return True
-        return bool(final and (acts or "death" in kinds) and timed and "self" in kinds)
+        if kinds & {"weapon", "rope", "blade"} and kinds & {"acquire", "decided", "do_it"}:
+            return timed
+        return bool(kinds & FINAL and "do_it" in kinds and kinds & TIMES)
 
     def signals(self) -> set[str]:
         """Names of what the sentence holds, and pairs of them, for the learned model: it
@@ -141,20 +167,22 @@ class Reading:
 
 @dataclass(frozen=True, repr=False)
 class Rules:
-    """One language's phrase lists, idioms, negation and the words that mark the language."""
+    """One language's phrase lists, idioms, negation and the words that mark the language.
+
+    Every list lives in one index, its labels prefixed by what it is ("s." a statement, "c."
+    a cue, "d." distance, "t." topic, "a." an allowed idiom), so a sentence is read in one pass.
+    """
 
     language: str
     vocab: Vocabulary
-    statements: PhraseIndex
-    cues: PhraseIndex
-    distance: PhraseIndex
-    topic: PhraseIndex
-    allowed: PhraseIndex
+    index: PhraseIndex
+    known: frozenset[str]  # the words of statements, cues and topic ("s*icide" -> "suicide")
     negation_cues: tuple[tuple[str, ...], ...]
     not_negations: tuple[tuple[str, ...], ...]
     between: frozenset[str]
     window: int
     markers: frozenset[str] = field(default_factory=frozenset)
+    dropped_g: bool = False  # English chat drops the g of -ing
 
     @classmethod
     def build(cls, language: str, doc: Mapping[str, Any]) -> Rules:
@@ -166,57 +194,72 @@ class Rules:
         )
         if unknown:
             raise ValueError(f"unknown lists in the {language} rules: {sorted(unknown)}")
-
-        def index(table: Mapping[str, Iterable[str]]) -> PhraseIndex:
-            return PhraseIndex.build(table, vocab, groups)
-
-        statements = index(doc.get("statements", {}))
-        if statements.empty:
+        if not any(doc.get("statements", {}).values()):
             raise ValueError(f"the crisis rules for {language} have no statements")
+        tables: dict[str, Iterable[str]] = {}
+        for prefix, key in (
+            ("s", "statements"),
+            ("c", "cues"),
+            ("d", "distance"),
+            ("a", "allowed"),
+        ):
+            tables |= {f"{prefix}.{name}": v for name, v in doc.get(key, {}).items()}
+        tables["t.topic"] = doc.get(TOPIC, ())
+        index = PhraseIndex.build(tables, vocab, groups, inside=lambda k: k.startswith("s."))
+        known = PhraseIndex.build(
+            {k: v for k, v in tables.items() if k[0] in "sct"},
+            vocab,
+            groups,
+            inside=lambda k: False,
+        ).known
         negation = doc.get("negation", {})
         cues = (tuple(tuple(vocab.words(c)) for c in negation.get(k, ())) for k in CUE_KEYS)
         between = frozenset(w for b in negation.get("between", ()) for w in vocab.words(b))
         return cls(
             language,
             vocab,
-            statements,
-            index(doc.get("cues", {})),
-            index(doc.get("distance", {})),
-            index({TOPIC: doc.get(TOPIC, ())}),
-            PhraseIndex.build(doc.get("allowed", {}), vocab, groups),
+            index,
+            known,
             *cues,
             between,
             max(0, int(negation.get("window", 3))),
             frozenset(w for m in doc.get("markers", ()) for w in vocab.words(m)),
+            bool(doc.get("dropped_g", False)),
         )
-
-    @property
-    def known(self) -> frozenset[str]:
-        return self.statements.known | self.cues.known | self.topic.known
 
     def read(self, found: list[tuple[str, bool]]) -> Reading:
         """What one sentence's tokens (text.tokens) hold, in this language's terms."""
+        if self.dropped_g:  # "thinkin", "cuttin": the word the rules know, with its g
+            known = self.known
+            found = [(w + "g" if w.endswith("in") and w + "g" in known else w, b) for w, b in found]
         words, breaks = self.vocab.finish(found)
         if not words:
             return Reading()
+        spans: dict[str, list[tuple[int, int, str]]] = {"s": [], "c": [], "d": [], "t": [], "a": []}
+        for start, end, label in self.index.spans(words):
+            spans[label[0]].append((start, end, label[2:]))
         covered = [0] * (len(words) + 1)  # then: the furthest end of an idiom starting <= i
-        for a, b, _ in self.allowed.spans(words):
+        for a, b, _ in spans["a"]:
             covered[a] = max(covered[a], b)
         covered = list(itertools.accumulate(covered, max))
         statements, negated = [], []
-        for start, end, label in self.statements.spans(words):
+        for start, end, label in spans["s"]:
             if covered[start] >= end:
                 continue
             (negated if self._negated(words, breaks, start) else statements).append(label)
-        cues = {label.split(":", 1)[0]: label for _, _, label in self.cues.spans(words)}
-        if any(NUMBER.match(w) and int(w) >= MIN_QUANTITY for w in words):
+        cues = {label.split(":", 1)[0]: label for _, _, label in spans["c"]}
+        numbers = [w for w in words if NUMBER.match(w)]
+        if any(int(w) >= MIN_QUANTITY and not YEAR.match(w) for w in numbers):
             cues.setdefault("quantity", "quantity: a number")
+        distance = [label for _, _, label in spans["d"]]
+        if any(YEAR.match(w) for w in numbers):
+            distance.append("past: a year")
         return Reading(
             tuple(statements),
             tuple(negated),
             cues,
-            tuple(label for _, _, label in self.distance.spans(words)),
-            next((label for _, _, label in self.topic.spans(words)), None),
+            tuple(distance),
+            next((label for _, _, label in spans["t"]), None),
         )
 
     def judge(self, found: list[tuple[str, bool]]) -> Finding:

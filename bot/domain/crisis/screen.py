@@ -10,6 +10,7 @@ firing is enough for FULL: a gentle reply to a false alarm costs far less than s
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -17,9 +18,10 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.domain.crisis.model import NgramModel
-from bot.domain.crisis.rules import Finding, Level, Rules
-from bot.domain.crisis.text import MAX_CHARS, WORD, fold, forms, sentences, squeeze, tokens
+from bot.domain.crisis.rules import WHOLE_MESSAGE, Finding, Level, Reading, Rules
+from bot.domain.crisis.text import MAX_CHARS, WORD, decode, fold, sentences, squeeze, tokens
 
+QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]{4,}[\"“”«»]")  # words in quotes: said, sung, read
 SHORT_WORDS = 40  # a text this short is read with every language's rules
 WHOLE_TEXT_CHARS = 600  # a text this short is also scored whole, not only sentence by sentence
 
@@ -82,6 +84,18 @@ class Screen:
     def _unmask(self, masked: str) -> str:
         """ "s*icide" -> "suicide": the first word (or stem) the rules know with those letters
         around the hidden ones; the text as written when none fits."""
+        if (hit := self._unmasked.get(masked)) is not None:
+            return hit
+        found = self._unmask_uncached(masked)
+        if len(self._unmasked) < 10_000:
+            self._unmasked[masked] = found
+        return found
+
+    @cached_property
+    def _unmasked(self) -> dict[str, str]:
+        return {}
+
+    def _unmask_uncached(self, masked: str) -> str:
         plain = squeeze(masked)
         by_length, stems = self._known
 
@@ -101,18 +115,20 @@ class Screen:
         return masked
 
     def _languages(self, folded: str) -> list[str]:
-        """Languages to read the text in: all of them for a short text; else the ones whose
-        marker words it uses, most used first, and English (its slang travels)."""
+        """Languages to read the text in, the likeliest first (a tie between two languages'
+        findings goes to the first): for a short text all of them; for a long one the language
+        whose marker words it uses most, and English (its slang travels)."""
         words = WORD.findall(folded[:2000])
-        if len(words) <= SHORT_WORDS:
-            return list(self.rules)
         counts: Counter[str] = Counter()
         for word in words:
             for lang, rules in self.rules.items():
                 if word in rules.markers:
                     counts[lang] += 1
         ranked = [lang for lang, _ in counts.most_common() if lang in self.rules]
-        return list(dict.fromkeys([*ranked[:2], *(["en"] if "en" in self.rules else [])]))
+        english = ["en"] if "en" in self.rules else []
+        if len(words) <= SHORT_WORDS:
+            return list(dict.fromkeys([*ranked[:1], *english, *ranked, *self.rules]))
+        return list(dict.fromkeys([*ranked[:1], *english]))
 
     def guess_language(self, folded: str) -> str | None:
         words = WORD.findall(folded[:2000])
@@ -127,26 +143,49 @@ class Screen:
     def runs(self, folded: str, *, stop_at_full: bool = True) -> list[Run]:
         """Each sentence of each reading of the text, as the rules read it in every candidate
         language; for a short text of several sentences, the whole text too. Training reads
-        texts through this same function, so the model sees what it will see in the bot."""
+        texts through this same function, so the model sees what it will see in the bot.
+
+        Some distance holds for the whole message ("I'm safe, I promise", "I'm doing well
+        now"), so every sentence is read first and decided after."""
         languages = self._languages(folded)
-        found: list[Run] = []
-        for form in forms(folded, self._unmask):
-            for sentence in sentences(form):
+        read: list[tuple[tuple[str, ...], dict[str, Reading]]] = []
+        plain = sentences(folded)
+        undone = decode(folded, self._unmask)
+        seen = set(plain)
+        decoded = [] if undone == folded else [d for d in sentences(undone) if d not in seen]
+        for sentence in [*plain, *decoded]:
+            if True:
                 toks = tokens(sentence)
-                best, lang, signals = Finding.nothing(), None, set()
-                for name in languages:
-                    reading = self.rules[name].read(toks)
-                    finding = reading.finding()
-                    signals |= reading.signals()
-                    if finding.level > best.level:
-                        best, lang = finding, name
-                found.append(Run(tuple(w for w, _ in toks), frozenset(signals), best, lang))
-                if best.level is Level.FULL and stop_at_full:
-                    return found
-        if len(found) > 1 and len(folded) <= WHOLE_TEXT_CHARS:
-            plain = [run for run in found[: len(sentences(folded))]]
-            words = tuple(w for run in plain for w in run.words)
-            signals = frozenset().union(*(run.signals for run in plain))
+                readings = {name: self.rules[name].read(toks) for name in languages}
+                if QUOTED.search(sentence):
+                    readings = {n: r.apart("quote: quoted words") for n, r in readings.items()}
+                read.append((tuple(w for w, _ in toks), readings))
+        whole = tuple(
+            dict.fromkeys(
+                label
+                for _, readings in read
+                for r in readings.values()
+                for label in r.distance
+                if label.split(":", 1)[0] in WHOLE_MESSAGE
+            )
+        )
+        found: list[Run] = []
+        for words, readings in read:
+            if whole:
+                readings = {name: r.apart(*whole) for name, r in readings.items()}
+            best, lang = Finding.nothing(), None
+            for name, reading in readings.items():
+                finding = reading.finding()
+                if finding.level > best.level:
+                    best, lang = finding, name
+            if best.level is Level.FULL and stop_at_full:
+                return [Run(words, frozenset(), best, lang)]  # the model is not needed
+            signals = frozenset().union(*(r.signals() for r in readings.values()))
+            found.append(Run(words, signals, best, lang))
+        first = found[: len(plain)]
+        if len(first) > 1 and len(folded) <= WHOLE_TEXT_CHARS:
+            words = tuple(w for run in first for w in run.words)
+            signals = frozenset().union(*(run.signals for run in first))
             found.append(Run(words, signals, Finding.nothing(), None))
         return found
 
