@@ -24,8 +24,8 @@ Key = str | tuple[str, ...]
 GROUP = re.compile(r"\{(\w+)\}")
 SLOT = re.compile(r"\(([^()]*)\)|([^\s()]+)")
 MIN_INSIDE = (6, 8)  # shortest one-word / several-word phrase looked for inside a longer word
-MAX_SPELLINGS = 64
-WORD_CACHE = 50_000  # words remembered by a cache before it starts afresh  # phrases with more spellings than this are not looked for inside words
+MAX_SPELLINGS = 64  # phrases with more spellings than this are not looked for inside words
+WORD_CACHE = 50_000  # words remembered by a cache before it starts afresh
 
 
 @dataclass(frozen=True, repr=False)  # tables too long to print in a test failure
