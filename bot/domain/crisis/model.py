@@ -54,6 +54,14 @@ class NgramModel:
     threshold: float  # a probability at or above this is the learned signal firing
     sizes: tuple[int, ...] = NGRAMS
     cache: dict[str, tuple[float, int]] = field(default_factory=dict, compare=False)
+    pairs: dict[tuple[str, str], float] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        """Word pairs' weights keyed by the pair itself, so scoring builds no strings."""
+        for key, weight in self.weights.items():
+            if key.startswith("b "):
+                a, _, b = key[2:].partition(" ")
+                self.pairs[(a, b)] = weight
 
     @classmethod
     def load(cls, path: Path) -> NgramModel:
@@ -95,14 +103,14 @@ class Scorer:
         sum as the training matrix (tools/train_crisis_model.py), word by word."""
         if not words:
             return -math.inf
-        weights = self.model.weights
+        weights, pairs, cache = self.model.weights, self.model.pairs, self.cache
         total, count = 0.0, 0
         for word in dict.fromkeys(words):
-            part, n = self._word(word)
+            part, n = cache.get(word) or self._word(word)
             total += part
             count += n
-        for a, b in dict.fromkeys(itertools.pairwise(words)):
-            total += weights.get(f"b {a} {b}", 0.0)
+        for pair in dict.fromkeys(itertools.pairwise(words)):
+            total += pairs.get(pair, 0.0)
             count += 1
         rules = sum(weights.get(SIGNAL + name, 0.0) for name in signals)
         return self.model.bias + total / math.sqrt(count) + rules

@@ -142,11 +142,12 @@ class PhraseIndex:
     """Phrases by their first two words (or first word, or stem), so each word of a long text
     costs a few dictionary lookups and ordinary text rarely yields a candidate at all."""
 
-    exact: dict[Key, list[Entry]]
+    exact: dict[Key, list[Entry]]  # by first word, first two words, or first three
     stems: dict[str, list[tuple[str, Entry]]]  # by the stem's first three letters
     inside: dict[str, Any]  # a letter trie of phrases written run together ("#killmyself")
     known: frozenset[str]  # every word and stem* the phrases use, to read "s*icide" as "suicide"
     cache: dict[str, tuple[tuple[Entry, ...], tuple[str, ...]]] = field(default_factory=dict)
+    follow: dict[str, dict[str, Any]] = field(default_factory=dict)  # the tuple keys as a tree
 
     @classmethod
     def build(
@@ -182,7 +183,15 @@ class PhraseIndex:
                 slots = slots[1:]
             if slots:
                 index._enter(label, slots, runs_together)
-        return cls(index.exact, index.stems, index.inside, frozenset(known), {})
+        follow: dict[str, dict[str, Any]] = {}
+        for key, entries in index.exact.items():
+            if isinstance(key, tuple):  # w0 -> w1 -> ([entries of w0 w1], {w2: entries})
+                node = follow.setdefault(key[0], {}).setdefault(key[1], ([], {}))
+                if len(key) == 2:
+                    node[0].extend(entries)
+                else:
+                    node[1].setdefault(key[2], []).extend(entries)
+        return cls(index.exact, index.stems, index.inside, frozenset(known), {}, follow)
 
     def _enter(self, label: str, slots: tuple[tuple[Alternative, ...], ...], inside: bool) -> None:
         entry = self._add(label, slots, inside)
@@ -214,15 +223,19 @@ class PhraseIndex:
         return not self.exact and not self.stems
 
     def spans(self, words: list[str]) -> Iterator[tuple[int, int, str]]:
-        """(start, end, label) of every phrase in the words, including run-together ones."""
-        pairs, size = self.exact, len(words)
+        """(start, end, label) of every phrase in the words, including run-together ones.
+        (The screen's hot path: a cache hit per word, and a tree walk only where a phrase of
+        several words starts.)"""
+        cache, follow, size = self.cache, self.follow, len(words)
         for i, word in enumerate(words):
-            found, inside = self._word(word)
-            if i + 1 < size:
-                if more := pairs.get((word, words[i + 1])):
-                    found = (*found, *more)
-                if i + 2 < size and (more := pairs.get((word, words[i + 1], words[i + 2]))):
-                    found = (*found, *more)
+            hit = cache.get(word)
+            found, inside = hit if hit is not None else self._word(word)
+            if i + 1 < size and (seconds := follow.get(word)) is not None:
+                node = seconds.get(words[i + 1])
+                if node is not None:
+                    found = (*found, *node[0])
+                    if i + 2 < size and (thirds := node[1].get(words[i + 2])):
+                        found = (*found, *thirds)
             for label, slots in found:
                 for end in _ends(slots, words, i):
                     yield i, end, label

@@ -24,6 +24,7 @@ from bot.domain.crisis.text import MAX_CHARS, WORD, decode, fold, sentences, squ
 QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]{4,}[\"“”«»]")  # words in quotes: said, sung, read
 SHORT_WORDS = 40  # a text this short is read with every language's rules
 WHOLE_TEXT_CHARS = 600  # a text this short is also scored whole, not only sentence by sentence
+POINTER_PROBABILITY = 0.5  # below the full reply's threshold, the learned signal earns the line
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Run:
     signals: frozenset[str]
     finding: Finding
     lang: str | None
+    apart: bool = False  # the writer said, somewhere in the message, that they are safe now
 
 
 @dataclass(frozen=True)
@@ -181,12 +183,12 @@ class Screen:
             if best.level is Level.FULL and stop_at_full:
                 return [Run(words, frozenset(), best, lang)]  # the model is not needed
             signals = frozenset().union(*(r.signals() for r in readings.values()))
-            found.append(Run(words, signals, best, lang))
+            found.append(Run(words, signals, best, lang, bool(whole)))
         first = found[: len(plain)]
         if len(first) > 1 and len(folded) <= WHOLE_TEXT_CHARS:
             words = tuple(w for run in first for w in run.words)
             signals = frozenset().union(*(run.signals for run in first))
-            found.append(Run(words, signals, Finding.nothing(), None))
+            found.append(Run(words, signals, Finding.nothing(), None, bool(whole)))
         return found
 
     def verdict(self, text: str) -> Verdict:
@@ -201,19 +203,26 @@ class Screen:
         lang = top.lang or self.guess_language(folded)
         if top.finding.level is Level.FULL:
             return Verdict(Level.FULL, top.finding.kind, lang, top.finding.why, Level.FULL, 0.0)
-        learned = self.learned(runs)
+        learned, anywhere = self.learned(runs), self.learned(runs, apart=True)
+        finding = top.finding
         if self.model is not None and learned >= self.model.threshold:
             why = f"learned {learned:.2f}"
-            return Verdict(Level.FULL, "learned", lang, why, top.finding.level, learned)
-        finding = top.finding
+            return Verdict(Level.FULL, "learned", lang, why, finding.level, learned)
+        if self.model is not None and anywhere >= POINTER_PROBABILITY:
+            level = max(finding.level, Level.POINTER)
+            why = finding.why or f"learned {anywhere:.2f}, below the full reply"
+            return Verdict(level, finding.kind or "learned", lang, why, finding.level, learned)
         return Verdict(finding.level, finding.kind, lang, finding.why, finding.level, learned)
 
-    def learned(self, runs: list[Run]) -> float:
-        """The learned signal's highest probability over the runs."""
+    def learned(self, runs: list[Run], *, apart: bool = False) -> float:
+        """The learned signal's highest probability over the runs: over those the writer did
+        not set apart ("I'm safe, I promise"), or with `apart` over all of them (which can
+        earn the gentle line, never the full reply)."""
         if self.model is None:
             return 0.0
         scorer = self.model.scorer()
-        return max((scorer.probability(list(r.words), r.signals) for r in runs), default=0.0)
+        chosen = [r for r in runs if apart or not r.apart]
+        return max((scorer.probability(list(r.words), r.signals) for r in chosen), default=0.0)
 
     def matches(self, text: str) -> bool:
         """True when the text gets the full crisis reply."""
