@@ -1,8 +1,9 @@
 """Phrase lists as reviewers write them, found in a text's words with a few lookups a word.
 
 Grammar (data/crisis/<language>.toml): "(a|b c)" is either alternative, "(a|)" an optional
-word, "{group}" any entry of a [groups] list, a lone "stem*" any ending. Texts
-and phrases pass through the same `Vocabulary`, so a reviewer's spelling and a member's agree.
+word, "#" any number in digits (not as the first word), "{group}" any entry of a [groups]
+list, a lone "stem*" any ending. Texts and phrases pass through the same `Vocabulary`, so a
+reviewer's spelling and a member's agree.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ Key = str | tuple[str, ...]
 GROUP = re.compile(r"\{(\w+)\}")
 SLOT = re.compile(r"\(([^()]*)\)|([^\s()]+)")
 MIN_INSIDE = (6, 8)  # shortest one-word / several-word phrase looked for inside a longer word
+NUMBER_SLOT = "#"  # an alternative that is any number written in digits ("when i was #")
 MAX_SPELLINGS = 64  # phrases with more spellings than this are not looked for inside words
 WORD_CACHE = 50_000  # words remembered by a cache before it starts afresh
 
@@ -50,6 +52,8 @@ class Vocabulary:
 
     def alternative(self, text: str) -> Alternative:
         """One alternative of a phrase slot: "" is the empty one, "stem*" a lone stem."""
+        if text.strip() == NUMBER_SLOT:
+            return (NUMBER_SLOT,)
         words, stem = self.words(text), text.strip().endswith("*")
         if not words:  # empty, or only words the vocabulary skips (as texts skip them too)
             return ()
@@ -91,7 +95,7 @@ def _ends(slots: tuple[Slot, ...], words: list[str], start: int) -> set[int] | t
         nxt: set[int] = set()
         for at in here:
             word = words[at] if at < size else ""
-            for key in (word, "*", ""):
+            for key in (word, "*", "", NUMBER_SLOT) if word.isdigit() else (word, "*", ""):
                 alts = slot.get(key)
                 if alts is None:
                     continue

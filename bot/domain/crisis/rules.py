@@ -111,7 +111,9 @@ class Reading:
         present = bool({"present", "now"} & self.kinds) and "self" in self.kinds
         for label in self.distance:
             name = label.split(":", 1)[0]
-            if name == "ordinary" or (name == "others" and "subject" in self.kinds):
+            if name == "ordinary" or (
+                name == "others" and ("subject" in self.kinds or kind == "others_danger")
+            ):
                 continue  # ordinary use only tempers cues; "I" or "me" keeps it the writer's
             if name == "joke" and kind not in {"ideation", "passive", "burden"}:
                 continue
@@ -135,6 +137,10 @@ class Reading:
             return True
         if kinds & {"weapon", "rope", "blade"} and kinds & {"acquire", "decided", "do_it"}:
             return timed
+        if kinds & {"pills", "substance"} and "acquire" in kinds:
+            return bool({"quantity", "now", "future"} & kinds)
+        if kinds & MEANS and "decided" in kinds and kinds & TIMES:
+            return True
         return bool(kinds & FINAL and "do_it" in kinds and kinds & TIMES)
 
     def signals(self) -> set[str]:
@@ -244,14 +250,18 @@ class Rules:
         covered = list(itertools.accumulate(covered, max))
         statements, negated = [], []
         for start, end, label in spans["s"]:
-            if covered[start] >= end:
-                continue
+            if covered[start] >= end or any(breaks[start + 1 : end]):
+                continue  # inside an idiom, or across a clause break ("used to, now ...")
             (negated if self._negated(words, breaks, start) else statements).append(label)
         cues = {label.split(":", 1)[0]: label for _, _, label in spans["c"]}
         numbers = [w for w in words if NUMBER.match(w)]
         if any(int(w) >= MIN_QUANTITY and not YEAR.match(w) for w in numbers):
             cues.setdefault("quantity", "quantity: a number")
-        distance = [label for _, _, label in spans["d"]]
+        distance = [
+            label
+            for start, _, label in spans["d"]
+            if not (label.split(":", 1)[0] in WHOLE_MESSAGE and self._negated(words, breaks, start))
+        ]  # "I'm not safe" is no word of safety
         if any(YEAR.match(w) for w in numbers):
             distance.append("past: a year")
         return Reading(
