@@ -55,13 +55,17 @@ class NgramModel:
     sizes: tuple[int, ...] = NGRAMS
     cache: dict[str, tuple[float, int]] = field(default_factory=dict, compare=False)
     pairs: dict[tuple[str, str], float] = field(default_factory=dict, compare=False)
+    signals: dict[str, float] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        """Word pairs' weights keyed by the pair itself, so scoring builds no strings."""
+        """Word pairs' weights keyed by the pair itself, and the rules' signals' weights by
+        their names, so scoring builds no strings."""
         for key, weight in self.weights.items():
             if key.startswith("b "):
                 a, _, b = key[2:].partition(" ")
                 self.pairs[(a, b)] = weight
+            elif key.startswith(SIGNAL):
+                self.signals[key[len(SIGNAL) :]] = weight
 
     @classmethod
     def load(cls, path: Path) -> NgramModel:
@@ -77,7 +81,9 @@ class NgramModel:
         """A scorer: it remembers each distinct word's weight sum, across texts (bounded)."""
         return Scorer(self, self.cache)
 
-    def probability(self, words: list[str], signals: Iterable[str] = ()) -> float:
+    def probability(
+        self, words: list[str], signals: frozenset[str] | set[str] = frozenset()
+    ) -> float:
         return self.scorer().probability(words, signals)
 
 
@@ -98,12 +104,12 @@ class Scorer:
             hit = self.cache[word] = (total, count)
         return hit
 
-    def score(self, words: list[str], signals: Iterable[str] = ()) -> float:
+    def score(self, words: list[str], signals: frozenset[str] | set[str] = frozenset()) -> float:
         """The raw score (log-odds) of a run of words and the rules' signals in it: the same
         sum as the training matrix (tools/train_crisis_model.py), word by word."""
         if not words:
             return -math.inf
-        weights, pairs, cache = self.model.weights, self.model.pairs, self.cache
+        pairs, cache = self.model.pairs, self.cache
         total, count = 0.0, 0
         for word in dict.fromkeys(words):
             part, n = cache.get(word) or self._word(word)
@@ -112,9 +118,12 @@ class Scorer:
         for pair in dict.fromkeys(itertools.pairwise(words)):
             total += pairs.get(pair, 0.0)
             count += 1
-        rules = sum(weights.get(SIGNAL + name, 0.0) for name in signals)
+        known = self.model.signals
+        rules = sum(known[name] for name in known.keys() & signals)
         return self.model.bias + total / math.sqrt(count) + rules
 
-    def probability(self, words: list[str], signals: Iterable[str] = ()) -> float:
+    def probability(
+        self, words: list[str], signals: frozenset[str] | set[str] = frozenset()
+    ) -> float:
         score = self.score(words, signals)
         return 0.0 if score == -math.inf else 1.0 / (1.0 + math.exp(-max(-50.0, score)))

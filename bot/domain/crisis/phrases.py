@@ -11,14 +11,15 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.domain.crisis.text import fold, squeeze, tokens
+from bot.domain.crisis.text import HARD, fold, squeeze, tokens
 
 Alternative = tuple[str, ...]  # normalised words; a lone word ending in "*" is a stem
-Slot = dict[str, list[Alternative]]  # alternatives by first word; "*": stems, "": the empty one
+Table = dict[str, list[Alternative]]  # alternatives by first word; "*": stems, "": the empty one
+Slot = tuple[Table, tuple[str, ...]]  # the table, and which of "*", "", "#" it holds
 Entry = tuple[str, tuple[Slot, ...]]  # the label ("kind: phrase as written"), and its slots
 Key = str | tuple[str, ...]
 
@@ -26,6 +27,8 @@ GROUP = re.compile(r"\{(\w+)\}")
 SLOT = re.compile(r"\(([^()]*)\)|([^\s()]+)")
 MIN_INSIDE = (6, 8)  # shortest one-word / several-word phrase looked for inside a longer word
 NUMBER_SLOT = "#"  # an alternative that is any number written in digits ("when i was #")
+CLAUSE_END = "$"  # an alternative that matches where the clause ends ("ich kann nicht mehr $")
+SUFFIX = "~"  # the table key of "*suffix" alternatives
 MAX_SPELLINGS = 64  # phrases with more spellings than this are not looked for inside words
 WORD_CACHE = 50_000  # words remembered by a cache before it starts afresh
 
@@ -52,8 +55,13 @@ class Vocabulary:
 
     def alternative(self, text: str) -> Alternative:
         """One alternative of a phrase slot: "" is the empty one, "stem*" a lone stem."""
-        if text.strip() == NUMBER_SLOT:
-            return (NUMBER_SLOT,)
+        if text.strip() in (NUMBER_SLOT, CLAUSE_END):
+            return (text.strip(),)
+        if text.strip().startswith("*"):  # "*brücke": any word ending so (German compounds)
+            words = self.words(text.strip()[1:])
+            if len(words) != 1 or len(words[0]) < 3:
+                raise ValueError(f"a *suffix is one word of three letters or more: {text!r}")
+            return ("*" + words[0],)
         words, stem = self.words(text), text.strip().endswith("*")
         if not words:  # empty, or only words the vocabulary skips (as texts skip them too)
             return ()
@@ -61,22 +69,23 @@ class Vocabulary:
             raise ValueError(f"a stem* is one word of three letters or more: {text!r}")
         return (words[0] + "*",) if stem else tuple(words)
 
-    def finish(self, found: list[tuple[str, bool]]) -> tuple[list[str], list[bool]]:
-        """Rewritten, skip words dropped; breaks[i] says a clause break comes before words[i]."""
+    def finish(self, found: list[tuple[str, int]]) -> tuple[list[str], list[int]]:
+        """Rewritten, skip words dropped; breaks[i] is the break (text.HARD, SOFT or 0) that
+        comes before words[i]."""
         words: list[str] = []
-        breaks: list[bool] = []
-        pending, i = False, 0
+        breaks: list[int] = []
+        pending, i = 0, 0
         while i < len(found):
-            pending = pending or found[i][1]
+            pending = max(pending, found[i][1])
             pair = (found[i][0], found[i + 1][0]) if i + 1 < len(found) else ()
             key = pair if pair in self.rewrites else (found[i][0],)
             for word in self.rewrites.get(key, key):
                 if word not in self.skip:
                     words.append(word)
                     breaks.append(pending)
-                    pending = False
+                    pending = 0
             i += len(key)
-        breaks.append(pending)  # so breaks[len(words)] exists
+        breaks.append(max(pending, HARD))  # so breaks[len(words)] exists: the end
         return words, breaks
 
 
@@ -86,22 +95,36 @@ def _fits(alternative: Alternative, words: list[str], at: int) -> bool:
     return tuple(words[at : at + len(alternative)]) == alternative
 
 
-def _ends(slots: tuple[Slot, ...], words: list[str], start: int) -> set[int] | tuple[int, ...]:
+def _ends(
+    slots: tuple[Slot, ...], words: list[str], start: int, breaks: list[int] | None = None
+) -> set[int] | tuple[int, ...]:
     """Where a phrase at `start` ends: a lookup per slot, not a scan of "{who}" and its 70.
-    (The hot path of the screen: plain loops, no comprehension objects.)"""
+    (The hot path of the screen: plain loops, no comprehension objects, and only the special
+    keys a slot has are looked up.)"""
     here: set[int] | tuple[int, ...] = (start,)
     size = len(words)
-    for slot in slots:
+    for table, specials in slots:
         nxt: set[int] = set()
         for at in here:
             word = words[at] if at < size else ""
-            for key in (word, "*", "", NUMBER_SLOT) if word.isdigit() else (word, "*", ""):
-                alts = slot.get(key)
+            for key in (word, *specials) if specials else (word,):
+                alts = table.get(key)
                 if alts is None:
+                    continue
+                if key == NUMBER_SLOT:
+                    if word.isdigit():
+                        nxt.add(at + 1)
+                    continue
+                if key == CLAUSE_END:
+                    if at >= size or (breaks is not None and breaks[at]):
+                        nxt.add(at)
                     continue
                 for alt in alts:
                     if not alt:
                         nxt.add(at)
+                    elif alt[0][0] == "*":
+                        if at < size and word.endswith(alt[0][1:]):
+                            nxt.add(at + 1)
                     elif alt[0][-1] == "*":
                         if at < size and word.startswith(alt[0][:-1]):
                             nxt.add(at + 1)
@@ -128,11 +151,14 @@ def expand(phrase: str, groups: Mapping[str, Iterable[str]], depth: int = 0) -> 
 def _keys(alt: Alternative, rest: tuple[tuple[Alternative, ...], ...]) -> set[Key]:
     """Index keys: the phrase's first three words when known exactly (so "i am ..." phrases are
     tried only where the text has their third word too), else two, else the first alone."""
-    if alt[0][-1] == "*":
+    if "*" in (alt[0][0], alt[0][-1]) or alt[0] in (NUMBER_SLOT, CLAUSE_END):
         return {alt[0]}
     prefixes: set[tuple[str, ...]] = {alt}
     for slot in rest:
-        if min(map(len, prefixes)) >= 3 or not all(slot) or any(a[0][-1] == "*" for a in slot):
+        special = any(
+            "*" in (a[0][0], a[0][-1]) or a[0] in (NUMBER_SLOT, CLAUSE_END) for a in slot if a
+        )
+        if min(map(len, prefixes)) >= 3 or not all(slot) or special:
             break
         grown = {p + a for p in prefixes for a in slot}
         if len(grown) > 256:
@@ -150,8 +176,9 @@ class PhraseIndex:
     stems: dict[str, list[tuple[str, Entry]]]  # by the stem's first three letters
     inside: dict[str, Any]  # a letter trie of phrases written run together ("#killmyself")
     known: frozenset[str]  # every word and stem* the phrases use, to read "s*icide" as "suicide"
-    cache: dict[str, tuple[tuple[Entry, ...], tuple[str, ...]]] = field(default_factory=dict)
+    cache: dict[str, tuple[tuple[str, ...], tuple[Entry, ...]]] = field(default_factory=dict)
     follow: dict[str, dict[str, Any]] = field(default_factory=dict)  # the tuple keys as a tree
+    suffixes: list[tuple[str, Entry]] = field(default_factory=list)  # "*brücke" first words
 
     @classmethod
     def build(
@@ -195,74 +222,104 @@ class PhraseIndex:
                     node[0].extend(entries)
                 else:
                     node[1].setdefault(key[2], []).extend(entries)
-        return cls(index.exact, index.stems, index.inside, frozenset(known), {}, follow)
+        return cls(
+            index.exact, index.stems, index.inside, frozenset(known), {}, follow, index.suffixes
+        )
 
     def _enter(self, label: str, slots: tuple[tuple[Alternative, ...], ...], inside: bool) -> None:
         entry = self._add(label, slots, inside)
         for key in {key for alt in slots[0] for key in _keys(alt, slots[1:])}:
-            if isinstance(key, str) and key.endswith("*"):
+            if key in (NUMBER_SLOT, CLAUSE_END):
+                raise ValueError(f"{label!r}: a phrase cannot start with {key!r}")
+            if isinstance(key, str) and key.startswith("*"):
+                self.suffixes.append((key[1:], entry))
+            elif isinstance(key, str) and key.endswith("*"):
                 self.stems.setdefault(key[:3], []).append((key[:-1], entry))
             else:
                 self.exact.setdefault(key, []).append(entry)
 
     def _add(self, label: str, slots: tuple[tuple[Alternative, ...], ...], inside: bool) -> Entry:
         """The entry to index, and its run-together spellings in the letter trie."""
-        tables: tuple[Slot, ...] = tuple({} for _ in slots)
+        tables: tuple[Table, ...] = tuple({} for _ in slots)
         for table, slot in zip(tables, slots, strict=True):
             for alt in slot:
-                key = "" if not alt else "*" if alt[0][-1] == "*" else alt[0]
+                if not alt:
+                    key = ""
+                elif alt[0][0] == "*" and len(alt[0]) > 1:
+                    key = SUFFIX
+                elif alt[0][-1] == "*":
+                    key = "*"
+                else:
+                    key = alt[0]
                 table.setdefault(key, []).append(alt)
-        few = inside and math.prod(map(len, slots)) <= MAX_SPELLINGS
+        specials = ("*", "", NUMBER_SLOT, CLAUSE_END, SUFFIX)
+        special = tuple(tuple(k for k in specials if k in t) for t in tables)
+        plain = all(a and a[0] not in (NUMBER_SLOT, CLAUSE_END) for slot in slots for a in slot)
+        few = inside and plain and math.prod(map(len, slots)) <= MAX_SPELLINGS
         for choice in itertools.product(*slots) if few else ():
-            words = [w.rstrip("*") for alt in choice for w in alt]
+            words = [w.strip("*") for alt in choice for w in alt]
             if len(joined := squeeze("".join(words))) >= MIN_INSIDE[len(words) > 1]:
                 node = self.inside
                 for char in joined:
                     node = node.setdefault(char, {})
                 node[""] = label
-        return label, tables
+        return label, tuple(zip(tables, special, strict=True))
 
     @property
     def empty(self) -> bool:
         return not self.exact and not self.stems
 
-    def spans(self, words: list[str]) -> Iterator[tuple[int, int, str]]:
+    def spans(
+        self, words: list[str], breaks: list[int] | None = None
+    ) -> list[tuple[int, int, str]]:
         """(start, end, label) of every phrase in the words, including run-together ones.
-        (The screen's hot path: a cache hit per word, and a tree walk only where a phrase of
-        several words starts.)"""
+        (The screen's hot path: a cache hit per word gives the labels the word is by itself,
+        and a slot-by-slot walk happens only where a longer phrase may start.)"""
         cache, follow, size = self.cache, self.follow, len(words)
+        found: list[tuple[int, int, str]] = []
+        add = found.append
         for i, word in enumerate(words):
             hit = cache.get(word)
-            found, inside = hit if hit is not None else self._word(word)
+            alone, longer = hit if hit is not None else self._word(word)
+            for label in alone:
+                add((i, i + 1, label))
             if i + 1 < size and (seconds := follow.get(word)) is not None:
                 node = seconds.get(words[i + 1])
                 if node is not None:
-                    found = (*found, *node[0])
+                    longer = (*longer, *node[0])
                     if i + 2 < size and (thirds := node[1].get(words[i + 2])):
-                        found = (*found, *thirds)
-            for label, slots in found:
-                for end in _ends(slots, words, i):
-                    yield i, end, label
-            for label in inside:
-                yield i, i + 1, label
+                        longer = (*longer, *thirds)
+            for label, slots in longer:
+                for end in _ends(slots, words, i, breaks):
+                    add((i, end, label))
+        return found
 
-    def _word(self, word: str) -> tuple[tuple[Entry, ...], tuple[str, ...]]:
-        """The entries a word starts (by itself or by its stem), and the phrases written run
-        together inside it; remembered per word (bounded), as words repeat."""
+    def _word(self, word: str) -> tuple[tuple[str, ...], tuple[Entry, ...]]:
+        """What a word is by itself (the labels of one-word phrases it matches, and of phrases
+        run together inside it), and the longer phrases it may start; remembered per word
+        (bounded), as words repeat."""
         cache = self.cache
         if (hit := cache.get(word)) is not None:
             return hit
-        found = list(self.exact.get(word, ()))
-        found += [e for stem, e in self.stems.get(word[:3], ()) if word.startswith(stem)]
-        labels = []
+        entries = list(self.exact.get(word, ()))
+        entries += [e for stem, e in self.stems.get(word[:3], ()) if word.startswith(stem)]
+        entries += [e for suffix, e in self.suffixes if word.endswith(suffix)]
+        alone: list[str] = []
+        longer: list[Entry] = []
+        for label, slots in entries:
+            table, special = slots[0]
+            if len(slots) == 1 and not special and all(len(a) == 1 for a in table.get(word, ())):
+                alone.append(label)  # keyed by this word, so one word long: it matches
+            else:
+                longer.append((label, slots))
         for start in range(len(word)) if len(word) >= MIN_INSIDE[0] else ():
             node = self.inside
             for char in word[start:]:
                 if (node := node.get(char)) is None:
                     break
                 if "" in node:
-                    labels.append(node[""])
+                    alone.append(node[""])
         if len(cache) >= WORD_CACHE:
             cache.clear()
-        hit = cache[word] = (tuple(found), tuple(labels))
+        hit = cache[word] = (tuple(dict.fromkeys(alone)), tuple(longer))
         return hit

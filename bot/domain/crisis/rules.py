@@ -25,6 +25,7 @@ from enum import IntEnum
 from typing import Any
 
 from bot.domain.crisis.phrases import PhraseIndex, Vocabulary
+from bot.domain.crisis.text import HARD, SOFT, fold, squeeze
 
 STATEMENTS = (
     "imminent",
@@ -81,6 +82,7 @@ class Reading:
     cues: Mapping[str, str] = field(default_factory=dict)  # cue name -> label
     distance: tuple[str, ...] = ()
     topic: str | None = None
+    present_with: bool = False  # a present cue shares the first statement's clause
 
     def apart(self, *labels: str) -> Reading:
         """The same reading with more distance (a quote; the whole message's safety)."""
@@ -108,7 +110,7 @@ class Reading:
         any. A first-person present cue ("i am", "tonight", "again") overrides news, study,
         someone else and the past; laughter and hyperbole only soften wishes and complaints,
         never an act, a plan or harm."""
-        present = bool({"present", "now"} & self.kinds) and "self" in self.kinds
+        present = self.present_with and "self" in self.kinds
         for label in self.distance:
             name = label.split(":", 1)[0]
             if name == "ordinary" or (
@@ -138,9 +140,9 @@ class Reading:
         if kinds & {"weapon", "rope", "blade"} and kinds & {"acquire", "decided", "do_it"}:
             return timed
         if kinds & {"pills", "substance"} and "acquire" in kinds:
-            return bool({"quantity", "now", "future"} & kinds)
+            return bool({"quantity", "now"} & kinds)
         if kinds & MEANS and "decided" in kinds and kinds & TIMES:
-            return True
+            return bool(kinds & {"death", "hopeless", "do_it", "farewell", "after_me", "wish"})
         return bool(kinds & FINAL and "do_it" in kinds and kinds & TIMES)
 
     def signals(self) -> set[str]:
@@ -189,6 +191,8 @@ class Rules:
     window: int
     markers: frozenset[str] = field(default_factory=frozenset)
     dropped_g: bool = False  # English chat drops the g of -ing
+    after: tuple[tuple[str, ...], ...] = ()  # negation after the phrase ("ich ritze mich nicht")
+    cross_commas: bool = False  # statements may run across a comma ("ich wünschte, ich wäre tot")
 
     @classmethod
     def build(cls, language: str, doc: Mapping[str, Any]) -> Rules:
@@ -229,11 +233,13 @@ class Rules:
             *cues,
             between,
             max(0, int(negation.get("window", 3))),
-            frozenset(w for m in doc.get("markers", ()) for w in vocab.words(m)),
+            frozenset(w for m in doc.get("markers", ()) for w in squeeze(fold(m)).split()),
             bool(doc.get("dropped_g", False)),
+            tuple(tuple(vocab.words(c)) for c in negation.get("after", ())),
+            bool(doc.get("cross_commas", False)),
         )
 
-    def read(self, found: list[tuple[str, bool]]) -> Reading:
+    def read(self, found: list[tuple[str, int]]) -> Reading:
         """What one sentence's tokens (text.tokens) hold, in this language's terms."""
         if self.dropped_g:  # "thinkin", "cuttin": the word the rules know, with its g
             known = self.known
@@ -242,40 +248,65 @@ class Rules:
         if not words:
             return Reading()
         spans: dict[str, list[tuple[int, int, str]]] = {"s": [], "c": [], "d": [], "t": [], "a": []}
-        for start, end, label in self.index.spans(words):
-            spans[label[0]].append((start, end, label[2:]))
+        for start, end, label in self.index.spans(words, breaks):
+            spans[label[0]].append((start, end, label))
         covered = [0] * (len(words) + 1)  # then: the furthest end of an idiom starting <= i
-        for a, b, _ in spans["a"]:
-            covered[a] = max(covered[a], b)
-        covered = list(itertools.accumulate(covered, max))
-        statements, negated = [], []
+        if spans["a"]:
+            for a, b, _ in spans["a"]:
+                covered[a] = max(covered[a], b)
+            covered = list(itertools.accumulate(covered, max))
+        limit = HARD if self.cross_commas else SOFT
+        statements, negated, where = [], [], None
         for start, end, label in spans["s"]:
-            if covered[start] >= end or any(breaks[start + 1 : end]):
+            label = label[2:]
+            if covered[start] >= end or max(breaks[start + 1 : end], default=0) >= limit:
                 continue  # inside an idiom, or across a clause break ("used to, now ...")
-            (negated if self._negated(words, breaks, start) else statements).append(label)
-        cues = {label.split(":", 1)[0]: label for _, _, label in spans["c"]}
+            if self._negated(words, breaks, start) or self._negated_after(words, breaks, end):
+                negated.append(label)
+            else:
+                statements.append(label)
+                where = where or (start, end)
+        cues = {label[2:].split(":", 1)[0]: label[2:] for _, _, label in spans["c"]}
         numbers = [w for w in words if NUMBER.match(w)]
         if any(int(w) >= MIN_QUANTITY and not YEAR.match(w) for w in numbers):
             cues.setdefault("quantity", "quantity: a number")
         distance = [
-            label
+            label[2:]
             for start, _, label in spans["d"]
-            if not (label.split(":", 1)[0] in WHOLE_MESSAGE and self._negated(words, breaks, start))
+            if not (
+                label[2:].split(":", 1)[0] in WHOLE_MESSAGE and self._negated(words, breaks, start)
+            )
         ]  # "I'm not safe" is no word of safety
         if any(YEAR.match(w) for w in numbers):
             distance.append("past: a year")
+        present_with = False
+        if where is not None:  # a present cue in the statement's own clause
+            first, last = _clause(breaks, where[0]), _clause(breaks, where[1] - 1)
+            present_with = any(
+                label[2:].startswith(("present:", "now:")) and first[0] <= start < last[1]
+                for start, _, label in spans["c"]
+            )
         return Reading(
             tuple(statements),
             tuple(negated),
             cues,
             tuple(distance),
-            next((label for _, _, label in spans["t"]), None),
+            next((label[2:] for _, _, label in spans["t"]), None),
+            present_with,
         )
 
-    def judge(self, found: list[tuple[str, bool]]) -> Finding:
+    def judge(self, found: list[tuple[str, int]]) -> Finding:
         return self.read(found).finding()
 
-    def _negated(self, words: list[str], breaks: list[bool], start: int) -> bool:
+    def _negated_after(self, words: list[str], breaks: list[int], end: int) -> bool:
+        """A cue right after the phrase, in the same clause ("ich ritze mich nicht mehr")."""
+        for cue in self.after:
+            stop = end + len(cue)
+            if tuple(words[end:stop]) == cue and not any(breaks[end:stop]):
+                return True
+        return False
+
+    def _negated(self, words: list[str], breaks: list[int], start: int) -> bool:
         """A cue ("not", "never") in the same clause, at most `window` filler words before."""
         at, gap = start - 1, 0
         cues = (*self.negation_cues, *self.not_negations)
@@ -287,3 +318,14 @@ class Rules:
                 return False
             at, gap = at - 1, gap + 1
         return False
+
+
+def _clause(breaks: list[int], at: int) -> tuple[int, int]:
+    """The [start, end) word positions of the clause holding word `at`."""
+    start = at
+    while start > 0 and not breaks[start]:
+        start -= 1
+    end = at + 1
+    while end < len(breaks) - 1 and not breaks[end]:
+        end += 1
+    return start, end

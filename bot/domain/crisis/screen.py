@@ -120,7 +120,7 @@ class Screen:
         """Languages to read the text in, the likeliest first (a tie between two languages'
         findings goes to the first): for a short text all of them; for a long one the language
         whose marker words it uses most, and English (its slang travels)."""
-        words = WORD.findall(folded[:2000])
+        words = WORD.findall(squeeze(folded[:2000]))
         counts: Counter[str] = Counter()
         for word in words:
             for lang, rules in self.rules.items():
@@ -133,7 +133,7 @@ class Screen:
         return list(dict.fromkeys([*ranked[:1], *english]))
 
     def guess_language(self, folded: str) -> str | None:
-        words = WORD.findall(folded[:2000])
+        words = WORD.findall(squeeze(folded[:2000]))
         counts = Counter(
             lang for word in words for lang, r in self.rules.items() if word in r.markers
         )
@@ -203,7 +203,7 @@ class Screen:
         lang = top.lang or self.guess_language(folded)
         if top.finding.level is Level.FULL:
             return Verdict(Level.FULL, top.finding.kind, lang, top.finding.why, Level.FULL, 0.0)
-        learned, anywhere = self.learned(runs), self.learned(runs, apart=True)
+        learned, anywhere = self.learned_both(runs)
         finding = top.finding
         if self.model is not None and learned >= self.model.threshold:
             why = f"learned {learned:.2f}"
@@ -213,6 +213,20 @@ class Screen:
             why = finding.why or f"learned {anywhere:.2f}, below the full reply"
             return Verdict(level, finding.kind or "learned", lang, why, finding.level, learned)
         return Verdict(finding.level, finding.kind, lang, finding.why, finding.level, learned)
+
+    def learned_both(self, runs: list[Run]) -> tuple[float, float]:
+        """The learned signal's highest probability over the runs the writer did not set
+        apart, and over all of them, in one pass."""
+        if self.model is None:
+            return 0.0, 0.0
+        scorer = self.model.scorer()
+        mine = anywhere = 0.0
+        for run in runs:
+            p = scorer.probability(list(run.words), run.signals)
+            anywhere = max(anywhere, p)
+            if not run.apart:
+                mine = max(mine, p)
+        return mine, anywhere
 
     def learned(self, runs: list[Run], *, apart: bool = False) -> float:
         """The learned signal's highest probability over the runs: over those the writer did

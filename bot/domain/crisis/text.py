@@ -67,7 +67,11 @@ MAX_UNMASKED = 64  # masked words read in one text: a hostile text of asterisks 
 SPELLED_OUT = re.compile(rf"\b{LETTER}(?:[^\w\n]{{1,3}}{LETTER}\b){{2,}}")  # "k m s", "d.i.e"
 MASKED = re.compile(rf"\b\w*{LETTER}[*#_]+{LETTER}\w*\b|\b{LETTER}+[*#_]+(?!\w)")  # "s*icide"
 SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=[.!?])(?=[A-ZÀ-Þ])")
-BREAK = re.compile(r"[.!?;:,…]+(?=\s|$)|\n|\s[-–—]\s")  # ends a clause; "end.my.life" is one
+# Ends a clause ("end.my.life" is one): a hard break (a full stop, a dash, a new line) or a
+# soft one (a comma). Negation never reaches across either; a statement may be allowed to run
+# across commas in a language whose grammar puts them inside one thought (German).
+BREAK = re.compile(r"([.!?;:…]+(?=\s|$)|\n|\s[-–—]\s)|(,+)(?=\s|$)")
+HARD, SOFT = 2, 1
 WORD = re.compile(r"[^\W_]+")
 REPEATS = re.compile(rf"({LETTER})\1+")
 
@@ -135,7 +139,14 @@ def sentences(text: str) -> list[str]:
     return [s for s in SENTENCE.split(text) if s.strip()]
 
 
-def tokens(sentence: str) -> list[tuple[str, bool]]:
-    """Words, each flagged when it starts a clause (negation does not reach across clauses)."""
-    clauses = (WORD.findall(clause) for clause in BREAK.split(squeeze(sentence)))
-    return [(word, i == 0) for words in clauses for i, word in enumerate(words)]
+def tokens(sentence: str) -> list[tuple[str, int]]:
+    """Words, each with the break that comes right before it: HARD, SOFT (a comma) or 0."""
+    parts = BREAK.split(squeeze(sentence))
+    found: list[tuple[str, int]] = []
+    kind = HARD  # a sentence starts as after a hard break
+    for at in range(0, len(parts), 3):
+        for i, word in enumerate(WORD.findall(parts[at])):
+            found.append((word, kind if i == 0 else 0))
+        if at + 2 < len(parts):
+            kind = HARD if parts[at + 1] else SOFT
+    return found
