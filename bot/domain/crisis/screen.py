@@ -23,7 +23,8 @@ from bot.domain.crisis.text import MAX_CHARS, WORD, decode, fold, sentences, squ
 
 QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]{4,}[\"“”«»]")  # words in quotes: said, sung, read
 SHORT_WORDS = 40  # a text this short is read with every language's rules
-WHOLE_TEXT_CHARS = 600  # a text this short is also scored whole, not only sentence by sentence
+WHOLE_TEXT_CHARS = 1000  # the learned signal reads a text this short whole; longer, in windows
+WINDOW = 3  # sentences in a row the learned signal reads in a long text
 POINTER_PROBABILITY = 0.5  # below the full reply's threshold, the learned signal earns the line
 
 
@@ -53,6 +54,7 @@ class Verdict:
 
 
 NOTHING = Verdict(Level.NONE, "", None, "", Level.NONE, 0.0)
+NO_FINDING = Finding.nothing()
 
 
 @dataclass(frozen=True, repr=False)
@@ -143,9 +145,8 @@ class Screen:
         return top if n > rest[0][1] else None
 
     def runs(self, folded: str, *, stop_at_full: bool = True) -> list[Run]:
-        """Each sentence of each reading of the text, as the rules read it in every candidate
-        language; for a short text of several sentences, the whole text too. Training reads
-        texts through this same function, so the model sees what it will see in the bot.
+        """Each sentence of each reading of the text (the plain sentences first), as the rules
+        read it in every candidate language.
 
         Some distance holds for the whole message ("I'm safe, I promise", "I'm doing well
         now"), so every sentence is read first and decided after."""
@@ -184,12 +185,33 @@ class Screen:
                 return [Run(words, frozenset(), best, lang)]  # the model is not needed
             signals = frozenset().union(*(r.signals() for r in readings.values()))
             found.append(Run(words, signals, best, lang, bool(whole)))
-        first = found[: len(plain)]
-        if len(first) > 1 and len(folded) <= WHOLE_TEXT_CHARS:
-            words = tuple(w for run in first for w in run.words)
-            signals = frozenset().union(*(run.signals for run in first))
-            found.append(Run(words, signals, Finding.nothing(), None, bool(whole)))
         return found
+
+    def learned_runs(self, folded: str, runs: list[Run]) -> list[Run]:
+        """What the learned signal scores: the whole message (its words, and every signal the
+        rules found in any sentence), as it was trained; and for a long message also every
+        three sentences in a row, so a crisis line buried in a long text is not diluted.
+        tools/train_crisis_model.py trains on the first of these."""
+        plain = runs[: len(sentences(folded))]
+        apart = any(run.apart for run in runs)
+        every = frozenset().union(*(run.signals for run in runs))
+        whole = Run(tuple(w for run in plain for w in run.words), every, NO_FINDING, None, apart)
+        if len(folded) <= WHOLE_TEXT_CHARS:
+            return [whole]
+        windows = [plain[i : i + WINDOW] for i in range(max(1, len(plain) - WINDOW + 1))]
+        return [
+            whole,
+            *(
+                Run(
+                    tuple(w for run in window for w in run.words),
+                    frozenset().union(*(run.signals for run in window)),
+                    NO_FINDING,
+                    None,
+                    apart,
+                )
+                for window in windows
+            ),
+        ]
 
     def verdict(self, text: str) -> Verdict:
         """Never raises for any str; linear in the text (cut to MAX_CHARS first)."""
@@ -203,7 +225,7 @@ class Screen:
         lang = top.lang or self.guess_language(folded)
         if top.finding.level is Level.FULL:
             return Verdict(Level.FULL, top.finding.kind, lang, top.finding.why, Level.FULL, 0.0)
-        learned, anywhere = self.learned_both(runs)
+        learned, anywhere = self.learned_both(self.learned_runs(folded, runs))
         finding = top.finding
         if self.model is not None and learned >= self.model.threshold:
             why = f"learned {learned:.2f}"
@@ -227,16 +249,6 @@ class Screen:
             if not run.apart:
                 mine = max(mine, p)
         return mine, anywhere
-
-    def learned(self, runs: list[Run], *, apart: bool = False) -> float:
-        """The learned signal's highest probability over the runs: over those the writer did
-        not set apart ("I'm safe, I promise"), or with `apart` over all of them (which can
-        earn the gentle line, never the full reply)."""
-        if self.model is None:
-            return 0.0
-        scorer = self.model.scorer()
-        chosen = [r for r in runs if apart or not r.apart]
-        return max((scorer.probability(list(r.words), r.signals) for r in chosen), default=0.0)
 
     def matches(self, text: str) -> bool:
         """True when the text gets the full crisis reply."""
