@@ -8,6 +8,7 @@ reviewer's spelling and a member's agree.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -29,7 +30,7 @@ MIN_INSIDE = (6, 8)  # shortest one-word / several-word phrase looked for inside
 NUMBER_SLOT = "#"  # an alternative that is any number written in digits ("when i was #")
 CLAUSE_END = "$"  # an alternative that matches where the clause ends ("ich kann nicht mehr $")
 SUFFIX = "~"  # the table key of "*suffix" alternatives
-MAX_SPELLINGS = 64  # phrases with more spellings than this are not looked for inside words
+MAX_SPELLINGS = 16  # phrases with more spellings than this are not looked for inside words
 WORD_CACHE = 50_000  # words remembered by a cache before it starts afresh
 
 
@@ -161,7 +162,7 @@ def _keys(alt: Alternative, rest: tuple[tuple[Alternative, ...], ...]) -> set[Ke
         if min(map(len, prefixes)) >= 3 or not all(slot) or special:
             break
         grown = {p + a for p in prefixes for a in slot}
-        if len(grown) > 256:
+        if len(grown) > 64:
             break
         prefixes = grown
     return {p[0] if len(p) == 1 else p[:3] for p in prefixes}
@@ -187,18 +188,21 @@ class PhraseIndex:
         vocab: Vocabulary,
         groups: Mapping[str, Iterable[str]],
         inside: Callable[[str], bool] = lambda kind: True,
+        knows: Callable[[str], bool] = lambda kind: True,
     ) -> PhraseIndex:
         """`inside(kind)`: whether that list's phrases are also looked for run together inside
-        longer words ("#iwanttodie"); worth it for statements, not for every cue word."""
+        longer words ("#iwanttodie"); worth it for statements, not for every cue word.
+        `knows(kind)`: whether that list's words count as known words (to unmask "s*icide")."""
         index = cls({}, {}, {}, frozenset())
         known: set[str] = set()
+        alternative = functools.cache(vocab.alternative)  # group expansions repeat a lot
         for kind, text in ((k, p) for k, phrases in entries.items() for p in phrases):
             if not text.strip():
                 continue
             expanded = expand(text, groups)
             try:
                 slots = tuple(
-                    tuple(vocab.alternative(alt) for alt in (group or word).split("|"))
+                    tuple(alternative(alt) for alt in (group or word).split("|"))
                     for group, word in SLOT.findall(expanded)
                 )
             except ValueError as error:
@@ -206,7 +210,8 @@ class PhraseIndex:
             slots = tuple(slot for slot in slots if any(slot))  # a lone skipped word
             if SLOT.sub("", expanded).strip() or not slots:
                 raise ValueError(f"stray parentheses, or nothing to match, in {text!r}")
-            known |= {w for slot in slots for alt in slot for w in alt}
+            if knows(kind):
+                known |= {w for slot in slots for alt in slot for w in alt}
             label = f"{kind}: {text}"
             runs_together = inside(kind)
             while slots and not all(slots[0]):  # an optional first word: index both ways
@@ -254,7 +259,7 @@ class PhraseIndex:
                 table.setdefault(key, []).append(alt)
         specials = ("*", "", NUMBER_SLOT, CLAUSE_END, SUFFIX)
         special = tuple(tuple(k for k in specials if k in t) for t in tables)
-        plain = all(a and a[0] not in (NUMBER_SLOT, CLAUSE_END) for slot in slots for a in slot)
+        plain = all(not a or a[0] not in (NUMBER_SLOT, CLAUSE_END) for slot in slots for a in slot)
         few = inside and plain and math.prod(map(len, slots)) <= MAX_SPELLINGS
         for choice in itertools.product(*slots) if few else ():
             words = [w.strip("*") for alt in choice for w in alt]

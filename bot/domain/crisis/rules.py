@@ -215,13 +215,9 @@ class Rules:
         ):
             tables |= {f"{prefix}.{name}": v for name, v in doc.get(key, {}).items()}
         tables["t.topic"] = doc.get(TOPIC, ())
-        index = PhraseIndex.build(tables, vocab, groups, inside=lambda k: k.startswith("s."))
-        known = PhraseIndex.build(
-            {k: v for k, v in tables.items() if k[0] in "sct"},
-            vocab,
-            groups,
-            inside=lambda k: False,
-        ).known
+        index = PhraseIndex.build(
+            tables, vocab, groups, inside=lambda k: k[0] == "s", knows=lambda k: k[0] in "sct"
+        )
         negation = doc.get("negation", {})
         cues = (tuple(tuple(vocab.words(c)) for c in negation.get(k, ())) for k in CUE_KEYS)
         between = frozenset(w for b in negation.get("between", ()) for w in vocab.words(b))
@@ -229,7 +225,7 @@ class Rules:
             language,
             vocab,
             index,
-            known,
+            index.known,
             *cues,
             between,
             max(0, int(negation.get("window", 3))),
