@@ -58,6 +58,8 @@ class Vocabulary:
         """One alternative of a phrase slot: "" is the empty one, "stem*" a lone stem."""
         if text.strip() in (NUMBER_SLOT, CLAUSE_END):
             return (text.strip(),)
+        if NUMBER_SLOT in text or CLAUSE_END in text:
+            raise ValueError(f"{NUMBER_SLOT!r} and {CLAUSE_END!r} stand alone in a slot: {text!r}")
         if text.strip().startswith("*"):  # "*brücke": any word ending so (German compounds)
             words = self.words(text.strip()[1:])
             if len(words) != 1 or len(words[0]) < 3:
