@@ -72,22 +72,43 @@ class Vocabulary:
             raise ValueError(f"a stem* is one word of three letters or more: {text!r}")
         return (words[0] + "*",) if stem else tuple(words)
 
+    @functools.cached_property
+    def _tables(self) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+        """Each word's replacement with skip words already dropped (a skip word becomes ()),
+        and the words that begin a two-word rewrite: one lookup a word on the hot path."""
+        single = {k[0]: v for k, v in self.rewrites.items() if len(k) == 1}
+        table = {w: tuple(x for x in single.get(w, (w,)) if x not in self.skip) for w in single}
+        table |= {w: () for w in self.skip if w not in single}
+        return table, frozenset(k[0] for k in self.rewrites if len(k) == 2)
+
     def finish(self, found: list[tuple[str, int]]) -> tuple[list[str], list[int]]:
         """Rewritten, skip words dropped; breaks[i] is the break (text.HARD, SOFT or 0) that
         comes before words[i]."""
+        table, firsts = self._tables
         words: list[str] = []
         breaks: list[int] = []
-        pending, i = 0, 0
-        while i < len(found):
-            pending = max(pending, found[i][1])
-            pair = (found[i][0], found[i + 1][0]) if i + 1 < len(found) else ()
-            key = pair if pair in self.rewrites else (found[i][0],)
-            for word in self.rewrites.get(key, key):
-                if word not in self.skip:
+        pending, i, size = 0, 0, len(found)
+        while i < size:
+            word, brk = found[i]
+            if brk > pending:
+                pending = brk
+            if word in firsts and i + 1 < size and (word, found[i + 1][0]) in self.rewrites:
+                replaced = tuple(
+                    x for x in self.rewrites[(word, found[i + 1][0])] if x not in self.skip
+                )
+                i += 2
+            else:
+                replaced = table.get(word)
+                i += 1
+                if replaced is None:
                     words.append(word)
                     breaks.append(pending)
                     pending = 0
-            i += len(key)
+                    continue
+            for x in replaced:
+                words.append(x)
+                breaks.append(pending)
+                pending = 0
         breaks.append(max(pending, HARD))  # so breaks[len(words)] exists: the end
         return words, breaks
 

@@ -76,6 +76,15 @@ class Screen:
         return cls(rules, model)
 
     @cached_property
+    def _markers(self) -> dict[str, tuple[str, ...]]:
+        """Each marker word and the languages it marks: one lookup a word."""
+        found: dict[str, tuple[str, ...]] = {}
+        for lang, rules in self.rules.items():
+            for word in rules.markers:
+                found[word] = (*found.get(word, ()), lang)
+        return found
+
+    @cached_property
     def _known(self) -> tuple[dict[int, list[str]], list[str]]:
         """The rules' words by length, and their stems (longest first)."""
         known = sorted({w for r in self.rules.values() for w in r.known})
@@ -123,11 +132,8 @@ class Screen:
         findings goes to the first): for a short text all of them; for a long one the language
         whose marker words it uses most, and English (its slang travels)."""
         words = WORD.findall(squeeze(folded[:2000]))
-        counts: Counter[str] = Counter()
-        for word in words:
-            for lang, rules in self.rules.items():
-                if word in rules.markers:
-                    counts[lang] += 1
+        marks = self._markers
+        counts = Counter(lang for word in words for lang in marks.get(word, ()))
         ranked = [lang for lang, _ in counts.most_common() if lang in self.rules]
         english = ["en"] if "en" in self.rules else []
         if len(words) <= SHORT_WORDS:
@@ -136,9 +142,8 @@ class Screen:
 
     def guess_language(self, folded: str) -> str | None:
         words = WORD.findall(squeeze(folded[:2000]))
-        counts = Counter(
-            lang for word in words for lang, r in self.rules.items() if word in r.markers
-        )
+        marks = self._markers
+        counts = Counter(lang for word in words for lang in marks.get(word, ()))
         if not counts:
             return None
         (top, n), *rest = [*counts.most_common(2), ("", 0)]
