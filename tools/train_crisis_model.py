@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.domain.crisis import Level, Screen  # noqa: E402
 from bot.domain.crisis.model import NGRAMS, SIGNAL, NgramModel, features  # noqa: E402
+from bot.domain.crisis.screen import MIN_LEARNED_WORDS  # noqa: E402
 from bot.domain.crisis.text import MAX_CHARS, fold  # noqa: E402
 
 DEV = ROOT / "tests" / "data" / "crisis" / "dev.jsonl"
@@ -105,7 +106,8 @@ def cross_validate(rows: list[dict], c: float, folds: int) -> list[tuple[bool, L
             folded = fold(rows[i]["text"][:MAX_CHARS])
             level = rules.verdict(rows[i]["text"]).level
             runs = screen.learned_runs(folded, screen.runs(folded, stop_at_full=False))
-            found[i] = (bool(labels[i]), level, screen.learned_both(runs)[0])
+            short = len(runs[0].words) < MIN_LEARNED_WORDS  # as Screen.verdict: rules alone
+            found[i] = (bool(labels[i]), level, 0.0 if short else screen.learned_both(runs)[0])
     return found
 
 

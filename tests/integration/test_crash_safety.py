@@ -109,7 +109,9 @@ def script(index: int, rng: random.Random) -> tuple[list[str], list[Sent]]:
             hours += 1
             now += timedelta(hours=1)
         tags = ",".join(rng.sample(TAGS, rng.randint(1, 2)))
-        note = f"note-r{index}-{k:03d}-" + "x" * rng.choice((0, 5, 40, 300, 900))
+        # Letters only: a made-up code with numbers ("note-010") can read as a count of pills
+        code = "".join(chr(ord("a") + int(d)) for d in f"{index}{k:03d}")
+        note = f"memo-{code}-" + "y" * rng.choice((0, 5, 40, 300, 900))
         checkin = Sent(name, rng.randint(1, 5), tags, note, now.isoformat(timespec="seconds"))
         lines.append(checkin.line)
         sent.append(checkin)

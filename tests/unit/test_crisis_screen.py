@@ -39,6 +39,11 @@ NOT_FULL = [
     "I'm not suicidal, just really tired",
     "took two ibuprofen for my headache",
     "chopping onions for dinner",
+    "2 sad note to self call mum",
+    "1 awful cant sleep again",
+    "2 lonely nobody texted back",
+    "0",
+    "add Be kind",
     "",
     "   ",
 ]

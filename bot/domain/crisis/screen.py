@@ -25,6 +25,7 @@ QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]{4,}[\"“”«»]")  #
 SHORT_WORDS = 40  # a text this short is read with every language's rules
 WHOLE_TEXT_CHARS = 1000  # the learned signal reads a text this short whole; longer, in windows
 WINDOW = 3  # sentences in a row the learned signal reads in a long text
+MIN_LEARNED_WORDS = 3  # shorter texts ("0", "ok thanks") are the rules' alone
 POINTER_PROBABILITY = 0.5  # below the full reply's threshold, the learned signal earns the line
 
 
@@ -230,12 +231,17 @@ class Screen:
         lang = top.lang or self.guess_language(folded)
         if top.finding.level is Level.FULL:
             return Verdict(Level.FULL, top.finding.kind, lang, top.finding.why, Level.FULL, 0.0)
-        learned, anywhere = self.learned_both(self.learned_runs(folded, runs))
+        scored = self.learned_runs(folded, runs)
+        if len(scored[0].words) < MIN_LEARNED_WORDS:  # "0", "ok": too little to learn from
+            return Verdict(
+                top.finding.level, top.finding.kind, lang, top.finding.why, top.finding.level, 0.0
+            )
+        learned, anywhere = self.learned_both(scored)
         finding = top.finding
         if self.model is not None and learned >= self.model.threshold:
             why = f"learned {learned:.2f}"
             return Verdict(Level.FULL, "learned", lang, why, finding.level, learned)
-        if self.model is not None and anywhere >= POINTER_PROBABILITY:
+        if self.model is not None and anywhere >= POINTER_PROBABILITY and _supported(scored[0]):
             level = max(finding.level, Level.POINTER)
             why = finding.why or f"learned {anywhere:.2f}, below the full reply"
             return Verdict(level, finding.kind or "learned", lang, why, finding.level, learned)
@@ -262,3 +268,17 @@ class Screen:
     def explain(self, text: str) -> str | None:
         verdict = self.verdict(text)
         return verdict.why if verdict.full else None
+
+
+GENERIC = frozenset({"self", "subject", "present", "now", "future", "aggressor", "quantity"})
+
+
+def _supported(run: Run) -> bool:
+    """Whether the rules saw something of meaning in the text (a statement, a topic, a cue
+    beyond "I", "now" or a number): the learned signal's gentle line below its threshold needs
+    that, so "add Be kind" gets no line for a quirk of its letters."""
+    for name in run.signals:
+        prefix, _, kind = name.partition(":")
+        if prefix in {"s", "n", "t"} or (prefix == "c" and "&" not in kind and kind not in GENERIC):
+            return True
+    return False
