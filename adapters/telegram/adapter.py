@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 
 from telegram import (
     BotCommand,
@@ -37,11 +38,12 @@ from telegram.ext import (
 
 from adapters.telegram import translate as tr
 from adapters.telegram.leads import LeadCache
-from adapters.telegram.limits import BULK, FloodLimiter
+from adapters.telegram.limits import BULK, FloodLimiter, seconds
 from adapters.text import chunks
 from bot.app import App
 from bot.core.messages import Actor, Place, Priority, Reply, Request, Via
 from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
+from bot.delivery.retry import retrying
 from bot.settings import TelegramSection
 
 log = logging.getLogger(__name__)
@@ -311,14 +313,18 @@ class TelegramAdapter:
             if reply.to is not None:
                 await self.deliver([reply])
                 continue
-            if not reply.private or request.place.is_direct:
-                await self._send(request.place.chat_id, reply)
-                continue
-            try:  # private, asked for in a group: the member's direct chat or nowhere
-                await self._send(request.actor.user_id, reply)
-                outcome = "dm"
+            direct = not reply.private or request.place.is_direct
+            chat = request.place.chat_id if direct else request.actor.user_id
+            try:  # a private reply asked for in a group: the member's direct chat or nowhere
+                await self._send(chat, reply)
+                outcome = outcome if direct else "dm"
             except Forbidden:
-                held.append(reply)
+                if direct:
+                    log.warning("Telegram refused an answer in chat %s", chat)
+                else:
+                    held.append(reply)
+            except TelegramError as error:  # still failing after its retries
+                await self._unanswered(request, reply, error)
         if held:
             self._pending[request.actor.user_id] = Pending(time.monotonic() + PENDING_SECONDS, held)
             if request.via is not Via.BUTTON:
@@ -328,6 +334,22 @@ class TelegramAdapter:
                 )
             outcome = "no-dm"
         return outcome
+
+    async def _unanswered(self, request: Request, reply: Reply, error: Exception) -> None:
+        """An answer that failed after its retries. A crisis reply goes to the durable outbox,
+        ahead of everything queued, to the member's direct chat (or the chat it was asked in,
+        when that is public talk); anything else is logged, so no answer is lost unaccounted."""
+        if reply.priority is Priority.CRISIS:
+            to: Actor | Place = (
+                request.place
+                if not reply.private and not request.place.is_direct
+                else request.actor
+            )
+            key = f"crisis:{self.platform}:{request.actor.user_id}:{time.time_ns()}"
+            await self.app.deliver([replace(reply, to=to, idempotency_key=key)])
+            log.warning("a crisis reply failed live (%s); queued in the outbox", error)
+            return
+        log.error("an answer to a member was lost after its retries: %s", error)
 
     async def deliver(self, replies: list[Reply]) -> None:
         """Live posts that name their target (a welcome): sent now, not through the outbox."""
@@ -371,37 +393,65 @@ class TelegramAdapter:
         markup = tr.keyboard(reply)
         a = reply.attachment
         text = tr.defang(reply.text)
+        # A live answer is tried again call by call (so a part already shown is never sent
+        # twice); the outbox (bulk) has its own retries with backoff.
+        call = self._call if not bulk else _once
         if (
             a is not None
             and a.mime.startswith("image/")
             and tr.telegram_length(text) <= tr.MAX_CAPTION
         ):
             # A picture with its text alternative as the caption: one message, read together.
-            await bot.send_photo(
-                chat_id,
-                InputFile(a.data, filename=a.name),
-                caption=text,
-                reply_markup=markup,
-                rate_limit_args=limit_args,
+            await call(
+                lambda: bot.send_photo(
+                    chat_id,
+                    InputFile(a.data, filename=a.name),
+                    caption=text,
+                    reply_markup=markup,
+                    rate_limit_args=limit_args,
+                )
             )
             return
         parts = chunks(text, tr.MAX_TEXT)
         no_preview = LinkPreviewOptions(is_disabled=True)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await bot.send_message(
-                chat_id,
-                part,
-                reply_markup=markup if last else None,
-                link_preview_options=no_preview,
-                rate_limit_args=limit_args,
+            await call(
+                lambda part=part, last=last: bot.send_message(
+                    chat_id,
+                    part,
+                    reply_markup=markup if last else None,
+                    link_preview_options=no_preview,
+                    rate_limit_args=limit_args,
+                )
             )
         if a is not None:
             if a.mime.startswith("image/"):
-                await bot.send_photo(
-                    chat_id, InputFile(a.data, filename=a.name), rate_limit_args=limit_args
+                await call(
+                    lambda: bot.send_photo(
+                        chat_id, InputFile(a.data, filename=a.name), rate_limit_args=limit_args
+                    )
                 )
             else:
-                await bot.send_document(
-                    chat_id, InputFile(a.data, filename=a.name), rate_limit_args=limit_args
+                await call(
+                    lambda: bot.send_document(
+                        chat_id, InputFile(a.data, filename=a.name), rate_limit_args=limit_args
+                    )
                 )
+
+    async def _call(self, make: Callable[[], Awaitable[object]]) -> object:
+        """One Bot API call of a live answer, tried again on 5xx, 429 and network errors."""
+        return await retrying(make, transient=_transient, what="a Telegram answer")
+
+
+async def _once(make: Callable[[], Awaitable[object]]) -> object:
+    return await make()
+
+
+def _transient(error: BaseException) -> float | None:
+    """How long to wait before trying a failed call again; None when trying again is useless."""
+    if isinstance(error, RetryAfter):
+        return seconds(error)
+    if isinstance(error, (Forbidden, BadRequest)) or not isinstance(error, NetworkError):
+        return None  # refused for good, or not the network's fault
+    return 0.0  # 5xx, timeouts and dropped connections (PTB raises NetworkError for all)

@@ -148,6 +148,9 @@ def parse_error(description: str) -> ApiError:
     return bad_request(f"can't parse entities: {description}")
 
 
+DROP = 0  # fail_next(method, DROP, ...): close the connection without an answer
+
+
 @dataclass
 class _Fault:
     status: int
@@ -538,6 +541,11 @@ class FakeTelegram:
             fault.times -= 1
             if fault.times <= 0:
                 faults.popleft()
+            if fault.status == DROP:  # the connection goes away with no answer at all
+                call.status = DROP
+                if request.transport is not None:
+                    request.transport.close()
+                return web.Response(status=500)
             parameters = None if fault.retry_after is None else {"retry_after": fault.retry_after}
             return self._finish(call, ApiError(fault.status, fault.description, parameters))
 
