@@ -12,8 +12,10 @@ import asyncio
 import io
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
+import aiohttp
 import discord
 
 from adapters.discord import schema
@@ -22,6 +24,7 @@ from adapters.text import chunks
 from bot.app import App
 from bot.core.messages import Actor, Place, Priority, Reply, Request, Via
 from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
+from bot.delivery.retry import Policy, retrying
 from bot.settings import DiscordSection
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,10 @@ ACTION_PREFIX = "h:"
 MAX_TEXT = 2000
 SENT_PRIVATELY = "Sent to you privately."
 HELD_NOTE = "While your direct messages were closed I couldn't send you this:"
+ACK_DEADLINE = 3.0  # seconds Discord gives a bot to acknowledge an interaction
+ALREADY_ACKNOWLEDGED = 40060
+# Quick tries first (the acknowledgement must come within 3 s), then longer for follow-ups.
+QUICK = Policy(attempts=7, first_delay=0.08, max_wait=8.0, budget=12.0)
 NO_MENTIONS = discord.AllowedMentions.none()
 DM_INTERVAL = 2 / 50  # a DM costs two requests (open channel, send); stay under 50 requests/s
 
@@ -72,6 +79,8 @@ class DiscordAdapter:
         self._runner: asyncio.Task[None] | None = None
         self._held: dict[str, list[Reply]] = {}
         self._deferred: dict[int, bool] = {}  # interaction id -> deferred ephemerally
+        self._late: set[int] = set()  # interactions to acknowledge before anything else
+        self._acked: set[int] = set()  # acknowledged by a try discord.py never saw answered
         self._dm_lock = asyncio.Lock()
         self._last_dm = 0.0
         self._stopped = asyncio.Event()
@@ -245,22 +254,41 @@ class DiscordAdapter:
         deferred = interaction.response.is_done()
         deferred_public = deferred and not self._deferred.pop(interaction.id, True)
         first = True
-        for reply in answers:
+        for at, reply in enumerate(answers):
             parts = _parts(reply)
-            for index, (part, view) in enumerate(parts):
-                file = _file(reply) if index == len(parts) - 1 else None
-                await self._answer_part(
-                    interaction,
-                    part,
-                    reply.private,
-                    view,
-                    first and deferred,
-                    deferred_public,
-                    file,
-                )
-                first = False
+            try:
+                for index, (part, view) in enumerate(parts):
+                    file = _file(reply) if index == len(parts) - 1 else None
+                    await self._answer_part(
+                        interaction,
+                        part,
+                        reply.private,
+                        view,
+                        first and deferred,
+                        deferred_public,
+                        file,
+                    )
+                    first = False
+            except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+                await self._unanswered(request, answers[at:], error)
+                break
+        self._late.discard(interaction.id)
+        self._acked.discard(interaction.id)
         if elsewhere:
             await self.deliver(elsewhere)
+
+    async def _unanswered(self, request: Request, replies: list[Reply], error: Exception) -> None:
+        """Answers that could not be given after their retries. A crisis reply goes to the
+        durable outbox, ahead of everything, as a direct message (private stays private); the
+        rest are logged, so none is lost unaccounted."""
+        for reply in replies:
+            if reply.priority is Priority.CRISIS:
+                key = f"crisis:{self.platform}:{request.actor.user_id}:{time.time_ns()}"
+                to = request.actor if reply.private else request.place
+                await self.app.deliver([replace(reply, to=to, idempotency_key=key)])
+                log.warning("a crisis reply failed live (%s); queued as a direct message", error)
+            else:
+                log.error("an answer to a member was lost after its retries: %s", error)
 
     async def _answer_part(
         self,
@@ -272,10 +300,74 @@ class DiscordAdapter:
         deferred_public: bool,
         file: discord.File | None = None,
     ) -> None:
+        """One part of an answer, tried again on 5xx, 429 and dropped connections. The first
+        response must come within Discord's 3 s: when it keeps failing, Haven acknowledges
+        with a deferral (a tiny request) while there is time, and sends the text as a
+        follow-up, which may come for 15 minutes."""
+
+        async def once() -> None:
+            if interaction.response.is_done():
+                await self._answer_once(
+                    interaction, text, private, view, replaces_deferral, deferred_public, file
+                )
+                return
+            # Not acknowledged yet: one request per try, cut short before the deadline
+            # (discord.py would otherwise wait seconds between its own tries on a 5xx).
+            age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+            budget = max(0.15, min(0.5, ACK_DEADLINE - age - 0.25))
+            deferring = interaction.id in self._late
+            try:
+                await asyncio.wait_for(
+                    self._answer_once(
+                        interaction, text, private, view, replaces_deferral, deferred_public, file
+                    ),
+                    budget,
+                )
+            except discord.HTTPException as error:
+                if error.code != ALREADY_ACKNOWLEDGED:
+                    raise
+                # An earlier try that was cut short did reach Discord. If it carried the text,
+                # the member has it; if it was the deferral, the text follows it.
+                if not deferring:
+                    return
+                self._acked.add(interaction.id)
+                await self._answer_once(interaction, text, private, view, True, not private, file)
+
+        def transient(error: BaseException) -> float | None:
+            if not _transient(error):
+                return None
+            if not interaction.response.is_done():
+                age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+                if ACK_DEADLINE - age < 0.3:
+                    return None  # too late to acknowledge: the caller falls back
+                self._late.add(interaction.id)  # the next try acknowledges first, cheaply
+            return 0.0
+
+        await retrying(once, transient=transient, policy=QUICK, what="a Discord answer")
+
+    async def _answer_once(
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        private: bool,
+        view: discord.ui.View | None,
+        replaces_deferral: bool,
+        deferred_public: bool,
+        file: discord.File | None,
+    ) -> None:
         extra: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
         if view is not None:
             extra["view"] = view
-        if not interaction.response.is_done():
+        if file is not None:
+            file.reset()
+        acked = interaction.response.is_done() or interaction.id in self._acked
+        if not acked and interaction.id in self._late:
+            self._late.discard(interaction.id)  # time is short: acknowledge first, cheaply
+            await interaction.response.defer(ephemeral=private, thinking=True)
+            replaces_deferral = True
+            deferred_public = not private
+            acked = True
+        if not acked:
             if file is not None:
                 extra["file"] = file
             await interaction.response.send_message(text, ephemeral=private, **extra)
@@ -316,8 +408,14 @@ class DiscordAdapter:
                 raise Rejected("a private reply cannot be posted in a channel")
         except (discord.Forbidden, discord.NotFound) as error:
             raise Unreachable(str(error)) from error
-        except (discord.DiscordServerError, discord.RateLimited, OSError) as error:
-            raise Transient(str(error)) from error
+        except (
+            TimeoutError,
+            discord.DiscordServerError,
+            discord.RateLimited,
+            aiohttp.ClientError,
+            OSError,
+        ) as error:
+            raise Transient(str(error) or type(error).__name__) from error
         except discord.HTTPException as error:
             raise Rejected(str(error)) from error
 
@@ -388,3 +486,10 @@ def _parts(reply: Reply) -> list[tuple[str, discord.ui.View | None]]:
     pieces = chunks(reply.text, MAX_TEXT)
     view = _view(reply)
     return [(c, view if i == len(pieces) - 1 else None) for i, c in enumerate(pieces)]
+
+
+def _transient(error: BaseException) -> bool:
+    """5xx, a 429 discord.py did not wait out, a dropped or reset connection: worth a retry."""
+    if isinstance(error, discord.HTTPException):
+        return error.status >= 500 or error.status == 429
+    return isinstance(error, (aiohttp.ClientError, OSError, asyncio.TimeoutError))

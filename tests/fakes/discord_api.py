@@ -199,6 +199,7 @@ def not_found(what: str, code: int) -> ApiError:
 
 
 UNKNOWN_INTERACTION = ("Interaction", 10062)
+DROP = 0  # fail_next(..., DROP, {}): close the connection without an answer
 UNKNOWN_WEBHOOK = ("Webhook", 10015)
 UNKNOWN_MESSAGE = ("Message", 10008)
 UNKNOWN_CHANNEL = ("Channel", 10003)
@@ -1111,6 +1112,11 @@ class FakeDiscord:
             return self._finish(record, ApiError(401, "401: Unauthorized", 0))
 
         fault = self._take_fault(request.method, path)
+        if fault is not None and fault.status == DROP:  # the connection goes, with no answer
+            record.status = DROP
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=500)
         if fault is not None:
             return self._finish(record, fault)
 
