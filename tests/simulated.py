@@ -16,6 +16,7 @@ from typing import Any
 from bot.app import App, build
 from bot.core.clock import SimulatedClock
 from bot.core.messages import Actor, Place, Reply, Request, Via
+from bot.delivery.outbox import Attempt
 from bot.scheduler.jobs import Timeline
 from bot.settings import Settings
 
@@ -31,9 +32,11 @@ class Recorder:
     sent: list[tuple[datetime, Reply]] = field(default_factory=list)
     fail: dict[str, Exception] = field(default_factory=dict)  # user/chat id -> error
 
-    async def send(self, reply: Reply) -> None:
+    async def send(self, reply: Reply, *, attempt: Attempt | None = None) -> None:
         target = reply.to
         key = target.user_id if isinstance(target, Actor) else target.chat_id  # type: ignore[union-attr]
+        if attempt is not None:
+            await attempt()  # the request reaches the platform, which may then refuse it
         if key in self.fail:
             raise self.fail[key]
         self.sent.append((self.clock.now(), reply))

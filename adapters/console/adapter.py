@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.app import App
 from bot.core.clock import SimulatedClock
 from bot.core.messages import Actor, Button, Place, Reply, Request, Via
+from bot.delivery.outbox import Attempt
 from bot.domain.schedule_time import parse_duration
 from bot.scheduler.jobs import Timeline
 
@@ -187,8 +188,10 @@ class ConsoleAdapter:
     async def deliver(self, replies: list[Reply]) -> None:
         self.show(replies, None)
 
-    async def send(self, reply: Reply) -> None:
+    async def send(self, reply: Reply, *, attempt: Attempt | None = None) -> None:
         """An outbox message (a scheduled prompt, a reminder, a celebration)."""
+        if attempt is not None:
+            await attempt()
         self.show([reply], None)
 
     async def settle(self) -> None:

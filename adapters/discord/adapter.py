@@ -24,6 +24,7 @@ from adapters.text import chunks
 from bot.app import App
 from bot.core.messages import Actor, Place, Priority, Reply, Request, Via
 from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
+from bot.delivery.outbox import Attempt
 from bot.delivery.retry import Policy, retrying
 from bot.settings import DiscordSection
 
@@ -390,19 +391,21 @@ class DiscordAdapter:
             except SendError as error:
                 log.warning("could not deliver a reply: %s", error)
 
-    async def send(self, reply: Reply) -> None:
+    async def send(self, reply: Reply, *, attempt: Attempt | None = None) -> None:
         """One outbox message, with discord.py's errors in the outbox's terms. discord.py
         itself waits out 429s per its buckets; a closed DM is held for an ephemeral note."""
         assert self.client is not None
         target = reply.to
         try:
             if isinstance(target, Actor):
-                if not await self._dm(target, reply):
+                if not await self._dm(target, reply, attempt):
                     raise Unreachable("the member does not accept direct messages")
             elif isinstance(target, Place) and not reply.private:
                 channel = self.client.get_channel(int(target.chat_id)) or (
                     await self.client.fetch_channel(int(target.chat_id))
                 )
+                if attempt is not None:
+                    await attempt()
                 await _post(channel, reply)  # type: ignore[arg-type]
             else:
                 raise Rejected("a private reply cannot be posted in a channel")
@@ -419,7 +422,7 @@ class DiscordAdapter:
         except discord.HTTPException as error:
             raise Rejected(str(error)) from error
 
-    async def _dm(self, actor: Actor, reply: Reply) -> bool:
+    async def _dm(self, actor: Actor, reply: Reply, attempt: Attempt | None = None) -> bool:
         """Direct messages are paced under the global limit; a member whose DMs are closed gets
         the content as an ephemeral note at their next interaction, never in public."""
         assert self.client is not None
@@ -433,6 +436,8 @@ class DiscordAdapter:
                 int(actor.user_id)
             )
             channel = user.dm_channel or await user.create_dm()
+            if attempt is not None:
+                await attempt()
             await _post(channel, reply)
         except discord.Forbidden:
             log.info("member %s does not accept direct messages; holding the reply", actor.user_id)

@@ -38,11 +38,12 @@ from telegram.ext import (
 
 from adapters.telegram import translate as tr
 from adapters.telegram.leads import LeadCache
-from adapters.telegram.limits import BULK, FloodLimiter, seconds
+from adapters.telegram.limits import Bulk, FloodLimiter, seconds
 from adapters.text import chunks
 from bot.app import App
 from bot.core.messages import Actor, Place, Priority, Reply, Request, Via
 from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
+from bot.delivery.outbox import Attempt
 from bot.delivery.retry import retrying
 from bot.settings import TelegramSection
 
@@ -359,7 +360,9 @@ class TelegramAdapter:
             except SendError as error:
                 log.warning("could not deliver a reply: %s", error)
 
-    async def send(self, reply: Reply, *, bulk: bool = True) -> None:
+    async def send(
+        self, reply: Reply, *, bulk: bool = True, attempt: Attempt | None = None
+    ) -> None:
         """One outbox message (bulk priority), with Telegram's errors in the outbox's terms."""
         target = reply.to
         if isinstance(target, Actor):
@@ -369,7 +372,7 @@ class TelegramAdapter:
         else:
             raise Rejected("a private reply cannot be posted in a group")
         try:
-            await self._send(chat_id, reply, bulk=bulk)
+            await self._send(chat_id, reply, bulk=bulk, attempt=attempt)
         except Forbidden as error:
             raise Unreachable(str(error)) from error
         except (RetryAfter, NetworkError) as error:  # TimedOut and 5xx are NetworkErrors
@@ -377,19 +380,28 @@ class TelegramAdapter:
         except TelegramError as error:
             raise Rejected(str(error)) from error
 
-    async def _send(self, chat_id: int | str, reply: Reply, *, bulk: bool = False) -> None:
+    async def _send(
+        self,
+        chat_id: int | str,
+        reply: Reply,
+        *,
+        bulk: bool = False,
+        attempt: Attempt | None = None,
+    ) -> None:
         """Telegram says "chat not found" (400) to a member who never opened a chat with the
         bot; for text, a photo or a file alike that is a refused direct chat, as a 403 is."""
         try:
-            await self._send_now(chat_id, reply, bulk=bulk)
+            await self._send_now(chat_id, reply, bulk=bulk, attempt=attempt)
         except BadRequest as error:
             if "chat not found" in str(error).casefold():
                 raise Forbidden(str(error)) from error
             raise
 
-    async def _send_now(self, chat_id: int | str, reply: Reply, *, bulk: bool) -> None:
+    async def _send_now(
+        self, chat_id: int | str, reply: Reply, *, bulk: bool, attempt: Attempt | None = None
+    ) -> None:
         bot = self.ptb.bot
-        limit_args = BULK if bulk else None
+        limit_args = Bulk(attempt) if bulk else None
         markup = tr.keyboard(reply)
         a = reply.attachment
         text = tr.defang(reply.text)

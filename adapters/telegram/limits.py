@@ -18,6 +18,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +28,15 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 INFLIGHT = float("inf")
 BULK = 2  # rate_limit_args of outbox sends (fan-outs); anything else is a live answer
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """rate_limit_args of an outbox send: bulk priority, and what to await just before the
+    request goes out (the outbox records its attempt there)."""
+
+    attempt: Callable[[], Awaitable[None]] | None = None
+
 
 SENDS = frozenset(
     {
@@ -41,7 +51,7 @@ SENDS = frozenset(
 )
 
 
-class FloodLimiter(BaseRateLimiter[int]):
+class FloodLimiter(BaseRateLimiter[int | Bulk]):
     """Keeps Telegram's limits before sending; see the module docstring."""
 
     def __init__(
@@ -80,15 +90,17 @@ class FloodLimiter(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: int | Bulk | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if endpoint not in SENDS:
             return await callback(*args, **kwargs)
         chat = str(data.get("chat_id", ""))
-        bulk = rate_limit_args == BULK
+        bulk = isinstance(rate_limit_args, Bulk) or rate_limit_args == BULK
         for attempt in (1, 2):
             send = await self._acquire(chat, bulk)
             try:
+                if isinstance(rate_limit_args, Bulk) and rate_limit_args.attempt is not None:
+                    await rate_limit_args.attempt()
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 if attempt == 2:

@@ -14,6 +14,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Protocol
 
 from bot.core.clock import Clock
 from bot.core.messages import Reply
@@ -22,7 +23,16 @@ from bot.storage.outbox import OutboxItem, OutboxRepo, OutboxRow
 
 log = logging.getLogger(__name__)
 
-Sender = Callable[[Reply], Awaitable[None]]
+Attempt = Callable[[], Awaitable[None]]
+
+
+class Sender(Protocol):
+    """An adapter's send: it awaits `attempt()` just before the request reaches the platform
+    (after its rate limiter let it through), so the outbox knows what a crash interrupted."""
+
+    async def __call__(self, reply: Reply, *, attempt: Attempt | None = None) -> None: ...
+
+
 OnUnreachable = Callable[[int], Awaitable[None]]
 BASE_BACKOFF = 2.0
 MAX_BACKOFF = 300.0
@@ -68,10 +78,14 @@ class Outbox:
     async def start(self) -> None:
         """Settle what a crash left half-sent, then run one worker per platform."""
         for platform in self.senders:
-            skipped = await self.repo.interrupted(platform, self.clock.now())
+            requeued, skipped = await self.repo.interrupted(platform, self.clock.now())
+            if requeued:
+                log.info(
+                    "%d %s messages claimed but never sent are queued again", requeued, platform
+                )
             if skipped:
                 log.warning(
-                    "%d %s messages were being sent when the bot stopped; not resent "
+                    "%d %s messages were in flight when the bot stopped; not resent "
                     "(to avoid duplicates)",
                     skipped,
                     platform,
@@ -139,8 +153,12 @@ class Outbox:
                 row.id, now() + timedelta(seconds=IDLE_POLL), f"no {platform} adapter running"
             )
             return
+
+        async def attempt() -> None:
+            await self.repo.attempt(row.id, now())
+
         try:
-            await sender(row.reply)
+            await sender(row.reply, attempt=attempt)
         except Unreachable as error:
             if row.member_id is not None and self.on_unreachable is not None:
                 await self.on_unreachable(row.member_id)  # marked before the row is settled

@@ -1,8 +1,11 @@
 """The outbox table: timed messages waiting to be sent, claimed, and settled.
 
-Delivery is at most once: a row is marked `sending` (committed) before the platform is called;
-rows found in `sending` after a crash are not resent, because the platform may already have
-shown them, and a duplicate prompt is worse than one missing.
+Delivery is at most once, and nothing is lost that was never tried. A worker claims due rows
+(`sending`, no attempt yet) and records an attempt (`attempted_at`, committed) just before each
+request reaches the platform. After a crash, a claimed row never attempted goes back to
+`pending` and is sent; one with an attempt is not resent, because the platform may already
+have shown it, and a duplicate prompt is worse than one missing: a crash loses at most the
+requests in flight at that instant.
 """
 
 from __future__ import annotations
@@ -145,13 +148,22 @@ class OutboxRepo:
             ) as cursor:
                 found = list(await cursor.fetchall())
             await conn.executemany(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?",
+                "UPDATE outbox SET state = 'sending', attempted_at = NULL WHERE id = ?",
                 [(r[0],) for r in found],
             )
         return [
             OutboxRow(r[0], r[1], _decode(r[2], r[3], r[4], (r[7], r[8], r[9])), r[5], r[6] + 1)
             for r in found
         ]
+
+    async def attempt(self, row_id: int, now: datetime) -> None:
+        """Just before the request: from now on a crash does not resend this row. Idempotent
+        (a message in several parts records its first)."""
+        await self.db.execute(
+            "UPDATE outbox SET attempted_at = ?, attempts = attempts + 1 "
+            "WHERE id = ? AND state = 'sending' AND attempted_at IS NULL",
+            (stamp(now), row_id),
+        )
 
     async def settle(
         self, row_id: int, state: str, now: datetime, error: str | None = None
@@ -163,20 +175,28 @@ class OutboxRepo:
 
     async def retry_later(self, row_id: int, when: datetime, error: str) -> None:
         await self.db.execute(
-            "UPDATE outbox SET state = 'pending', not_before = ?, error = ? WHERE id = ?",
+            "UPDATE outbox SET state = 'pending', attempted_at = NULL, not_before = ?, error = ? "
+            "WHERE id = ?",
             (stamp(when), error, row_id),
         )
 
-    async def interrupted(self, platform: str, now: datetime) -> int:
-        """Rows left `sending` by a crash: settle them as skipped (never sent twice)."""
+    async def interrupted(self, platform: str, now: datetime) -> tuple[int, int]:
+        """What a crash left: rows claimed but never attempted go back to the queue; rows
+        whose request was under way are settled as skipped (never sent twice). Returns
+        (requeued, skipped)."""
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+            requeued = await conn.execute(
+                "UPDATE outbox SET state = 'pending' "
+                "WHERE platform = ? AND state = 'sending' AND attempted_at IS NULL",
+                (platform,),
+            )
+            skipped = await conn.execute(
                 "UPDATE outbox SET state = 'skipped', done_at = ?, attachment = NULL, "
-                "error = 'interrupted while sending; not resent' "
+                "error = 'in flight when the bot stopped; not resent' "
                 "WHERE platform = ? AND state = 'sending'",
                 (stamp(now), platform),
             )
-            return cursor.rowcount
+            return requeued.rowcount, skipped.rowcount
 
     async def next_due(self, platform: str) -> datetime | None:
         row = await self.db.fetchone(

@@ -116,11 +116,12 @@ async def test_a_restart_mid_fan_out_sends_the_rest_once(tmp_path: Path) -> None
     gate = asyncio.Event()
     real_send = first.recorder.send
 
-    async def send_then_crash(reply: Reply) -> None:
+    async def send_then_crash(reply: Reply, *, attempt=None) -> None:  # type: ignore[no-untyped-def]
         if len(first.recorder.sent) >= crash_after:
             gate.set()
-            await asyncio.sleep(3600)  # stuck mid-send when the process dies
-        await real_send(reply)
+            await attempt()  # the request goes out ...
+            await asyncio.sleep(3600)  # ... and is stuck in flight when the process dies
+        await real_send(reply, attempt=attempt)
 
     first.recorder.send = send_then_crash  # type: ignore[method-assign]
     first.app.outbox.register(PLATFORM, send_then_crash)
@@ -143,14 +144,15 @@ async def test_a_restart_mid_fan_out_sends_the_rest_once(tmp_path: Path) -> None
         states = await second.app.outbox.repo.states(PLATFORM)
         assert states.get("pending", 0) == 0 and states.get("sending", 0) == 0
         assert states["sent"] + states.get("skipped", 0) == 100  # every row is settled
-        # Only what was claimed when the process died is skipped (at most once: it may have
-        # been shown); every other member got the message, exactly once.
+        # Only what was in flight when the process died is skipped (at most once: it may have
+        # been shown); rows claimed but never tried were sent after the restart; every other
+        # member got the message, exactly once.
         with sqlite3.connect(db) as conn:
             skipped = {
                 row[0].removeprefix("fan:")
                 for row in conn.execute("SELECT key FROM outbox WHERE state = 'skipped'")
             }
-        assert len(skipped) <= 20
+        assert len(skipped) <= 10  # at most the sends under way (concurrency 10)
         assert {a.user_id for a in members} - set(everyone) <= skipped
     finally:
         await second.app.close()
