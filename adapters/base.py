@@ -7,8 +7,14 @@ from typing import Protocol
 from bot.core.messages import Reply
 
 
+class AdapterFailure(Exception):
+    """An adapter cannot go on (a rejected token, polling that stopped): one line naming the
+    platform and the cause, never a token. `haven run` ends with a non-zero exit on it."""
+
+
 class Adapter(Protocol):
     platform: str
+    failure: str | None  # why the adapter stopped on its own, if it did
 
     async def start(self) -> None:
         """Connect and begin receiving; returns once running."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.logsetup import configure
+from bot.logsetup import configure, redactor
 from bot.settings import ConfigError, Settings, load_settings
 
 
@@ -66,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     secrets = [t.get_secret_value() for t in (settings.telegram.token, settings.discord.token) if t]
     configure(args.verbose, secrets)
+    hide = redactor(secrets)
+    sys.excepthook = lambda kind, error, tb: print(  # never a traceback with a token in it
+        f"haven: {kind.__name__}: {hide(str(error))}", file=sys.stderr
+    )
     mode = args.mode or "run"
     has_token = settings.telegram.token is not None or settings.discord.token is not None
     try:
@@ -76,3 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(run_console(settings, start))
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # one line, redacted: a library's message may hold the token
+        logging.getLogger("bot").debug("stopped by an error", exc_info=True)
+        print(f"haven: {type(error).__name__}: {hide(str(error))}", file=sys.stderr)
+        return 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 REDACTED = "[redacted]"
@@ -14,7 +14,7 @@ REDACTED = "[redacted]"
 class RedactSecrets(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if s and len(s) >= 6]
+        self.secrets = _pieces(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not self.secrets:
@@ -33,10 +33,29 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class OneLine(logging.Filter):
+    """A platform library's error becomes one line: its message and the exception's, with no
+    traceback (they are long, and a maintainer needs the cause). `--verbose` keeps them."""
+
+    LIBRARIES = ("telegram", "discord", "httpx", "httpcore", "aiohttp", "apscheduler")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.name.startswith(self.LIBRARIES):
+            error = record.exc_info[1]
+            if error is not None:
+                record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
+                record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure(verbose: bool, secrets: Iterable[str] = (), stream: TextIO | None = None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    if not verbose:
+        handler.addFilter(OneLine())
+    handler.addFilter(RedactSecrets(secrets))  # last: it also cleans what OneLine wrote
     # A handler that fails would print the live exception unfiltered; stay quiet instead.
     logging.raiseExceptions = False
     root = logging.getLogger()
@@ -46,3 +65,26 @@ def configure(verbose: bool, secrets: Iterable[str] = (), stream: TextIO | None 
     root.setLevel(logging.INFO if verbose else logging.WARNING)
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _pieces(secrets: Iterable[str]) -> list[str]:
+    """Each secret, and a Telegram token's secret half (a message may quote it alone); the
+    longest first, so a whole token is replaced before its half."""
+    found: set[str] = set()
+    for secret in secrets:
+        found.add(secret)
+        if ":" in secret:
+            found.add(secret.split(":", 1)[1])
+    return sorted((s for s in found if s and len(s) >= 6), key=len, reverse=True)
+
+
+def redactor(secrets: Iterable[str]) -> Callable[[str], str]:
+    """A function that replaces every secret in a text (for messages printed outside logging)."""
+    kept = _pieces(secrets)
+
+    def hide(text: str) -> str:
+        for secret in kept:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    return hide

@@ -1,5 +1,8 @@
 """`haven run`: the configured platform adapters and the scheduler in one event loop, until
-SIGINT or SIGTERM (or an adapter stops on its own), then a clean shutdown of everything."""
+SIGINT or SIGTERM (or an adapter stops on its own), then a clean shutdown of everything.
+
+Exit codes: 0 after a signal; 1 when an adapter could not start or stopped on its own (a
+rejected token, polling that stopped), with one line naming the platform and the cause."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import contextlib
 import logging
 import signal
 
-from adapters.base import Adapter
+from adapters.base import Adapter, AdapterFailure
 from bot.app import App, build
 from bot.scheduler.jobs import start_realtime
 from bot.settings import Settings
@@ -41,6 +44,7 @@ async def run_platforms(settings: Settings) -> int:
             loop.add_signal_handler(sig, stop.set)
     scheduler = None
     started: list[Adapter] = []
+    code = 0
     try:
         for adapter in adapters:
             await adapter.start()
@@ -55,6 +59,13 @@ async def run_platforms(settings: Settings) -> int:
         await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         for waiting in waits:
             waiting.cancel()
+        for adapter in adapters:
+            if getattr(adapter, "failure", None):
+                log.error("%s", adapter.failure)
+                code = 1
+    except AdapterFailure as failure:
+        log.error("%s", failure)
+        code = 1
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
@@ -65,4 +76,4 @@ async def run_platforms(settings: Settings) -> int:
                 log.exception("stopping the %s adapter failed", adapter.platform)
         await app.close()
         log.warning("Haven stopped")
-    return 0
+    return code

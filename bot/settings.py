@@ -6,6 +6,7 @@ value stops the bot at start with one line naming the key instead of failing lat
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -55,12 +56,36 @@ class BotSection(BaseModel):
         return value
 
 
+TELEGRAM_TOKEN = re.compile(
+    r"^\d{3,}:[A-Za-z0-9_-]{8,}$"
+)  # "<bot id>:<secret>", as @BotFather gives
+DISCORD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{4,}$")
+
+
+def _check_token(value: SecretStr | None, shape: re.Pattern[str]) -> SecretStr | None:
+    """A blank or malformed token stops the bot at start with a clear line (never the token):
+    better than a process that connects to nothing."""
+    if value is None:
+        return None
+    secret = value.get_secret_value()
+    if not secret.strip():
+        raise ValueError("is empty; remove it to run without this platform")
+    if secret != secret.strip() or not shape.match(secret):
+        raise ValueError("does not look like a token (check for spaces or a cut copy)")
+    return value
+
+
 class TelegramSection(BaseModel):
     model_config = {"extra": "forbid"}
 
     token: SecretStr | None = None
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
+
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _check_token(value, TELEGRAM_TOKEN)
 
 
 class DiscordSection(BaseModel):
@@ -73,6 +98,11 @@ class DiscordSection(BaseModel):
     guild_ids: list[int] = Field(default_factory=list)
     lead_role: str | None = None
     members_intent: bool = False
+
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _check_token(value, DISCORD_TOKEN)
 
 
 class SchedulerSection(BaseModel):

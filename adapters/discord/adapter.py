@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 import discord
 
+from adapters.base import AdapterFailure
 from adapters.discord import schema
 from adapters.discord.endpoints import point_at
 from adapters.text import chunks
@@ -85,6 +86,8 @@ class DiscordAdapter:
         self._dm_lock = asyncio.Lock()
         self._last_dm = 0.0
         self._stopped = asyncio.Event()
+        self._stopping = False
+        self.failure: str | None = None
 
     # -- life cycle -------------------------------------------------------------------
     def _new_client(self) -> HavenClient:
@@ -97,17 +100,35 @@ class DiscordAdapter:
         point_at(self.settings)
         assert self.settings.token is not None
         self.client = self._new_client()
-        await self.client.login(self.settings.token.get_secret_value())
+        try:
+            await self.client.login(self.settings.token.get_secret_value())
+        except discord.LoginFailure:
+            raise AdapterFailure("discord: the token was rejected (401 Unauthorized)") from None
+        except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+            raise AdapterFailure(f"discord: cannot reach the API ({_cause(error)})") from None
         self._runner = asyncio.create_task(self.client.connect(reconnect=True))
         ready = asyncio.create_task(self.client.wait_until_ready())
         done, _ = await asyncio.wait({ready, self._runner}, return_when=asyncio.FIRST_COMPLETED)
         if self._runner in done:
             ready.cancel()
-            self._runner.result()  # raises why the connection ended
-            raise RuntimeError("the Discord connection closed before it was ready")
+            error = self._runner.exception()
+            raise AdapterFailure(
+                f"discord: the connection closed before it was ready ({_cause(error)})"
+            )
+        self._runner.add_done_callback(self._ended)
         log.info("Discord adapter running as %s", self.client.user)
 
+    def _ended(self, runner: asyncio.Task[None]) -> None:
+        """The gateway connection ended without stop(): a rejected token (close 4004), a
+        privileged intent not granted, or reconnecting gave up. The adapter stops with why."""
+        if self._stopping:
+            return
+        error = None if runner.cancelled() else runner.exception()
+        self.failure = f"discord: the connection ended ({_cause(error)})"
+        self._stopped.set()
+
     async def stop(self) -> None:
+        self._stopping = True
         if self.client is not None and not self.client.is_closed():
             await self.client.close()
         if self._runner is not None:
@@ -498,3 +519,15 @@ def _transient(error: BaseException) -> bool:
     if isinstance(error, discord.HTTPException):
         return error.status >= 500 or error.status == 429
     return isinstance(error, (aiohttp.ClientError, OSError, asyncio.TimeoutError))
+
+
+def _cause(error: BaseException | None) -> str:
+    """What ended a connection, in words: the exception's class and message (discord.py puts no
+    token in its messages; the log filter redacts one anyway)."""
+    if error is None:
+        return "closed"
+    if isinstance(error, discord.LoginFailure):
+        return "the token was rejected"
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return "a privileged intent is not enabled in the developer portal"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

@@ -22,7 +22,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatID
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -36,7 +43,9 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.base import AdapterFailure
 from adapters.telegram import translate as tr
+from adapters.telegram.health import PollHealth
 from adapters.telegram.leads import LeadCache
 from adapters.telegram.limits import Bulk, FloodLimiter, seconds
 from adapters.text import chunks
@@ -49,6 +58,8 @@ from bot.settings import TelegramSection
 
 log = logging.getLogger(__name__)
 PENDING_SECONDS = 3600.0
+WATCH_EVERY = 1.0  # seconds between the watchdog's looks
+POLL_STALL = 300.0  # seconds past the long poll with no answer before polling counts as stopped
 WELCOME_DEDUPE_SECONDS = 120.0
 ANONYMOUS = (
     "You're posting as the group (anonymous admin), so I can't tell who you are or keep "
@@ -83,12 +94,17 @@ class TelegramAdapter:
             raise ValueError("telegram.token is not set")
         self.app = app
         self.poll_timeout = poll_timeout
+        self.limiter = limiter or FloodLimiter()
+        self.polling = PollHealth()
+        self.failure: str | None = None
+        self._watchdog: asyncio.Task[None] | None = None
         self.ptb: Application = (
             ApplicationBuilder()
             .token(settings.token.get_secret_value())
             .base_url(settings.base_url)
             .base_file_url(settings.base_file_url)
-            .rate_limiter(limiter or FloodLimiter())
+            .rate_limiter(self.limiter)
+            .get_updates_request(self.polling)
             .concurrent_updates(32)
             .job_queue(None)  # timed work runs in our scheduler, from our tables
             .build()
@@ -118,7 +134,12 @@ class TelegramAdapter:
         self.ptb.add_error_handler(self._on_error)
 
     async def start(self) -> None:
-        await self.ptb.initialize()  # getMe
+        try:
+            await self.ptb.initialize()  # getMe
+        except InvalidToken:
+            raise AdapterFailure("telegram: the token was rejected (401 Unauthorized)") from None
+        except NetworkError as error:
+            raise AdapterFailure(f"telegram: cannot reach the Bot API ({error})") from None
         self.username = self.ptb.bot.username or ""
         await self.publish_commands()
         await self.ptb.start()
@@ -127,7 +148,25 @@ class TelegramAdapter:
             timeout=self.poll_timeout,
             allowed_updates=["message", "callback_query", "chat_member"],
         )
+        self._watchdog = asyncio.create_task(self._watch())
         log.info("Telegram adapter running as @%s", self.username)
+
+    async def _watch(self) -> None:
+        """Never deaf but alive: a rejected token at any time, or polling that has stopped
+        getting answers, ends the adapter with the cause, so `haven run` exits non-zero and a
+        service manager restarts it (or a maintainer sees why)."""
+        stall = self.poll_timeout + POLL_STALL
+        while not self._stopped.is_set():
+            await asyncio.sleep(WATCH_EVERY)
+            fatal = self.polling.fatal or self.limiter.fatal
+            if fatal is not None:
+                self.failure = f"telegram: {fatal}"
+            elif self.polling.clock() - self.polling.last_answer > stall:
+                self.failure = (
+                    f"telegram: polling stopped (no getUpdates answered for {stall:.0f} s)"
+                )
+            if self.failure is not None:
+                self._stopped.set()
 
     async def publish_commands(self) -> None:
         """setMyCommands from the registry: the menu members see is the registry."""
@@ -135,11 +174,19 @@ class TelegramAdapter:
         await self.ptb.bot.set_my_commands(commands)
 
     async def stop(self) -> None:
+        if self._watchdog is not None and self._watchdog is not asyncio.current_task():
+            self._watchdog.cancel()
+        steps = []
         if self.ptb.updater is not None and self.ptb.updater.running:
-            await self.ptb.updater.stop()
+            steps.append(self.ptb.updater.stop)
         if self.ptb.running:
-            await self.ptb.stop()
-        await self.ptb.shutdown()
+            steps.append(self.ptb.stop)
+        steps.append(self.ptb.shutdown)
+        for step in steps:  # each step runs, even when the one before failed (a revoked token)
+            try:
+                await step()
+            except (TelegramError, RuntimeError) as error:
+                log.warning("stopping Telegram: %s", error)
         self._stopped.set()
 
     async def wait(self) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import InvalidToken, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ class FloodLimiter(BaseRateLimiter[int | Bulk]):
         self._bulk_turn = asyncio.Lock()
         self._answer_event = asyncio.Event()
         self._paused_until = 0.0
+        self.fatal: str | None = None  # why the bot cannot go on (a rejected token), if so
 
     async def initialize(self) -> None:
         return None
@@ -93,7 +94,12 @@ class FloodLimiter(BaseRateLimiter[int | Bulk]):
         rate_limit_args: int | Bulk | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if endpoint not in SENDS:
-            return await callback(*args, **kwargs)
+            try:
+                result = await callback(*args, **kwargs)
+            except InvalidToken:
+                self.fatal = "the token was rejected (401 Unauthorized)"
+                raise
+            return result
         chat = str(data.get("chat_id", ""))
         bulk = isinstance(rate_limit_args, Bulk) or rate_limit_args == BULK
         for attempt in (1, 2):

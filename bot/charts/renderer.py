@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +24,21 @@ from bot.core.messages import Attachment
 T = TypeVar("T")
 R = TypeVar("R")
 log = logging.getLogger(__name__)
+
+
+def watch_parent(parent: int) -> None:
+    """In the worker: end it when the bot's process is gone, even killed with no chance to
+    say so, so no worker (nor the resource tracker it holds open) outlives a SIGKILL."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="haven-parent-watch", daemon=True).start()
 
 
 def warm_up() -> None:
@@ -48,7 +64,12 @@ class ChartRenderer:
         if self._pool is None:
             if self.process:
                 context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=context,
+                    initializer=watch_parent,
+                    initargs=(os.getpid(),),
+                )
             else:
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="haven-charts")
         return self._pool
