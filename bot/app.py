@@ -23,6 +23,7 @@ from bot.core.registry import Registry
 from bot.delivery.outbox import Outbox
 from bot.scheduler.jobs import Job
 from bot.scheduler.runner import ScheduleRunner
+from bot.services.alerts import LeadAlerts
 from bot.services.checkins import CheckinService
 from bot.services.community_milestones import CommunityMilestoneService
 from bot.services.container import Services
@@ -144,6 +145,7 @@ def build(
     milestone_repo = MilestoneRepo(db)
     registry = Registry(all_commands())
     safety_plans = SafetyPlanService(SafetyPlanRepo(db))
+    outbox = Outbox(OutboxRepo(db), clock, rng=rng or random.Random())
     services = Services(
         settings=settings,
         clock=clock,
@@ -162,6 +164,7 @@ def build(
         privacy=PrivacyService(PrivacyRepo(db), members, communities, clock, settings.privacy),
         safety=SafetyService(crisis_screen_rules(), catalog, people, safety_plans, settings),
         safety_plans=safety_plans,
+        alerts=LeadAlerts(outbox, clock),
         rng=rng or random.Random(),
         registry=registry,
         charts=ChartRenderer(),
@@ -174,9 +177,7 @@ def build(
         on_text=plain_text,
         cooldown=Cooldown(per_minute) if per_minute and cooldown else None,
     )
-    outbox = Outbox(
-        OutboxRepo(db), clock, on_unreachable=services.schedules.mark_unreachable, rng=services.rng
-    )
+    outbox.on_unreachable = services.schedules.mark_unreachable
     runner = ScheduleRunner(services, firing_items, outbox)
     return App(
         services, registry, dispatcher, all_jobs(), welcome, InboundLedger(db), outbox, runner

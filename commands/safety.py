@@ -78,7 +78,10 @@ async def crisis_screen(svc: Services, request: Request) -> Screened:
 
 
 async def support(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
-    """The crisis reply's gentle options, run only when the member presses them."""
+    """The crisis reply's gentle options, run only when the member presses them. "Tell a group
+    lead" queues an alert in the outbox (once a member in ten minutes); the member hears now
+    that it is on its way and later whether it arrived, so nobody is told a lead knows when
+    none was reached."""
     texts = svc.safety.texts["en"]
     if args["choice"] == "trust":
         return [private(texts["trust"])]
@@ -90,11 +93,21 @@ async def support(svc: Services, request: Request, args: dict[str, Any]) -> list
     if lead is None:
         return [private(texts["no_lead"])]
     group = community.title or "your group"
-    alert = texts["lead_alert"].format(member=scope.member.name, group=group)
-    return [
-        private(texts["lead_told"].format(group=group)),
-        private(alert, to=Actor(lead.platform, lead.user_id, lead.name)),
-    ]
+    member = Actor(scope.member.platform, scope.member.user_id, scope.member.name)
+    done = await svc.alerts.alert(
+        community.id,
+        scope.member.id,
+        private(
+            texts["lead_alert"].format(member=scope.member.name, group=group),
+            to=Actor(lead.platform, lead.user_id, lead.name),
+        ),
+        private(texts["lead_delivered"].format(group=group), to=member),
+        private(texts["lead_undelivered"].format(group=group), to=member),
+    )
+    if not done.queued:
+        minutes = max(1, int(done.since.total_seconds() // 60))
+        return [private(texts["lead_recently"].format(group=group, minutes=minutes))]
+    return [private(texts["lead_queued"].format(group=group))]
 
 
 async def plain_text(svc: Services, request: Request, screened: Screened) -> list[Reply]:

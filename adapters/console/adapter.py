@@ -120,6 +120,7 @@ class ConsoleAdapter:
     async def answer(self, request: Request) -> None:
         replies = await self.app.handle(request)
         self.show(replies, request)
+        await self.settle()  # what the answer queued (a lead alert, its report) goes out now
 
     async def directive(self, text: str) -> bool:
         word, _, rest = text[1:].partition(" ")

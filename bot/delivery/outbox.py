@@ -19,7 +19,7 @@ from typing import Protocol
 from bot.core.clock import Clock
 from bot.core.messages import Reply
 from bot.delivery.errors import Rejected, Transient, Unreachable
-from bot.storage.outbox import OutboxItem, OutboxRepo, OutboxRow
+from bot.storage.outbox import CRISIS, OutboxItem, OutboxRepo, OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -163,20 +163,31 @@ class Outbox:
             if row.member_id is not None and self.on_unreachable is not None:
                 await self.on_unreachable(row.member_id)  # marked before the row is settled
             await self.repo.settle(row.id, "skipped", now(), f"unreachable: {error}")
+            await self._report(row, "undelivered")
         except Transient as error:
             if row.attempts >= self.max_attempts:
                 log.error(
                     "giving up on outbox %s after %d attempts: %s", row.key, row.attempts, error
                 )
                 await self.repo.settle(row.id, "failed", now(), str(error))
+                await self._report(row, "undelivered")
             else:
                 delay = min(MAX_BACKOFF, BASE_BACKOFF * 2 ** (row.attempts - 1))
                 delay *= 0.5 + self.rng.random()  # jitter: retries from a fan-out spread out
                 await self.repo.retry_later(row.id, now() + timedelta(seconds=delay), str(error))
         except Rejected as error:
             await self.repo.settle(row.id, "failed", now(), str(error))
+            await self._report(row, "undelivered")
         except Exception as error:  # a bug must not stop the worker or resend the message
             log.exception("outbox %s failed", row.key)
             await self.repo.settle(row.id, "failed", now(), repr(error))
+            await self._report(row, "undelivered")
         else:
             await self.repo.settle(row.id, "sent", now())
+            await self._report(row, "sent")
+
+    async def _report(self, row: OutboxRow, outcome: str) -> None:
+        """Tell whoever is waiting how a message ended (a member, of their lead alert)."""
+        report = row.reports.get(outcome)
+        if report is not None and report.to is not None:
+            await self.enqueue([OutboxItem(f"{row.key}:{outcome}", report, None, CRISIS)])

@@ -9,6 +9,7 @@ from bot.catalog import Catalog
 from bot.charts.renderer import ChartRenderer
 from bot.core.clock import Clock
 from bot.core.registry import Registry
+from bot.services.alerts import LeadAlerts
 from bot.services.checkins import CheckinService
 from bot.services.community_milestones import CommunityMilestoneService
 from bot.services.helplines import HelplineService
@@ -41,6 +42,7 @@ class Services:
     privacy: PrivacyService
     safety: SafetyService
     safety_plans: SafetyPlanService
+    alerts: LeadAlerts
     rng: random.Random
     registry: Registry
     charts: ChartRenderer

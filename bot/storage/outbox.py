@@ -11,7 +11,7 @@ requests in flight at that instant.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,9 @@ class OutboxItem:
     reply: Reply  # with `to` set: a Place or an Actor
     member_id: int | None = None
     priority: int = NORMAL
+    # Told to someone once the message is settled: "sent", or "undelivered" (the recipient
+    # could not be reached, or sending failed for good). A lead alert reports to the member.
+    reports: dict[str, Reply] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class OutboxRow:
     reply: Reply
     member_id: int | None
     attempts: int
+    reports: dict[str, Reply] = field(default_factory=dict)
 
 
 def _encode_target(target: Place | Actor | None) -> str:
@@ -92,8 +96,24 @@ def _payload(item: OutboxItem) -> str:
                 [{"label": b.label, "action": b.action, "url": b.url} for b in row]
                 for row in r.buttons
             ],
+            "reports": {
+                outcome: {
+                    "text": report.text,
+                    "visibility": report.visibility.value,
+                    "target": _encode_target(report.to),
+                }
+                for outcome, report in item.reports.items()
+            },
         }
     )
+
+
+def _reports(platform: str, payload: str) -> dict[str, Reply]:
+    found: dict[str, Any] = json.loads(payload).get("reports", {})
+    return {
+        outcome: _decode(platform, r["target"], json.dumps(r), (None, None, None))
+        for outcome, r in found.items()
+    }
 
 
 def _file(attachment: Attachment | None) -> tuple[str | None, str | None, bytes | None]:
@@ -152,7 +172,14 @@ class OutboxRepo:
                 [(r[0],) for r in found],
             )
         return [
-            OutboxRow(r[0], r[1], _decode(r[2], r[3], r[4], (r[7], r[8], r[9])), r[5], r[6] + 1)
+            OutboxRow(
+                r[0],
+                r[1],
+                _decode(r[2], r[3], r[4], (r[7], r[8], r[9])),
+                r[5],
+                r[6] + 1,
+                _reports(r[2], r[4]),
+            )
             for r in found
         ]
 
@@ -197,6 +224,15 @@ class OutboxRepo:
                 (stamp(now), platform),
             )
             return requeued.rowcount, skipped.rowcount
+
+    async def last_queued(self, key_prefix: str) -> datetime | None:
+        """When the newest message whose key starts so was queued (say, a member's last lead
+        alert), if one still is in the table."""
+        row = await self.db.fetchone(
+            "SELECT MAX(created_at) FROM outbox WHERE key >= ? AND key < ?",
+            (key_prefix, key_prefix + "\uffff"),
+        )
+        return unstamp(row[0]) if row and row[0] else None
 
     async def next_due(self, platform: str) -> datetime | None:
         row = await self.db.fetchone(

@@ -16,6 +16,7 @@ from bot.app import App, build
 from bot.core.clock import SimulatedClock
 from bot.core.cooldown import NOTICE
 from bot.core.messages import Actor, Place, Reply, Request, Via
+from bot.delivery.errors import Unreachable
 from bot.settings import Settings
 from bot.storage.privacy import MEMBER_REFERENCES, MEMBER_TABLES
 
@@ -193,10 +194,39 @@ async def test_tell_a_lead_only_with_alerts_and_never_the_text(world: World) -> 
     await world.say("lee", "/community alerts on", lead=True)
     (crisis,) = await world.run("kim", "I want to die", place=dm, via=Via.TEXT)
     assert "support lead" in [b.action for row in crisis.buttons for b in row]
-    told, alert = await world.run("kim", "/support lead", place=dm, via=Via.BUTTON)
+    sent: list[Reply] = []
+    unreachable: set[str] = set()
+
+    async def send(reply: Reply, *, attempt=None) -> None:  # type: ignore[no-untyped-def]
+        if attempt is not None:
+            await attempt()
+        if isinstance(reply.to, Actor) and reply.to.user_id in unreachable:
+            raise Unreachable("direct messages closed")
+        sent.append(reply)
+
+    world.app.outbox.register(PLATFORM, send)
+    (told,) = await world.run("kim", "/support lead", place=dm, via=Via.BUTTON)
     assert told.private and told.to is None and "only know that you asked" in told.text
+    assert "I'll tell you here when it has reached them" in told.text
+    await world.app.outbox.drain(PLATFORM)
+    alert, report = sent
     assert isinstance(alert.to, Actor) and alert.to.user_id == "lee" and alert.private
     assert "Kim" in alert.text and "die" not in alert.text
+    assert report.to == Actor(PLATFORM, "kim", "Kim") and "now knows" in report.text
+
+    # Pressed again within ten minutes: no second alert, and the member is told why.
+    (again,) = await world.run("kim", "/support lead", place=dm, via=Via.BUTTON)
+    assert "won't send another alert" in again.text
+    await world.app.outbox.drain(PLATFORM)
+    assert len(sent) == 2
+
+    # Later, with the lead's direct messages closed: the member is told it did not arrive.
+    world.clock.advance(timedelta(minutes=11))
+    unreachable.add("lee")
+    (told,) = await world.run("kim", "/support lead", place=dm, via=Via.BUTTON)
+    await world.app.outbox.drain(PLATFORM)
+    (report,) = sent[2:]
+    assert report.to.user_id == "kim" and "couldn't reach a lead" in report.text  # type: ignore[union-attr]
 
 
 async def test_cooldown_gives_one_notice_then_silence_but_never_blocks_sos(
