@@ -80,5 +80,6 @@ CHECKIN = Command(
     options=(MOOD, FEELING_TAGS, NOTE),
     examples=("/checkin", "/checkin 4", "/checkin 2 tired,anxious long day at work"),
     actions=("checkin 5",),
+    private_input=True,
 )
 COMMANDS = [CHECKIN]

@@ -7,6 +7,7 @@ from typing import Any
 from bot.core.messages import Reply, Request, private
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command
+from bot.domain.quotes import quoted
 from bot.services.container import Services
 
 INTRO = (
@@ -28,7 +29,7 @@ async def help_(svc: Services, request: Request, args: dict[str, Any]) -> list[R
     if name:
         command = registry.get(name.lstrip("/"))
         if command is None:
-            raise ArgumentError(f"there is no /{name.lstrip('/')}")
+            raise ArgumentError(f"there is no command {quoted(name.lstrip('/'), 32)}")
         lines = [f"/{command.name}: {command.description}", "Usage:"]
         subs = command.subcommands or (command,)
         for sub in subs:

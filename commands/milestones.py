@@ -107,7 +107,13 @@ MILESTONE = Command(
     "Personal milestones: add, remove or list (private)",
     subcommands=(
         Command("list", "List your milestones, reached and upcoming", listing),
-        Command("add", "Add a milestone that began on a date", add, options=(LABEL, SINCE)),
+        Command(
+            "add",
+            "Add a milestone that began on a date",
+            add,
+            options=(LABEL, SINCE),
+            private_input=True,
+        ),
         Command(
             "remove",
             "Remove one of your milestones",

@@ -165,7 +165,13 @@ SAFETY_PLAN = Command(
         Command("show", "Show your safety plan", show),
         Command("start", "Write your plan, one step at a time", start),
         Command("edit", "Change one step of your plan", edit, options=(STEP,)),
-        Command("set", "Write one step directly", set_step, options=(STEP, WORDS)),
+        Command(
+            "set",
+            "Write one step directly",
+            set_step,
+            options=(STEP, WORDS),
+            private_input=True,
+        ),
         Command("skip", "Skip the step you are asked", skip),
         Command("stop", "Stop for now; what you wrote is kept", stop),
         Command(

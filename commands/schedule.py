@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from bot.core.messages import Actor, Place, Reply, Request, private, public
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command
+from bot.domain.quotes import quoted
 from bot.domain.schedule_spec import describe, parse_spec
-from bot.domain.schedule_time import parse_duration, parse_timezone
+from bot.domain.schedule_time import parse_duration, parse_timezone, zone_like
 from bot.domain.streaks import local_date
 from bot.services.container import Services
 from bot.storage.outbox import BULK, NORMAL, OutboxItem
@@ -57,7 +58,12 @@ def split_when(svc: Services, text: str, default_zone: ZoneInfo) -> tuple[str, Z
             first_error = first_error or reason
             continue
         zone, rest = default_zone, words[end:]
-        if rest:
+        if rest and zone_like(rest[0]):
+            try:
+                zone, rest = parse_timezone(rest[0]), rest[1:]
+            except ValueError as error:  # a misspelt zone is refused, never read as a note
+                raise ArgumentError(str(error)) from None
+        elif rest:
             with contextlib.suppress(ValueError):
                 zone, rest = parse_timezone(rest[0]), rest[1:]
         svc.schedules.check(candidate, zone)
@@ -151,7 +157,9 @@ async def remind(svc: Services, request: Request, args: dict[str, Any]) -> list[
     if (ask := await consent_needed(svc, scope)) is not None:
         return ask
     zone = svc.people.timezone(scope.member, scope.community)
-    spec_text, zone, _ = split_when(svc, text, zone)
+    spec_text, zone, extra = split_when(svc, text, zone)
+    if extra:  # a reminder has no note: a stray word was probably a zone or time mistyped
+        raise ArgumentError(f"unexpected {quoted(extra, 32)}; {WHEN_HELP}")
     row = await svc.schedules.set_reminder(
         NewSchedule(
             "reminder",

@@ -1,9 +1,10 @@
 """/summary: a group's anonymous mood over fixed weekly windows, for leads.
 
-Only aggregates, and only for weeks where at least `privacy.min_group` distinct members checked
-in; moods are merged into low / middle / high bands. Nothing names or counts out a person, and
-there is no "who did not check in". A chart comes with the text only when some week reached
-the threshold, and hidden weeks are drawn as empty slots.
+Only aggregates, and only for weeks where at least `privacy.min_group` distinct consenting
+members checked in; the low / middle / high bands only when each holds that many members, and
+the average only when the members do not all share a band (bot/domain/aggregates.py). Nothing
+names or counts out a person, and there is no "who did not check in". A chart comes with the
+text only when some week has an average to show, and hidden weeks are drawn as empty slots.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from zoneinfo import ZoneInfo
 from bot.charts.community import draw_community
 from bot.core.messages import Reply, Request, private
 from bot.core.registry import Command
-from bot.domain.aggregates import aggregate
-from bot.domain.charts import CommunityChart, Week
+from bot.domain.aggregates import Aggregate
+from bot.domain.charts import CommunityChart
 from bot.services.container import Services
 from commands.common import lead_scope
 from commands.mood import NO_PICTURE
@@ -34,14 +35,8 @@ def week_starts(now: datetime, zone: ZoneInfo, weeks: int = WEEKS) -> list[datet
 async def community_weeks(
     svc: Services, community_id: int, zone: ZoneInfo, now: datetime
 ) -> CommunityChart:
-    min_group = svc.settings.privacy.min_group
-    weeks = []
-    for start in week_starts(now, zone):
-        entries = await svc.checkins.checkins.community_window(
-            community_id, start, start + timedelta(weeks=1)
-        )
-        weeks.append(Week(start.date(), aggregate(entries, min_group)))
-    return CommunityChart(tuple(weeks), min_group)
+    starts = week_starts(now, zone)
+    return await svc.checkins.community_weeks(community_id, starts, svc.settings.privacy.min_group)
 
 
 def summary_text(chart: CommunityChart) -> str:
@@ -54,19 +49,26 @@ def summary_text(chart: CommunityChart) -> str:
         if result is None:
             lines.append(f"{label}: fewer than {min_group} members checked in; not shown")
             continue
-        bands = ", ".join(f"{band}: {count}" for band, count in result.distribution)
-        lines.append(
-            f"{label}: {result.members} members, {result.checkins} check-ins, "
-            f"average {result.average:.1f} (moods {bands})"
-        )
+        counts = f"{result.members} members, {result.checkins} check-ins"
+        lines.append(f"{label}: {counts}, {_moods(result, min_group)}")
     if len(chart.shown) >= 3:
         lines.append(f"Trend over these weeks: {chart.trend}")
     if not chart.drawable:
         lines.append(
-            f"No chart this time: no week reached {min_group} members, and a picture of fewer "
-            "could single someone out."
+            "No chart this time: no week has moods that can be shown without singling someone out."
         )
     return "\n".join(lines)
+
+
+def _moods(result: Aggregate, min_group: int) -> str:
+    """The week's moods as far as they can be told without telling anyone's answer."""
+    if result.average is None:
+        return "moods not shown this week, so that nobody's answer can be told"
+    shown = f"average {result.average:.1f}"
+    if result.distribution is None:
+        return f"{shown} (mood bands are shown when each holds at least {min_group} members)"
+    bands = ", ".join(f"{band}: {count}" for band, count in result.distribution)
+    return f"{shown} (members by mood {bands})"
 
 
 async def summary_reply(
@@ -79,9 +81,10 @@ async def summary_reply(
         return private(text, **kwargs)
     name = f"community-mood-{chart.weeks[-1].start.isoformat()}.png"
     alt = (
-        "Chart of the group's anonymous mood by week: the share of check-ins with moods "
-        "1-2, 3 and 4-5, and the weekly average; weeks with fewer than "
-        f"{chart.min_group} members are not shown. The message has it in words."
+        "Chart of the group's anonymous mood by week: the share of members with moods "
+        f"1-2, 3 and 4-5 where each band holds at least {chart.min_group} members, and the "
+        f"weekly average; weeks with fewer than {chart.min_group} members are not shown. "
+        "The message has it in words."
     )
     picture = await svc.charts.picture(draw_community, chart, name, alt)
     return private(text if picture else f"{text}\n{NO_PICTURE}", attachment=picture, **kwargs)

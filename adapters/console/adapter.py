@@ -22,6 +22,7 @@ from bot.domain.schedule_time import parse_duration
 from bot.scheduler.jobs import Timeline
 
 PLATFORM = "console"
+CONSOLE_NAMES = frozenset({"haven", "havenbot"})  # /cmd@haven is ours; /cmd@OtherBot is not
 DIRECTIVES = ":as NAME [lead] | :in NAME | :dm | :join NAME | :press N | :clock [+2h|ISO] | :quit"
 
 
@@ -100,7 +101,10 @@ class ConsoleAdapter:
             return await self.directive(stripped)
         if stripped.startswith("/"):
             name, _, rest = stripped[1:].partition(" ")
-            request = self.request(name.split("@", 1)[0], rest, Via.COMMAND)
+            name, at, addressee = name.partition("@")
+            if at and addressee.casefold() not in CONSOLE_NAMES:
+                return self.note("that command is addressed to another bot; Haven ignores it")
+            request = self.request(name, rest, Via.COMMAND)
         else:
             request = self.request("", stripped, Via.TEXT)
         await self.answer(request)

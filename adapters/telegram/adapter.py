@@ -48,9 +48,9 @@ from adapters.telegram import translate as tr
 from adapters.telegram.health import PollHealth
 from adapters.telegram.leads import LeadCache
 from adapters.telegram.limits import Bulk, FloodLimiter, seconds
-from adapters.text import chunks
+from adapters.text import chunks, utf16_units
 from bot.app import App
-from bot.core.messages import Actor, Place, Priority, Reply, Request, Via
+from bot.core.messages import Actor, Place, Priority, Reply, Request, Via, private
 from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
 from bot.delivery.outbox import Attempt
 from bot.delivery.retry import retrying
@@ -71,6 +71,11 @@ NO_DM = (
     "open one (it stays between us): {link}"
 )
 SENT_PRIVATELY = "Sent to you privately."
+STILL_VISIBLE = (
+    "Your message in {group} is still visible to everyone there: I'm not allowed to remove "
+    "messages in that group. Next time, send it to me here in our direct chat and it stays "
+    "between us."
+)
 
 
 @dataclass
@@ -213,16 +218,32 @@ class TelegramAdapter:
             name, text = (wanted, "") if self.app.registry.get(wanted) else ("start", "")
         request = await self._request(name, text, Via.COMMAND, message, user, chat)
         await self._answer(request, await self.app.handle(request))
+        if chat.type != Chat.PRIVATE and self.app.registry.private_input(name, text):
+            await self._withdraw(request, message)
+
+    async def _withdraw(self, request: Request, message: Message) -> None:
+        """A member's private data typed in a group (`/checkin 2 anxious ...`): removed when
+        Haven may delete messages there; otherwise the member is told, privately, that it is
+        still visible and how to keep the next one private."""
+        try:
+            await self._call(lambda: message.delete())
+            return
+        except TelegramError as error:
+            log.info("could not remove a private command from a group: %s", error)
+        group = message.chat.title or "the group"
+        await self._answer(request, [private(STILL_VISIBLE.format(group=group))])
 
     async def _on_unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Unknown commands are answered in direct chats, or in groups when addressed to us."""
+        """Unknown commands are answered in direct chats, or in groups when addressed to us; a
+        command addressed to another bot is never ours, wherever it is typed."""
         message, user, chat = update.effective_message, update.effective_user, update.effective_chat
         if message is None or user is None or chat is None or not message.text:
             return
         first = message.text.split(maxsplit=1)[0]
-        if chat.type != Chat.PRIVATE and not first.casefold().endswith(
-            "@" + self.username.casefold()
-        ):
+        _, at, addressee = first.partition("@")
+        if at and addressee.casefold() != self.username.casefold():
+            return  # /checkin@OtherBot is for another bot, in a group or a direct chat alike
+        if chat.type != Chat.PRIVATE and not at:
             return
         name, text = tr.command_text(message)
         request = await self._request(name, text, Via.COMMAND, message, user, chat)
@@ -455,11 +476,7 @@ class TelegramAdapter:
         # A live answer is tried again call by call (so a part already shown is never sent
         # twice); the outbox (bulk) has its own retries with backoff.
         call = self._call if not bulk else _once
-        if (
-            a is not None
-            and a.mime.startswith("image/")
-            and tr.telegram_length(text) <= tr.MAX_CAPTION
-        ):
+        if a is not None and a.mime.startswith("image/") and utf16_units(text) <= tr.MAX_CAPTION:
             # A picture with its text alternative as the caption: one message, read together.
             await call(
                 lambda: bot.send_photo(
@@ -471,7 +488,7 @@ class TelegramAdapter:
                 )
             )
             return
-        parts = chunks(text, tr.MAX_TEXT)
+        parts = chunks(text, tr.MAX_TEXT, utf16_units)
         no_preview = LinkPreviewOptions(is_disabled=True)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1

@@ -72,7 +72,3 @@ def defang(text: str) -> str:
     """Telegram turns "@name" in plain text into a live mention; a word joiner keeps it inert
     (and looks the same), so no text of ours or of a member's can ping anyone."""
     return text.replace("@", "@" + WORD_JOINER)
-
-
-def telegram_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2

@@ -1,7 +1,8 @@
 """A community's anonymous weekly mood: band shares per week and the weekly average.
 
-Only weeks that reached the privacy threshold carry numbers; the others are drawn as an empty,
-labelled slot so the gap is visible without hinting at what is in it.
+Only what the aggregate lets through carries numbers (bands when each holds enough members, an
+average when members do not all share a band); the rest is drawn as an empty, labelled slot so
+the gap is visible without hinting at what is in it.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def draw_community(chart: CommunityChart) -> bytes:
         bottom.set_xticks(range(len(chart.weeks)), labels, fontsize=10)
         fig.suptitle(
             f"Community mood by week (anonymous)\nWeeks with fewer than {chart.min_group} "
-            "members are not shown",
+            "members are not shown; mood bands only when each holds that many",
             fontsize=13,
             color=style.INK,
         )
@@ -50,11 +51,11 @@ def _shares(ax: Any, chart: CommunityChart) -> None:
     for band, label, colour, hatch in BANDS:
         heights = []
         for week in chart.weeks:
-            if week.result is None:
+            if week.bands is None:
                 heights.append(0.0)
                 continue
-            counts = dict(week.result.distribution)
-            heights.append(100.0 * counts.get(band, 0) / week.result.checkins)
+            counts = dict(week.bands)
+            heights.append(100.0 * counts.get(band, 0) / sum(counts.values()))
         bars = ax.bar(
             xs,
             heights,
@@ -76,18 +77,18 @@ def _shares(ax: Any, chart: CommunityChart) -> None:
         )
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     for x, week in zip(xs, chart.weeks, strict=True):
-        if week.result is None:
+        if week.bands is None:
             ax.bar(x, 100, width=0.66, color="#F4F4F4", edgecolor=style.GREY, hatch="..")
             ax.text(x, 50, "not\nshown", ha="center", va="center", color=style.MUTED, fontsize=10)
     ax.set_ylim(0, 100)
-    ax.set_ylabel("share of check-ins (%)")
+    ax.set_ylabel("share of members (%)")
     ax.set_title("Mood bands", loc="left", fontsize=12)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=3, fontsize=10)
 
 
 def _averages(ax: Any, chart: CommunityChart) -> None:
     # A hidden week is a gap in the line (NaN), never a value bridged across it.
-    ys = [w.result.average if w.result else float("nan") for w in chart.weeks]
+    ys = [float("nan") if w.average is None else w.average for w in chart.weeks]
     xs = list(range(len(chart.weeks)))
     ax.plot(xs, ys, color=style.INK, marker="D", markersize=8, linewidth=2.2)
     for x, y in zip(xs, ys, strict=True):

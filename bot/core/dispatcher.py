@@ -31,6 +31,7 @@ class Screened:
 Screen = Callable[[Any, Request], Awaitable[Screened]]
 TextHandler = Callable[[Any, Request, Screened], Awaitable[list[Reply]]]
 
+MAX_ERROR = 240  # characters of an error's sentence
 FAILED = (
     "Sorry, something went wrong on my side and nothing was changed. Please try again in a "
     "moment. If you need someone right now, /sos lists people you can reach."
@@ -90,7 +91,8 @@ class Dispatcher:
                 return list(screened.after)
             return await self.on_text(self.services, request, screened)
         if command is None:
-            return [private(f"I don't know /{request.command}. /help lists what I can do.")]
+            name = request.command if len(request.command) <= 32 else request.command[:31] + "…"
+            return [private(f"I don't know /{name}. /help lists what I can do.")]
         try:
             if request.args is not None:
                 verb = request.args.get("_verb")
@@ -116,6 +118,10 @@ class Dispatcher:
 
 
 def _sentence(text: str) -> str:
+    """An error as one short sentence: whatever of the member's input it quotes is cut, so a
+    megabyte typed after a command is never echoed back."""
     text = text.strip()
+    if len(text) > MAX_ERROR:
+        text = text[: MAX_ERROR - 1].rstrip() + "…"
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else text + "."

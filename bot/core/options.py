@@ -15,6 +15,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.quotes import quoted
+
 QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»"}
 # Control characters (but newline and tab), bidi overrides and isolates, and lone surrogates:
 # never useful in a command, able to garble how text is shown, and unstorable (surrogates).
@@ -101,16 +103,25 @@ class Option:
             text = normalise_token(str(raw))
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 try:
-                    return date.fromisoformat(text)
+                    day = date.fromisoformat(text)
                 except ValueError:
                     pass
-            raise ArgumentError(f"{self.name} must be a date like 2026-01-10, not {_shown(raw)}")
+                else:
+                    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                        raise ArgumentError(
+                            f"{self.name} must be between {FIRST_YEAR} and {LAST_YEAR}, "
+                            f"not {day.year}"
+                        )
+                    return day
+            raise ArgumentError(f"{self.name} must be a date like 2026-01-10, not {quoted(raw)}")
         if self.kind is Kind.TEXT:
             text = str(raw).strip()
             if self.max_length is not None and len(text) > self.max_length:
                 raise ArgumentError(
                     f"{self.name} is {len(text)} characters; the limit is {self.max_length}"
                 )
+            if text and not visible(text):
+                raise ArgumentError(f"{self.name} has no visible characters")
             return text
         text = unicodedata.normalize("NFKC", str(raw)).strip()
         if self.choices:
@@ -118,7 +129,7 @@ class Option:
             if folded not in self.choices:
                 raise ArgumentError(f"{self.name} must be one of: {', '.join(self.choices)}")
             return folded
-        if not text:
+        if not text or not visible(text):
             raise ArgumentError(f"{self.name} is empty")
         if self.max_length is not None and len(text) > self.max_length:
             raise ArgumentError(f"{self.name} is longer than {self.max_length} characters")
@@ -127,7 +138,7 @@ class Option:
     def _int(self, raw: Any) -> int:
         text = normalise_token(str(raw))
         if not re.fullmatch(r"[+-]?\d+", text):
-            raise ArgumentError(self._range_text(f"not {_shown(raw)}"))
+            raise ArgumentError(self._range_text(f"not {quoted(raw)}"))
         try:
             value = int(text)
         except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
@@ -135,7 +146,10 @@ class Option:
         if (self.min is not None and value < self.min) or (
             self.max is not None and value > self.max
         ):
-            raise ArgumentError(self._range_text(f"not {value}"))
+            shown = str(value) if len(str(value)) <= 20 else "a number that large"
+            raise ArgumentError(self._range_text(f"not {shown}"))
+        if not -MAX_INT <= value <= MAX_INT:  # every id is a 64-bit integer in storage
+            raise ArgumentError(self._range_text("not a number that large"))
         return value
 
     def _range_text(self, tail: str) -> str:
@@ -153,17 +167,24 @@ class Option:
                 hint = difflib.get_close_matches(word, self.choices, n=1)
                 maybe = f" (did you mean {hint[0]}?)" if hint else ""
                 raise ArgumentError(
-                    f"unknown {self.name}: {_shown(word)}{maybe}. Known: {', '.join(self.choices)}"
+                    f"unknown {self.name}: {quoted(word)}{maybe}. Known: {', '.join(self.choices)}"
                 )
             if word not in tags:
                 tags.append(word)
         return tuple(tags)
 
 
-def _shown(raw: object, limit: int = 40) -> str:
-    """Quote a member's bad input back, shortened: errors must stay short messages."""
-    text = str(raw)
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+MAX_INT = 2**63 - 1
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates members give (a milestone, a date of an event)
+INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cs", "Co", "Cn"})
+
+
+def visible(text: str) -> bool:
+    """Whether a text shows anything: zero-width and other invisible characters alone do not."""
+    return any(
+        unicodedata.category(c) not in INVISIBLE and c not in "\u115f\u1160\u3164\uffa0\u2800"
+        for c in text
+    )
 
 
 class Tokens:
@@ -234,7 +255,7 @@ def parse_options(options: Sequence[Option], text: str) -> dict[str, Any]:
         values[option.name] = option.convert(token)
     extra = tokens.next()
     if extra is not None:
-        raise ArgumentError(f"unexpected {_shown(extra)}")
+        raise ArgumentError(f"unexpected {quoted(extra)}")
     return values
 
 

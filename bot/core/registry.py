@@ -21,6 +21,7 @@ from bot.core.options import (
     clean,
     parse_options,
 )
+from bot.domain.quotes import quoted
 
 Handler = Callable[[Any, Request, dict[str, Any]], Awaitable[list[Reply]]]
 
@@ -45,6 +46,9 @@ class Command:
     actions: tuple[str, ...] = ()  # packed button actions this command emits, checked at build
     aliases: tuple[str, ...] = ()
     screen: bool = True  # free text in arguments passes the crisis screen first
+    # Its arguments are the member's own private data (a mood, a milestone, a plan): typed in
+    # a group, the adapter removes the message where it may, or tells the member it is visible.
+    private_input: bool = False
     parent: str = field(default="", compare=False)
 
     @property
@@ -110,6 +114,15 @@ class Registry:
         name = name.casefold()
         return self._commands.get(self._aliases.get(name, name))
 
+    def private_input(self, name: str, text: str) -> bool:
+        """Whether `/name text` carries the member's private data (the verb's flag when the
+        first word is a verb), so a copy left in a group would show it to everyone."""
+        command = self.get(name)
+        if command is None or not text.strip():
+            return False
+        verb = command.verb(text.split(maxsplit=1)[0].casefold()) if command.subcommands else None
+        return (verb or command).private_input
+
     def resolve(self, command: Command, text: str) -> Resolved:
         """Pick the verb (if any) and parse the rest; raises ArgumentError with a reason."""
         text = clean(text)  # before the verb is matched, so hidden characters cannot steer it
@@ -124,7 +137,8 @@ class Registry:
         default = command.verb(command.default) if command.default else None
         if default is None or (first is not None and not default.options):
             names = ", ".join(sub.name for sub in command.subcommands)
-            unknown = f"{first!r} is not something /{command.name} does; " if first else ""
+            unknown = f"{quoted(first, 32)} is not something /{command.name} does; "
+            unknown = unknown if first else ""
             raise ArgumentError(f"{unknown}choose one of: {names}", command.usage)
         return Resolved(default, _parse(default, text))
 
@@ -132,7 +146,7 @@ class Registry:
         """For surfaces that deliver typed options (Discord): same checks, no text parsing."""
         target = command.verb(verb) if verb else command
         if target is None or (target.subcommands and verb is None):
-            raise ArgumentError(f"unknown subcommand {verb!r}")
+            raise ArgumentError(f"unknown subcommand {quoted(verb, 32)}")
         return Resolved(target, check_values(target.options, raw))
 
     def _check_action(self, command: Command, action: str) -> None:

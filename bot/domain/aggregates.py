@@ -1,4 +1,16 @@
-"""Anonymous community aggregates: shown only when enough distinct members contributed."""
+"""Anonymous community aggregates that cannot single anyone out.
+
+Three rules, each against a way a small group's numbers give a person away:
+
+- nothing at all below `min_group` distinct members (k-anonymity);
+- the low / middle / high bands only when every band holds at least `min_group` members, so a
+  band of one or two, or an empty band, never tells a lead what a few people answered;
+- the average only when the members do not all sit in one band: "five members, average 1.4"
+  would otherwise say that every one of them was low.
+
+Each member counts once per week, by the mean of their own check-ins, so someone who checks in
+ten times weighs no more than someone who checks in once.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +18,36 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+BANDS = ("1-2", "3", "4-5")
+
 
 @dataclass(frozen=True)
 class Aggregate:
     members: int
     checkins: int
-    average: float
-    distribution: tuple[tuple[str, int], ...]  # ("1-2", n), ("3", n), ("4-5", n), merged
+    average: float | None  # mean of the members' means; None when all share one band
+    distribution: tuple[tuple[str, int], ...] | None  # members per band; None unless all >= k
+
+
+def band(mood: float) -> str:
+    return "1-2" if mood < 2.5 else "3" if mood < 3.5 else "4-5"
 
 
 def aggregate(entries: Iterable[tuple[int, int]], min_group: int) -> Aggregate | None:
-    """None below `min_group` distinct members. Moods are merged into low / middle / high so
-    that no category can single out one person's answer in a small group."""
-    rows = list(entries)
-    members = len({member for member, _ in rows})
-    if members < min_group:
+    """`entries` are (member id, mood) of consenting members; None below `min_group` members."""
+    moods: dict[int, list[int]] = {}
+    checkins = 0
+    for member, mood in entries:
+        moods.setdefault(member, []).append(mood)
+        checkins += 1
+    if len(moods) < max(min_group, 1):
         return None
-    counts = Counter("1-2" if m <= 2 else "3" if m == 3 else "4-5" for _, m in rows)
-    average = sum(m for _, m in rows) / len(rows)
+    means = [sum(values) / len(values) for values in moods.values()]
+    counts = Counter(band(mean) for mean in means)
+    distribution = tuple((b, counts.get(b, 0)) for b in BANDS)
     return Aggregate(
-        members,
-        len(rows),
-        average,
-        tuple((band, counts.get(band, 0)) for band in ("1-2", "3", "4-5")),
+        members=len(moods),
+        checkins=checkins,
+        average=sum(means) / len(means) if len(counts) > 1 else None,
+        distribution=distribution if all(n >= min_group for _, n in distribution) else None,
     )

@@ -100,6 +100,14 @@ class Week:
     start: date
     result: Aggregate | None  # None: fewer than the threshold of members, so not shown
 
+    @property
+    def average(self) -> float | None:
+        return self.result.average if self.result else None
+
+    @property
+    def bands(self) -> tuple[tuple[str, int], ...] | None:
+        return self.result.distribution if self.result else None
+
 
 @dataclass(frozen=True)
 class CommunityChart:
@@ -108,14 +116,15 @@ class CommunityChart:
 
     @property
     def shown(self) -> tuple[Week, ...]:
-        return tuple(w for w in self.weeks if w.result is not None)
+        """Weeks with an average that may be shown."""
+        return tuple(w for w in self.weeks if w.average is not None)
 
     @property
     def drawable(self) -> bool:
-        """No picture at all unless some week reached the threshold."""
+        """No picture at all unless some week has something it may show."""
         return bool(self.shown)
 
     @property
     def trend(self) -> str:
-        averages = [w.result.average if w.result else None for w in self.weeks]
+        averages = [w.average for w in self.weeks]
         return trend(averages) if len(self.shown) >= 3 else "not enough data"

@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.domain.quotes import quoted
+
 # In the model's order; "reasons" is the template's closing line ("the one thing that is most
 # important to me"), asked last and optional like every step.
 STEPS = ("signs", "coping", "distractions", "people", "professionals", "safer", "reasons")
@@ -57,7 +59,7 @@ def step_of(name: str) -> str:
     if key.isdigit() and 1 <= int(key) <= len(STEPS):
         return STEPS[int(key) - 1]
     if key not in STEPS:
-        raise PlanError(f"unknown step {name.strip()[:20]!r}; the steps are {', '.join(STEPS)}")
+        raise PlanError(f"unknown step {quoted(name, 20)}; the steps are {', '.join(STEPS)}")
     return key
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import NamedTuple
 
+from bot.domain.quotes import quoted
 from bot.domain.schedule_time import parse_hhmm
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -93,7 +94,7 @@ def parse_spec(text: str) -> Spec:
     if len(tokens) == 5 and not any(":" in t for t in tokens) and tokens[0][0] in "0123456789*":
         return _cron_spec(" ".join(tokens))
     if len(tokens) < 2 or ":" not in tokens[-1]:
-        raise ValueError(f"could not read {text.strip()!r} as a schedule; {_FORMS}")
+        raise ValueError(f"could not read {quoted(text)} as a schedule; {_FORMS}")
     at = _parse_time(tokens[-1])
     head = tokens[:-2] if tokens[-2] == "at" else tokens[:-1]
     if head in (["daily"], ["every", "day"]):
@@ -128,7 +129,9 @@ def cron_values(line: str) -> CronValues:
     """Expand and validate a 5-field cron line (0 or 7 = Sunday in the weekday field)."""
     fields = line.split()
     if len(fields) != 5:
-        raise ValueError(f"a cron line needs 5 fields (minute hour day month weekday): {line!r}")
+        raise ValueError(
+            f"a cron line needs 5 fields (minute hour day month weekday): {quoted(line)}"
+        )
     expanded = [_expand(field, raw) for field, raw in zip(_CRON_FIELDS, fields, strict=True)]
     weekdays = tuple(sorted({(v + 6) % 7 for v in expanded[4]}))
     return CronValues(*expanded[:4], weekdays)
@@ -138,7 +141,7 @@ def _parse_time(token: str) -> time:
     try:
         return parse_hhmm(token)
     except ValueError as error:
-        raise ValueError(f"{token!r} is not a valid time: {error}") from None
+        raise ValueError(f"{quoted(token, 20)} is not a valid time: {error}") from None
 
 
 def _timed(at: time, days: tuple[int, ...]) -> Spec:
@@ -158,7 +161,7 @@ def _timed(at: time, days: tuple[int, ...]) -> Spec:
 
 def _every(count: str, at: time, text: str) -> Spec:
     if _NUMBER.fullmatch(count) is None:
-        raise ValueError(f"could not read {text.strip()!r} as a schedule; {_FORMS}")
+        raise ValueError(f"could not read {quoted(text)} as a schedule; {_FORMS}")
     n = int(count)
     if not 1 <= n <= MAX_EVERY_DAYS:
         raise ValueError(f"'every N days' needs N from 1 to {MAX_EVERY_DAYS}, got {n}")
@@ -188,7 +191,7 @@ def _day_word(word: str, single: bool = False) -> tuple[int, ...]:
         raise ValueError(f"a day is missing in a list or range; {_DAY_HELP}")
     found = _DAY_WORDS.get(word)
     if found is None or (single and len(found) != 1):
-        raise ValueError(f"unknown day {word!r}; {_DAY_HELP}")
+        raise ValueError(f"unknown day {quoted(word, 20)}; {_DAY_HELP}")
     return found
 
 
@@ -201,7 +204,7 @@ def _cron_spec(line: str) -> Spec:
             "since cron tools disagree on how to combine them"
         )
     if not any(d <= _MONTH_DAYS[m - 1] for d in values.days for m in values.months):
-        raise ValueError(f"cron line {line!r} never happens: no chosen month has that day")
+        raise ValueError(f"cron line {quoted(line)} never happens: no chosen month has that day")
     return Spec(line, None, None, cron=line)
 
 
@@ -237,8 +240,8 @@ def _cron_value(field: _Field, raw: str, token: str) -> int:
         raise _cron_error(field, raw, f"values must be from {field.low} to {field.high}")
     if token in field.names:
         return field.names[token]
-    raise _cron_error(field, raw, f"{token!r} is not a {field.name}")
+    raise _cron_error(field, raw, f"{quoted(token, 20)} is not a {field.name}")
 
 
 def _cron_error(field: _Field, raw: str, reason: str) -> ValueError:
-    return ValueError(f"cron {field.name} field {raw!r} is invalid: {reason}")
+    return ValueError(f"cron {field.name} field {quoted(raw, 20)} is invalid: {reason}")

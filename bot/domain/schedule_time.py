@@ -7,11 +7,14 @@ with a message the bot can show as-is, never guessed at.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Collection
 from datetime import time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
+
+from bot.domain.quotes import quoted
 
 _HHMM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _DURATION_PART = re.compile(r"([0-9]+)\s*([a-z])")
@@ -36,8 +39,25 @@ def parse_timezone(text: str) -> ZoneInfo:
     cleaned = text.strip()
     name = _zones_by_folded_name().get(cleaned.casefold())
     if name is None:
-        raise ValueError(f"unknown time zone: {cleaned}")
+        close = difflib.get_close_matches(cleaned.casefold(), _zones_by_folded_name(), n=1)
+        hint = f"; did you mean {_zones_by_folded_name()[close[0]]}?" if close else ""
+        raise ValueError(f"unknown time zone {quoted(cleaned, 32)}{hint}")
     return ZoneInfo(name)
+
+
+_ZONE_SHAPE = re.compile(r"([A-Za-z]+)/[A-Za-z0-9_+\-/]+")
+_AREAS = ("africa", "america", "antarctica", "arctic", "asia", "atlantic", "australia")
+_AREAS += ("europe", "indian", "pacific", "etc", "us", "canada", "brazil", "mexico", "chile")
+
+
+def zone_like(word: str) -> bool:
+    """Whether a word was meant as a time zone (Area/City, the area spelt or misspelt), so a
+    typo like Europe/Berln is refused instead of being read as the start of a note."""
+    shape = _ZONE_SHAPE.fullmatch(word.strip())
+    if shape is None:
+        return False
+    area = shape[1].casefold()
+    return area in _AREAS or bool(difflib.get_close_matches(area, _AREAS, n=1, cutoff=0.75))
 
 
 def parse_hhmm(text: str) -> time:
@@ -49,7 +69,7 @@ def parse_hhmm(text: str) -> time:
     cleaned = text.strip()
     match = _HHMM.fullmatch(cleaned)
     if match is None:
-        raise ValueError(f"expected a 24-hour time like 09:00 or 21:30, got {cleaned!r}")
+        raise ValueError(f"expected a 24-hour time like 09:00 or 21:30, got {quoted(cleaned, 20)}")
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23:
         raise ValueError(f"hour must be between 0 and 23, got {hour}")
@@ -67,14 +87,14 @@ def parse_duration(text: str) -> timedelta:
     cleaned = text.strip().lower()
     example = "use a duration like 30m, 2h, 3d, 1w or 1d2h"
     if not cleaned or _DURATION_SHAPE.fullmatch(cleaned) is None:
-        raise ValueError(f"{example}, got {text.strip()!r}")
+        raise ValueError(f"{example}, got {quoted(text, 20)}")
     minutes = 0
     seen: set[str] = set()
     for amount, unit in _DURATION_PART.findall(cleaned):
         if unit not in _UNIT_MINUTES:
-            raise ValueError(f"unknown duration unit {unit!r}; {example}")
+            raise ValueError(f"unknown duration unit {quoted(unit, 12)}; {example}")
         if unit in seen:
-            raise ValueError(f"duration unit {unit!r} given more than once")
+            raise ValueError(f"duration unit {quoted(unit, 12)} given more than once")
         seen.add(unit)
         minutes += int(amount) * _UNIT_MINUTES[unit]
     if minutes == 0:

@@ -1,12 +1,14 @@
-"""Recording check-ins and reading a member's own mood back to them."""
+"""Recording check-ins, reading a member's own mood back to them, and a group's anonymous weeks."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import charts, milestones, streaks, summaries
+from bot.domain.aggregates import aggregate
 from bot.storage.checkins import CheckinRepo
 from bot.storage.milestones import MilestoneRepo
 
@@ -108,3 +110,16 @@ class CheckinService:
         entries = [(streaks.local_date(r.at, tz), r.mood, r.tags) for r in rows]
         all_days = [streaks.local_date(m, tz) for m in await self.checkins.moments(member_id)]
         return charts.mood_chart(entries, today, days, streaks.current_streak(all_days, today))
+
+    async def community_weeks(
+        self, community_id: int, starts: Sequence[datetime], min_group: int
+    ) -> charts.CommunityChart:
+        """A group's anonymous weeks, each [start, start + 7 days): only what
+        `aggregates.aggregate` lets through ever leaves this method."""
+        weeks = []
+        for start in starts:
+            entries = await self.checkins.community_window(
+                community_id, start, start + timedelta(weeks=1)
+            )
+            weeks.append(charts.Week(start.date(), aggregate(entries, min_group)))
+        return charts.CommunityChart(tuple(weeks), min_group)

@@ -7,6 +7,7 @@ when both are down.
 from __future__ import annotations
 
 from bot.catalog import INTERNATIONAL, Catalog, CountryLines, iso_countries
+from bot.domain.quotes import quoted
 
 
 class HelplineService:
@@ -55,5 +56,6 @@ def check_country(value: str) -> str:
     if code in (INTERNATIONAL, "INTERNATIONAL"):
         return INTERNATIONAL
     if len(code) != 2 or code not in iso_countries():
-        raise ValueError(f"unknown country code {value.strip()!r}; use two letters, like GB or US")
+        shown = quoted(value, 12)
+        raise ValueError(f"unknown country code {shown}; use two letters, like GB or US")
     return code

@@ -5,13 +5,15 @@ from __future__ import annotations
 import random
 import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from bot.catalog import Catalog, Exercise
 from bot.domain.search import correct_terms, normalise, tokenize
 from bot.storage.resources import NewResource, ResourceRepo, ResourceRow
 
 TOPIC = re.compile(r"^[a-z][a-z0-9-]{1,29}$")
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
+MAX_URL = 2048  # what browsers and link previews reliably carry
+HOST = re.compile(r"(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}")
 
 
 class ResourceService:
@@ -84,6 +86,24 @@ def check_topic(value: str) -> str:
 
 
 def check_url(value: str) -> str:
-    if not URL.match(value):
+    """A link members may safely follow: https only (no plain http, javascript: or file:), a real
+    host name, no user@ part that could disguise the host, no spaces, at most 2,048 characters."""
+    value = value.strip()
+    if len(value) > MAX_URL:
+        raise ValueError(f"link is {len(value)} characters; the limit is {MAX_URL}")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        parts, host, port_ok = None, "", False
+    if (
+        parts is None
+        or parts.scheme.casefold() != "https"
+        or not port_ok
+        or "@" in parts.netloc
+        or not HOST.fullmatch(host.casefold())
+        or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value)
+    ):
         raise ValueError("link must be a full web address starting with https://")
     return value

@@ -89,10 +89,13 @@ class CheckinRepo:
     async def community_window(
         self, community_id: int, start: datetime, end: datetime
     ) -> list[tuple[int, int]]:
-        """(member id, mood) of a community's check-ins in [start, end): for anonymous
-        aggregates only; callers never show a row."""
+        """(member id, mood) of a community's check-ins in [start, end) by members whose consent
+        stands (a member who withdrew is counted nowhere): for anonymous aggregates only;
+        callers never show a row."""
         rows = await self.db.fetchall(
-            "SELECT member_id, mood FROM checkins WHERE community_id = ? AND at >= ? AND at < ?",
+            "SELECT c.member_id, c.mood FROM checkins c "
+            "JOIN consents k ON k.member_id = c.member_id "
+            "WHERE c.community_id = ? AND c.at >= ? AND c.at < ?",
             (community_id, stamp(start), stamp(end)),
         )
         return [(r[0], r[1]) for r in rows]

@@ -61,7 +61,7 @@ async def test_mood_chart_in_the_direct_chat_is_one_photo_with_its_words(
 async def test_mood_chart_typed_in_a_group_goes_to_the_direct_chat(
     fake: FakeTelegram, haven: Haven
 ) -> None:
-    await check_ins(haven.app, "telegram", {ALICE: "Alice"}, (timedelta(days=1),), mood=2)
+    await check_ins(haven.app, "telegram", {ALICE: "Alice"}, (timedelta(days=1),), moods=(2,))
     fake.send_text(ALICE, "/mood chart 30", chat_id=GROUP)
     photo = await one_photo(fake, ALICE)
     assert "Your mood chart, last 30 days (only you can see it)." in photo["caption"]
@@ -112,7 +112,9 @@ async def test_summary_for_a_lead_is_a_chart_in_the_direct_chat(
     fake: FakeTelegram, haven: Haven
 ) -> None:
     five = {ALICE: "Alice", BOB: "Bob", **OTHERS}  # five distinct members last week
-    await check_ins(haven.app, "telegram", five, (LAST_WEEK,), place=GROUP_PLACE, mood=4)
+    await check_ins(
+        haven.app, "telegram", five, (LAST_WEEK,), place=GROUP_PLACE, moods=(4, 5, 4, 3, 4)
+    )
     fake.send_text(LEAD, "/summary", chat_id=GROUP)
     photo = await one_photo(fake, LEAD)
 

@@ -102,8 +102,28 @@ async def test_group_checkin_reply_goes_to_the_direct_chat(
 ) -> None:
     fake.send_text(ALICE, "/checkin 2 tired", chat_id=GROUP)
     await reply_in(fake, ALICE, "Recorded privately")
+    # Haven is not an administrator of this group: the member hears their words are visible.
+    told = await reply_in(fake, ALICE, "still visible to everyone there")
+    assert "Calm Corner" in told["text"] and "direct chat" in told["text"]
     await asyncio.sleep(0.2)
-    assert not any("Recorded" in t or "tired" in t for t in texts(fake, GROUP))
+    assert not any("Recorded" in t or "visible" in t for t in texts(fake, GROUP))
+    assert fake.deleted == []
+
+
+async def test_group_checkin_is_removed_where_haven_may_delete(
+    fake: FakeTelegram, haven: Haven
+) -> None:
+    fake.add_group(GROUP - 1, "Open Room", admins=[LEAD, fake.bot_id], creator=LEAD)
+    fake.join(ALICE, GROUP - 1)
+    typed = fake.send_text(ALICE, "/checkin 2 anxious about tomorrow", chat_id=GROUP - 1)
+    await reply_in(fake, ALICE, "Recorded privately")
+    typed = typed["message"]
+    await fake.wait_for(lambda: fake.deleted == [(GROUP - 1, typed["message_id"])])
+    await asyncio.sleep(0.2)
+    assert not any("visible" in t for t in texts(fake, ALICE))
+    fake.send_text(ALICE, "/rules", chat_id=GROUP - 1)  # nothing private in it: it stays
+    await reply_in(fake, GROUP - 1, "Ground rules")
+    assert fake.deleted == [(GROUP - 1, typed["message_id"])]
 
 
 async def test_deep_link_when_the_member_never_started_the_bot(

@@ -38,10 +38,11 @@ async def check_ins(
     ago: tuple[timedelta, ...],
     *,
     place: Place | None = None,
-    mood: int = 3,
+    moods: tuple[int, ...] = (2, 3, 3, 4, 3),
 ) -> None:
     """Each member agrees and checks in once per entry of `ago` (that long before now), in the
-    community of `place` when given, as `/checkin` would have recorded it then."""
+    community of `place` when given, as `/checkin` would have recorded it then. Members take
+    `moods` in turn: a spread, since a week where all share one band shows no mood at all."""
     await consent_all(app, platform, members)
     community_id = None
     if place is not None:
@@ -49,7 +50,8 @@ async def check_ins(
         assert community is not None
         community_id = community.id
     now = app.services.clock.now()
-    for user_id in members:
+    for index, user_id in enumerate(members):
+        mood = moods[index % len(moods)]
         member = await app.services.people.members.find(platform, str(user_id))
         assert member is not None
         for delta in ago:

@@ -212,6 +212,7 @@ class FakeTelegram:
         self._started: dict[int, bool] = {}
         self._members: dict[int, set[int]] = {}
         self._admins: dict[int, list[int]] = {}
+        self.deleted: list[tuple[int, int]] = []  # (chat id, message id) Haven deleted
         self._creator: dict[int, int | None] = {}
 
         # what the bot did
@@ -722,10 +723,18 @@ class FakeTelegram:
         return _for_response(stored)
 
     async def _delete_message(self, params: dict[str, Any]) -> bool:
+        """As Telegram: in a group, a bot deletes others' messages only as an administrator
+        with can_delete_messages (the rights every fake administrator has)."""
         chat_id = self._target_chat(params, check_started=False)
         message_id = _optional_int(params, "message_id")
-        if self._messages.pop((chat_id, message_id or 0), None) is None:
+        message = self._messages.get((chat_id, message_id or 0))
+        if message is None:
             raise bad_request("message to delete not found")
+        own = message.get("from", {}).get("id") == self.bot_id
+        if chat_id in self.groups and not own and self.bot_id not in self._admins[chat_id]:
+            raise bad_request("message can't be deleted")
+        del self._messages[(chat_id, message_id or 0)]
+        self.deleted.append((chat_id, message_id or 0))
         return True
 
     async def _send_chat_action(self, params: dict[str, Any]) -> bool:

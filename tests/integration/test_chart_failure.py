@@ -52,9 +52,9 @@ async def test_mood_chart_falls_back_to_its_words(
 
 
 async def test_summary_falls_back_to_its_words(world: World) -> None:
-    for n in range(5):
+    for n, mood in enumerate([2, 3, 3, 4, 3]):
         await world.say(f"m{n}", "/consent yes")
-        await world.say(f"m{n}", "/checkin 3")
+        await world.say(f"m{n}", f"/checkin {mood}")
     await world.advance(datetime(2026, 10, 26, 8, 0, tzinfo=UTC))
     (reply,) = await ask(world, "lee", "/summary", lead=True)
     assert reply.private and reply.attachment is None

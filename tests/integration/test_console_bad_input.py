@@ -25,7 +25,7 @@ BAD_INPUT = [
     (f"/checkin {HUGE_NUMBER}", "mood must be a whole number", COMMANDS["checkin"].usage),
     ("/helpline ZZ", "unknown country code 'ZZ'", COMMANDS["helpline"].usage),
     ("/helpline GBR", "unknown country code 'GBR'", COMMANDS["helpline"].usage),
-    ("/settings timezone Mars/Base", "unknown time zone: Mars/Base", "/settings timezone <zone>"),
+    ("/settings timezone Mars/Base", "unknown time zone 'Mars/Base'", "/settings timezone <zone>"),
     (
         '/milestone add "sober" 2026-02-01',
         "2026-02-01 is in the future",

@@ -175,14 +175,46 @@ async def test_summary_needs_five_members_and_shows_no_person(world: World) -> N
     world.clock.advance(timedelta(days=7))
     few = await world.say("lee", "/summary", lead=True)
     assert "fewer than 5 members" in few and "average" not in few
-    for who in people:
+    for who, mood in zip(people, [4, 4, 4, 5, 3, 2], strict=True):
         await world.say(who, "/consent yes")
-        await world.say(who, "/checkin 4")
+        await world.say(who, f"/checkin {mood}")
     world.clock.advance(timedelta(days=7))
     enough = await world.say("lee", "/summary", lead=True)
-    assert "6 members, 6 check-ins, average 4.0" in enough
+    # Six members cannot fill three bands of five: the average alone.
+    assert "6 members, 6 check-ins, average 3.7 (mood bands are shown when each" in enough
+    assert "members by mood" not in enough
     assert not any(who.title() in enough or who in enough for who in people)
     assert "is for group leads" in await world.say("ana", "/summary")
+
+
+async def test_a_week_where_everyone_shares_a_band_shows_no_mood(world: World) -> None:
+    """Five members all at 1-2: an average of 1.4 would tell the lead each of them was low."""
+    people = ["ana", "ben", "cai", "dee", "eli"]
+    for who, mood in zip(people, [1, 2, 1, 2, 1], strict=True):
+        await world.say(who, "/consent yes")
+        await world.say(who, f"/checkin {mood}")
+    world.clock.advance(timedelta(days=7))
+    week = await world.say("lee", "/summary", lead=True)
+    assert "5 members, 5 check-ins, moods not shown this week" in week
+    assert "average" not in week and "1-2" not in week
+    assert "No chart this time" in week
+
+
+async def test_bands_only_when_each_holds_five_members_and_withdrawn_consent_uncounted(
+    world: World,
+) -> None:
+    people = [f"m{n:02}" for n in range(16)]
+    moods = [1] * 5 + [3] * 5 + [5] * 6
+    for who, mood in zip(people, moods, strict=True):
+        await world.say(who, "/consent yes")
+        await world.say(who, f"/checkin {mood}")
+    await world.say("m15", "/consent no")  # withdrawn: counted nowhere, even this week
+    world.clock.advance(timedelta(days=7))
+    week = await world.say("lee", "/summary", lead=True)
+    assert "15 members, 15 check-ins, average 3.0 (members by mood 1-2: 5, 3: 5, 4-5: 5)" in week
+    await world.say("m14", "/consent no")  # now 4-5 holds only four: bands are withheld
+    week = await world.say("lee", "/summary", lead=True)
+    assert "14 members, 14 check-ins, average 2.9 (mood bands are shown when each" in week
 
 
 async def test_tell_a_lead_only_with_alerts_and_never_the_text(world: World) -> None:

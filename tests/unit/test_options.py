@@ -21,6 +21,7 @@ from bot.core.options import (
     check_values,
     clean,
     parse_options,
+    visible,
 )
 from bot.core.registry import Registry
 from bot.domain.moods import FEELINGS, MAX_MOOD, MAX_NOTE_CHARS, MIN_MOOD
@@ -187,7 +188,7 @@ def test_quoted_tokens_round_trip(pair, inner, tail):
 
 @given(
     st.text(min_size=1, max_size=30).filter(
-        lambda s: unicodedata.normalize("NFKC", clean(s)).strip() and '"' not in s
+        lambda s: visible(unicodedata.normalize("NFKC", clean(s)).strip()) and '"' not in s
     )
 )
 def test_a_quoted_word_option_keeps_its_spaces_inside(inner):
@@ -200,6 +201,10 @@ def test_text_option_keeps_the_note_verbatim_and_enforces_its_limit(text):
     note = clean(text).strip()  # verbatim but for unsafe characters, which never get through
     if len(note) > MAX_NOTE_CHARS:
         with pytest.raises(ArgumentError, match=f"the limit is {MAX_NOTE_CHARS}"):
+            parse_options([NOTE], text)
+        return
+    if note and not visible(note):
+        with pytest.raises(ArgumentError, match="no visible characters"):
             parse_options([NOTE], text)
         return
     assert NOTE.convert(clean(text)) == note
@@ -292,8 +297,13 @@ DATE = Option("since", Kind.DATE, "A day", required=True)
 
 
 @given(st.dates(), SPACES, SPACES)
-def test_iso_dates_parse(day, before, after):
-    assert DATE.convert(before + day.isoformat() + after) == day
+def test_iso_dates_parse_within_sensible_years(day, before, after):
+    text = before + day.isoformat() + after
+    if 1900 <= day.year <= 2100:
+        assert DATE.convert(text) == day
+    else:
+        with pytest.raises(ArgumentError, match="between 1900 and 2100"):
+            DATE.convert(text)
 
 
 @given(

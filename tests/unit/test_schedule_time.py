@@ -7,7 +7,13 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.domain.schedule_time import parse_country, parse_duration, parse_hhmm, parse_timezone
+from bot.domain.schedule_time import (
+    parse_country,
+    parse_duration,
+    parse_hhmm,
+    parse_timezone,
+    zone_like,
+)
 
 # --- parse_timezone -------------------------------------------------------------
 
@@ -36,8 +42,32 @@ def test_parse_timezone_rejects_unknown(text: str) -> None:
 
 
 def test_parse_timezone_error_names_the_input() -> None:
-    with pytest.raises(ValueError, match=r"^unknown time zone: Mars/Olympus$"):
+    with pytest.raises(ValueError, match=r"^unknown time zone 'Mars/Olympus'$"):
         parse_timezone(" Mars/Olympus ")
+
+
+def test_parse_timezone_suggests_the_zone_meant_and_cuts_long_input() -> None:
+    with pytest.raises(ValueError, match=r"did you mean Europe/Berlin\?$"):
+        parse_timezone("Europe/Berln")
+    with pytest.raises(ValueError) as caught:
+        parse_timezone("x" * 10_000)
+    assert len(str(caught.value)) < 80
+
+
+@pytest.mark.parametrize(
+    ("word", "meant"),
+    [
+        ("Europe/Berln", True),
+        ("eurpoe/berlin", True),
+        ("Etc/GMT+5", True),
+        ("and/or", False),
+        ("he/him", False),
+        ("21:00", False),
+        ("UTC", False),
+    ],
+)
+def test_zone_like_tells_a_misspelt_zone_from_a_note_word(word: str, meant: bool) -> None:
+    assert zone_like(word) is meant
 
 
 # --- parse_hhmm -----------------------------------------------------------------

@@ -54,7 +54,7 @@ def nothing_public(fake: FakeDiscord) -> bool:
 
 async def test_mood_chart_is_an_ephemeral_png(fake: FakeDiscord, haven: Haven) -> None:
     days_ago = (timedelta(days=1), timedelta(days=3), timedelta(days=12))
-    await check_ins(haven.app, "discord", {ALICE: "alice"}, days_ago, mood=4)
+    await check_ins(haven.app, "discord", {ALICE: "alice"}, days_ago, moods=(4,))
     chart = await answered(
         fake, await fake.slash(ALICE, "mood", sub("chart", opt("days", "30")), guild_id=GUILD)
     )
