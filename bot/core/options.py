@@ -129,8 +129,10 @@ class Option:
             if folded not in self.choices:
                 raise ArgumentError(f"{self.name} must be one of: {', '.join(self.choices)}")
             return folded
-        if not text or not visible(text):
+        if not text:
             raise ArgumentError(f"{self.name} is empty")
+        if not visible(text):
+            raise ArgumentError(f"{self.name} has no visible characters")
         if self.max_length is not None and len(text) > self.max_length:
             raise ArgumentError(f"{self.name} is longer than {self.max_length} characters")
         return text

@@ -9,6 +9,7 @@ from fakes.members import consent_all
 from fakes.telegram_api import FakeTelegram
 
 from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.limits import FloodLimiter
 from bot.app import App, build
 from bot.settings import Settings
 
@@ -27,7 +28,8 @@ class Haven:
     database: Path
 
 
-def telegram_settings(fake: FakeTelegram, database: Path) -> Settings:
+def telegram_settings(fake: FakeTelegram, database: Path, **sections: dict) -> Settings:
+    """Settings for Haven against `fake`; `sections` adds others, e.g. limits={...}."""
     return Settings(
         bot={"database": database},
         telegram={
@@ -35,6 +37,7 @@ def telegram_settings(fake: FakeTelegram, database: Path) -> Settings:
             "base_url": fake.base_url,
             "base_file_url": fake.base_file_url,
         },
+        **sections,
     )
 
 
@@ -46,12 +49,16 @@ def populate(server: FakeTelegram) -> None:
     server.add_group(GROUP, "Calm Corner", admins=[LEAD], creator=LEAD)
 
 
-async def start_haven(fake: FakeTelegram, database: Path) -> Haven:
-    settings = telegram_settings(fake, database)
+async def start_haven(
+    fake: FakeTelegram, database: Path, *, limiter: FloodLimiter | None = None, **sections: dict
+) -> Haven:
+    """Haven started against `fake`, its standard members consented; `limiter` replaces the
+    flood limiter (e.g. one with a shorter per-chat interval for a long sequence of replies)."""
+    settings = telegram_settings(fake, database, **sections)
     app = build(settings)
     await app.start()
     await consent_all(app, "telegram", CONSENTED)
-    adapter = TelegramAdapter(app, settings.telegram, poll_timeout=1)
+    adapter = TelegramAdapter(app, settings.telegram, poll_timeout=1, limiter=limiter)
     await adapter.start()
     app.add_adapter(adapter)
     await app.start_delivery()
