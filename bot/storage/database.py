@@ -1,7 +1,12 @@
 """One aiosqlite connection, WAL, foreign keys, and numbered migrations from data/migrations.
 
-Writes are serialised with a lock and committed before a caller may say "recorded"; the
-repositories hold the SQL, this module only holds the connection's life cycle.
+Writes are committed before a caller may say "recorded", and they are committed together: a
+write waits for its turn in the current batch, runs (inside a savepoint when others share the
+transaction, so one failure undoes only itself), and returns once the batch's single COMMIT
+(one fsync) is done. Concurrent check-ins then share a commit instead of queueing for one
+each. A batch stops taking new writes after `BATCH_WRITES` of them or `BATCH_SECONDS`, so no
+batch holds the connection for long. The repositories hold the SQL; this module only holds
+the connection's life cycle and the batching.
 """
 
 from __future__ import annotations
@@ -9,8 +14,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import deque
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +29,9 @@ from bot import DATA_DIR
 log = logging.getLogger(__name__)
 MIGRATIONS = DATA_DIR / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+BATCH_WRITES = 256  # writes sharing one commit at most
+BATCH_SECONDS = 0.025  # after this, a batch commits and the next one starts
+OK, UNDONE, ROLLED_BACK = "ok", "undone", "rolled back"  # how a write in a batch ended
 
 
 def stamp(moment: datetime) -> str:
@@ -46,11 +56,28 @@ def migrations(folder: Path = MIGRATIONS) -> list[tuple[int, Path]]:
     return found
 
 
+@dataclass(eq=False)
+class _Turn:
+    """One write's place in a batch: granted (with whether it needs its own savepoint),
+    done (whether it succeeded), committed (the batch's COMMIT, or its error)."""
+
+    granted: asyncio.Future[bool]
+    done: asyncio.Future[str]  # OK, UNDONE (failed; the transaction goes on) or ROLLED_BACK
+    committed: asyncio.Future[None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.committed = self.granted.get_loop().create_future()
+
+
 class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # the connection: one read or one write batch at a time
+        self._waiting: deque[_Turn] = deque()
+        self._writer: asyncio.Task[None] | None = None
+        self.batches = 0  # COMMITs of write batches, for tests and benches
+        self.writes = 0  # writes committed in them
 
     async def open(self) -> None:
         if self.path != ":memory:":
@@ -65,6 +92,8 @@ class Database:
         await self._migrate()
 
     async def close(self) -> None:
+        if self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)  # writes already waiting are committed first
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -88,35 +117,139 @@ class Database:
                 f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
             )
 
+    # ------------------------------------------------------------------ writes, batched
+
+    def _join(self) -> _Turn:
+        loop = asyncio.get_running_loop()
+        turn = _Turn(loop.create_future(), loop.create_future())
+        self._waiting.append(turn)
+        if self._writer is None or self._writer.done():
+            self._writer = loop.create_task(self._write_batches(), name="haven-db-writer")
+        return turn
+
+    async def _write_batches(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            async with self._lock:
+                batch: list[_Turn] = []
+                try:
+                    await self.conn.execute("BEGIN IMMEDIATE")
+                except BaseException as error:
+                    for turn in list(self._waiting):
+                        if not turn.granted.done():
+                            turn.granted.set_exception(error)
+                    self._waiting.clear()
+                    raise
+                open_transaction = True
+                deadline = loop.time() + BATCH_SECONDS
+                while self._waiting and len(batch) < BATCH_WRITES and loop.time() < deadline:
+                    turn = self._waiting.popleft()
+                    if turn.granted.done():  # its caller gave up before its turn came
+                        continue
+                    if not open_transaction:
+                        await self.conn.execute("BEGIN IMMEDIATE")
+                        open_transaction = True
+                    alone = not batch  # the first write needs no savepoint: ROLLBACK undoes it
+                    turn.granted.set_result(not alone)
+                    ended = await turn.done
+                    if ended == OK:
+                        batch.append(turn)
+                    elif ended == ROLLED_BACK:
+                        open_transaction = False
+                if not open_transaction:
+                    continue
+                try:
+                    await self.conn.execute("COMMIT")
+                except BaseException as error:
+                    await self._rollback_quietly()
+                    for turn in batch:
+                        turn.committed.set_exception(error)
+                    if not isinstance(error, Exception):
+                        raise
+                    continue
+                self.batches += 1
+                self.writes += len(batch)
+                for turn in batch:
+                    turn.committed.set_result(None)
+
+    async def _rollback_quietly(self) -> None:
+        try:
+            await self.conn.execute("ROLLBACK")
+        except Exception:  # no transaction left to roll back
+            log.debug("rollback after a failed commit", exc_info=True)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Commit on success, roll back on error; nothing is reported stored before COMMIT."""
-        async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+        """Run the body as one atomic write in the current batch; returns once it is
+        committed (an error in the body undoes the body only and is raised)."""
+        turn = self._join()
+        shared = await self._granted(turn)
+        ended = ROLLED_BACK
+        try:
+            if shared:
+                await self.conn.execute("SAVEPOINT write")
+            ended = UNDONE if shared else ROLLED_BACK
             try:
                 yield self.conn
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                if shared:
+                    await self.conn.execute("ROLLBACK TO write")
+                    await self.conn.execute("RELEASE write")
+                else:
+                    await self.conn.execute("ROLLBACK")
                 raise
-            await self.conn.execute("COMMIT")
+            if shared:
+                await self.conn.execute("RELEASE write")
+            ended = OK
+        finally:
+            turn.done.set_result(ended)
+        await asyncio.shield(turn.committed)
+
+    @staticmethod
+    async def _granted(turn: _Turn) -> bool:
+        try:
+            return await turn.granted
+        except asyncio.CancelledError:
+            if turn.granted.done() and not turn.granted.cancelled():
+                turn.done.set_result(UNDONE)  # granted, but nothing was written
+            raise
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One write statement, committed (with the others of its batch) when this returns;
+        returns lastrowid. A failing statement undoes itself (SQLite rolls a statement back on
+        error), so it needs no savepoint."""
+        turn = self._join()
+        await self._granted(turn)
+        ended = UNDONE
+        try:
+            cursor = await self.conn.execute(sql, tuple(params))
+            ended = OK
+        finally:
+            turn.done.set_result(ended)
+        await asyncio.shield(turn.committed)
+        return cursor.lastrowid or 0
+
+    async def write_returning(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        """One write statement with a RETURNING clause, committed when this returns."""
+        turn = self._join()
+        await self._granted(turn)
+        ended = UNDONE
+        try:
+            rows = list(await self.conn.execute_fetchall(sql, tuple(params)))
+            ended = OK
+        finally:
+            turn.done.set_result(ended)
+        await asyncio.shield(turn.committed)
+        return rows
+
+    # ------------------------------------------------------------------ reads
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        # One round trip to the database thread (execute, fetch and close together).
+        # One round trip to the database thread (execute, fetch and close together); never
+        # inside an open write batch, so a read sees only what is committed.
         async with self._lock:
             return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
-
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """One write statement, committed when this returns (autocommit: SQLite makes a single
-        statement its own transaction); returns lastrowid. One round trip, one fsync."""
-        async with self._lock:
-            cursor = await self.conn.execute(sql, tuple(params))
-            return cursor.lastrowid or 0
-
-    async def write_returning(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        """One write statement with a RETURNING clause, committed when this returns."""
-        async with self._lock:
-            return list(await self.conn.execute_fetchall(sql, tuple(params)))

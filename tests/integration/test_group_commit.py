@@ -1,0 +1,111 @@
+"""Group commit: concurrent writes share one transaction and one COMMIT, each caller returns
+only after that COMMIT, and one failing write undoes itself and nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage.database import Database
+
+
+@pytest.fixture
+async def db(tmp_path: Path):
+    database = Database(tmp_path / "g.db")
+    await database.open()
+    await database.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)")
+    yield database
+    await database.close()
+
+
+def stored(db: Database) -> list[str]:
+    with sqlite3.connect(db.path) as conn:  # another connection: only committed rows
+        return [v for (v,) in conn.execute("SELECT v FROM t ORDER BY id")]
+
+
+async def test_concurrent_writes_share_commits(db: Database) -> None:
+    batches = db.batches
+
+    async def write(i: int) -> None:
+        await db.execute("INSERT INTO t (v) VALUES (?)", (f"a{i}",))
+        assert f"a{i}" in stored(db)  # committed, visible to others, before returning
+
+    await asyncio.gather(*(write(i) for i in range(200)))
+    assert len(stored(db)) == 200
+    assert db.batches - batches < 20  # 200 writes, a handful of commits
+
+
+async def test_a_failing_write_undoes_only_itself(db: Database) -> None:
+    await db.execute("INSERT INTO t (v) VALUES ('taken')")
+
+    async def transaction(i: int) -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO t (v) VALUES (?)", (f"b{i}",))
+            if i % 3 == 0:
+                await conn.execute("INSERT INTO t (v) VALUES ('taken')")  # fails: UNIQUE
+
+    async def single(i: int) -> None:
+        await db.execute("INSERT INTO t (v) VALUES (?)", ("taken" if i % 4 == 0 else f"c{i}",))
+
+    results = await asyncio.gather(
+        *(transaction(i) for i in range(30)),
+        *(single(i) for i in range(30)),
+        return_exceptions=True,
+    )
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert all(isinstance(f, sqlite3.IntegrityError) for f in failures)
+    assert len(failures) == 10 + 8
+    expected = (
+        {"taken"} | {f"b{i}" for i in range(30) if i % 3} | {f"c{i}" for i in range(30) if i % 4}
+    )
+    assert set(stored(db)) == expected
+
+
+async def test_the_first_write_of_a_batch_failing_alone_leaves_the_rest(db: Database) -> None:
+    async def failing() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO t (v) VALUES ('gone')")
+            raise RuntimeError("the body fails")
+
+    results = await asyncio.gather(
+        failing(),
+        *(db.execute("INSERT INTO t (v) VALUES (?)", (f"d{i}",)) for i in range(5)),
+        return_exceptions=True,
+    )
+    assert isinstance(results[0], RuntimeError)
+    assert stored(db) == [f"d{i}" for i in range(5)]
+
+
+async def test_a_writer_cancelled_while_waiting_writes_nothing(db: Database) -> None:
+    async def slow() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO t (v) VALUES ('first')")
+            await asyncio.sleep(0.05)
+
+    first = asyncio.create_task(slow())
+    await asyncio.sleep(0.01)
+    waiting = asyncio.create_task(db.execute("INSERT INTO t (v) VALUES ('cancelled')"))
+    await asyncio.sleep(0.01)
+    waiting.cancel()
+    after = asyncio.create_task(db.execute("INSERT INTO t (v) VALUES ('after')"))
+    await asyncio.gather(first, after)
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert stored(db) == ["first", "after"]
+
+
+async def test_reads_see_only_committed_rows(db: Database) -> None:
+    async def writer() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO t (v) VALUES ('pending')")
+            await asyncio.sleep(0.05)
+            raise RuntimeError("rolled back")
+
+    task = asyncio.create_task(writer())
+    await asyncio.sleep(0.01)
+    assert await db.fetchall("SELECT v FROM t") == []
+    with pytest.raises(RuntimeError):
+        await task
