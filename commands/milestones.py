@@ -11,7 +11,7 @@ from bot.core.messages import Actor, Place, Reply, Request, private, public
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command
 from bot.domain import milestones as rules
-from bot.domain.streaks import current_streak, local_date
+from bot.domain.streaks import local_date
 from bot.scheduler.jobs import Job
 from bot.services.container import Services
 from commands.privacy import consent_needed
@@ -52,8 +52,7 @@ async def listing(svc: Services, request: Request, args: dict[str, Any]) -> list
     tz = svc.people.timezone(scope.member, scope.community)
     now = svc.clock.now()
     today = local_date(now, tz)
-    days = [local_date(m, tz) for m in await svc.checkins.checkins.moments(scope.member.id)]
-    streak = current_streak(days, today)
+    streak = (await svc.checkins.streak(scope.member.id, now, tz)).current
     reached = [t for t in rules.STREAK_MILESTONES if t <= streak]
     upcoming = next((t for t in rules.STREAK_MILESTONES if t > streak), None)
     lines = [f"Check-in streak: {streak} day{'s' if streak != 1 else ''}."]

@@ -8,6 +8,7 @@ for anyone far from Greenwich and double-count around daylight-saving changes.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -57,3 +58,23 @@ def longest_streak(days: Iterable[date]) -> int:
         run = run + 1 if current - previous == _ONE_DAY else 1
         best = max(best, run)
     return best
+
+
+@dataclass(frozen=True)
+class Streak:
+    """A member's streak as stored: `current` consecutive days ending on `last_day`."""
+
+    last_day: date
+    current: int
+    longest: int
+
+    def on(self, today: date) -> int:
+        """The streak as it stands on `today`: still running if the last day was today or
+        yesterday (the member has until tonight), else broken."""
+        return self.current if today - _ONE_DAY <= self.last_day <= today else 0
+
+
+def rebuilt(days: Iterable[date], today: date, longest_before: int = 0) -> Streak:
+    """The streak counted afresh from the member's check-in days (today's included)."""
+    seen = set(days) | {today}
+    return Streak(today, current_streak(seen, today), max(longest_streak(seen), longest_before))

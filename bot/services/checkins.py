@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import charts, milestones, streaks, summaries
 from bot.domain.aggregates import aggregate
-from bot.storage.checkins import CheckinRepo
+from bot.storage.checkins import CheckinRepo, StreakRow
 from bot.storage.milestones import MilestoneRepo
 
 # Long enough for the longest streak milestone (365 days) with room for time zones.
@@ -55,22 +55,53 @@ class CheckinService:
         now: datetime,
         tz: ZoneInfo,
     ) -> Recorded:
-        """Commit first; streaks and milestones are computed from what is now stored."""
-        checkin_id, moments = await self.checkins.add(
-            member_id, community_id, mood, tags, note, now, now - HISTORY
-        )
-        days = [streaks.local_date(m, tz) for m in moments]
+        """Commit first, with the streak moved on in the same transaction; milestones are
+        decided from what is now stored."""
         today = streaks.local_date(now, tz)
-        current = streaks.current_streak(days, today)
-        previous = streaks.current_streak([d for d in days if d != today], today)
+        stored = await self.checkins.streak(member_id)
+        rebuild = stored is None or stored.timezone != tz.key
+        if rebuild:  # once per member and zone: counted afresh from their history
+            days = [
+                streaks.local_date(m, tz)
+                for m in await self.checkins.moments(member_id, now - HISTORY)
+            ]
+            fresh = streaks.rebuilt(days, today, stored.longest if stored else 0)
+        else:
+            fresh = streaks.Streak(today, 1, 1)  # used only if the row vanished meanwhile
+        checkin_id, streak = await self.checkins.add(
+            member_id,
+            community_id,
+            mood,
+            tags,
+            note,
+            now,
+            StreakRow(tz.key, fresh.last_day, fresh.current, fresh.longest),
+            rebuild,
+        )
+        current = streak.current if streak.last_day == today else 0
         reached = []
-        for threshold in milestones.streak_milestones_reached(previous, current):
+        # A repeat check-in on a milestone's day tries the ledger again and is refused there.
+        for threshold in milestones.streak_milestones_reached(current - 1, current):
             # The ledger key includes the streak's first day, so a rebuilt streak celebrates again.
             first_day = today - timedelta(days=current - 1)
             key = f"streak:{threshold}:{first_day.isoformat()}"
             if await self.celebrations.mark_celebrated(member_id, key, now):
                 reached.append(threshold)
         return Recorded(checkin_id, current, tuple(reached))
+
+    async def streak(self, member_id: int, now: datetime, tz: ZoneInfo) -> streaks.Streak:
+        """The member's streak as it stands now (current 0 when broken)."""
+        today = streaks.local_date(now, tz)
+        stored = await self.checkins.streak(member_id)
+        if stored is not None and stored.timezone == tz.key:
+            kept = streaks.Streak(stored.last_day, stored.current, stored.longest)
+            return streaks.Streak(kept.last_day, kept.on(today), kept.longest)
+        days = [
+            streaks.local_date(m, tz) for m in await self.checkins.moments(member_id, now - HISTORY)
+        ]
+        return streaks.Streak(
+            today, streaks.current_streak(days, today), streaks.longest_streak(days)
+        )
 
     async def report(self, member_id: int, now: datetime, tz: ZoneInfo) -> MoodReport:
         today = streaks.local_date(now, tz)
@@ -89,15 +120,15 @@ class CheckinService:
                     sum(1 for d, _ in entries if d >= first),
                 )
             )
-        all_days = [streaks.local_date(m, tz) for m in await self.checkins.moments(member_id)]
+        streak = await self.streak(member_id, now, tz)
         month = today - timedelta(days=30)
         top = summaries.most_named(
             (tag for r in rows if streaks.local_date(r.at, tz) > month for tag in r.tags), 3
         )
         return MoodReport(
             tuple(windows),
-            streaks.current_streak(all_days, today),
-            streaks.longest_streak(all_days),
+            streak.current,
+            streak.longest,
             top,
         )
 
@@ -108,8 +139,8 @@ class CheckinService:
         today = streaks.local_date(now, tz)
         rows = await self.checkins.since(member_id, now - timedelta(days=days + 1))
         entries = [(streaks.local_date(r.at, tz), r.mood, r.tags) for r in rows]
-        all_days = [streaks.local_date(m, tz) for m in await self.checkins.moments(member_id)]
-        return charts.mood_chart(entries, today, days, streaks.current_streak(all_days, today))
+        streak = await self.streak(member_id, now, tz)
+        return charts.mood_chart(entries, today, days, streak.current)
 
     async def community_weeks(
         self, community_id: int, starts: Sequence[datetime], min_group: int

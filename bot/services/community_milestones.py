@@ -2,9 +2,10 @@
 
 Rules (the texts live in commands/community_milestones.py):
 
-- Counted: consenting members only. Total check-ins are those made in the community
-  (`checkins.community_id`); combined streak days are the sum of each consenting member's
-  current check-in streak, counted in that member's own calendar days.
+- Counted: consenting members only. Total check-ins are those made in the community, kept as
+  running counts per member (retention deleting old check-ins does not lower them; erasure
+  and withdrawn consent do); combined streak days are the sum of each consenting member's
+  current check-in streak as stored by their check-ins, in their own calendar days.
 - A count milestone is celebrated only when at least `privacy.min_group` distinct members make
   it up (members with check-ins there; members with a streak running), so no post can describe
   one person's activity. Only the highest newly crossed threshold is posted; every crossed one
@@ -24,9 +25,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from bot.domain import community_milestones as rules
-from bot.domain.streaks import current_streak, local_date
+from bot.domain.streaks import Streak, local_date
 from bot.services.people import PeopleService
 from bot.storage.community_milestones import CommunityMilestoneRepo, Joined
 from bot.storage.milestones import MilestoneRepo
@@ -130,15 +132,14 @@ class CommunityMilestoneService:
     async def _streak_days(
         self, community: CommunityRow, joined: list[Joined], now: datetime
     ) -> tuple[int, int]:
-        """The members' combined current streak days, and how many members have a streak."""
-        members = {j.member.id: j.member for j in joined}
+        """The members' combined current streak days, and how many members have a streak:
+        from each member's stored streak, counted in the zone it was kept in."""
+        members = {j.member.id for j in joined}
         total = streaking = 0
-        for member_id, moments in (await self.repo.moments(community.id)).items():
-            member = members.get(member_id)
-            if member is None:
+        for member_id, zone, last_day, current in await self.repo.streaks(community.id):
+            if member_id not in members:
                 continue
-            tz = self.people.timezone(member, community)
-            streak = current_streak((local_date(m, tz) for m in moments), local_date(now, tz))
+            streak = Streak(last_day, current, current).on(local_date(now, ZoneInfo(zone)))
             if streak:
                 total += streak
                 streaking += 1

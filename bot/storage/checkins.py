@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.storage.database import Database, stamp, unstamp
 
@@ -15,6 +15,41 @@ class CheckinRow:
     tags: tuple[str, ...]
     has_note: bool
     at: datetime
+
+
+@dataclass(frozen=True)
+class StreakRow:
+    """A member's stored streak (see data/migrations/009_running_figures.sql)."""
+
+    timezone: str
+    last_day: date
+    current: int
+    longest: int
+
+
+# The streak moves on in the check-in's own statement, from the stored row, so two check-ins
+# of one member in one batch count right; `rebuild` (or a changed zone) takes the values given.
+_ADVANCE = (
+    "CASE WHEN :rebuild OR s.timezone <> excluded.timezone THEN excluded.current "
+    "WHEN excluded.last_day = s.last_day THEN s.current "
+    "WHEN excluded.last_day = date(s.last_day, '+1 day') THEN s.current + 1 "
+    "WHEN excluded.last_day > s.last_day THEN 1 ELSE s.current END"
+)
+_STREAK = (
+    "INSERT INTO member_streaks AS s (member_id, timezone, last_day, current, longest) "
+    "VALUES (:member, :zone, :day, :current, :longest) "
+    "ON CONFLICT (member_id) DO UPDATE SET "
+    f"current = {_ADVANCE}, "
+    f"longest = max(s.longest, excluded.longest * :rebuild, {_ADVANCE}), "
+    "last_day = CASE WHEN :rebuild OR s.timezone <> excluded.timezone THEN excluded.last_day "
+    "ELSE max(s.last_day, excluded.last_day) END, "
+    "timezone = excluded.timezone "
+    "RETURNING timezone, last_day, current, longest"
+)
+
+
+def _streak_row(row: tuple) -> StreakRow:
+    return StreakRow(row[0], date.fromisoformat(row[1]), int(row[2]), int(row[3]))
 
 
 class CheckinRepo:
@@ -29,29 +64,46 @@ class CheckinRepo:
         tags: tuple[str, ...],
         note: str | None,
         at: datetime,
-        history_since: datetime,
-    ) -> tuple[int, list[datetime]]:
-        """Insert and commit, returning the new id and the member's check-in times since
-        `history_since` (new one included) from the same statement: one round trip, so the
-        whole check-in costs about what a bare insert-and-commit does."""
-        rows = await self.db.write_returning(
-            "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
-            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id, "
-            "(SELECT group_concat(c.at, ',') FROM checkins c WHERE c.member_id = ? AND c.at >= ?)",
-            (
-                member_id,
-                community_id,
-                mood,
-                ",".join(tags),
-                note or None,
-                stamp(at),
-                member_id,
-                stamp(history_since),
-            ),
+        streak: StreakRow,
+        rebuild: bool,
+    ) -> tuple[int, StreakRow]:
+        """Insert the check-in, move the member's streak on to `streak.last_day` (or set it to
+        `streak` when `rebuild`) and count it for the community, in one transaction; returns
+        the new id and the streak as stored. No history is read: the cost is the same on day 1
+        and day 365."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (member_id, community_id, mood, ",".join(tags), note or None, stamp(at)),
+            )
+            checkin_id = cursor.lastrowid or 0
+            rows = await conn.execute_fetchall(
+                _STREAK,
+                {
+                    "member": member_id,
+                    "zone": streak.timezone,
+                    "day": streak.last_day.isoformat(),
+                    "current": streak.current,
+                    "longest": streak.longest,
+                    "rebuild": int(rebuild),
+                },
+            )
+            if community_id is not None:
+                await conn.execute(
+                    "INSERT INTO checkin_counts (community_id, member_id, checkins) "
+                    "VALUES (?, ?, 1) ON CONFLICT (community_id, member_id) "
+                    "DO UPDATE SET checkins = checkins + 1",
+                    (community_id, member_id),
+                )
+        return checkin_id, _streak_row(next(iter(rows)))
+
+    async def streak(self, member_id: int) -> StreakRow | None:
+        row = await self.db.fetchone(
+            "SELECT timezone, last_day, current, longest FROM member_streaks WHERE member_id = ?",
+            (member_id,),
         )
-        checkin_id, history = rows[0][0], rows[0][1] or ""
-        moments = {unstamp(text) for text in history.split(",") if text} | {at}
-        return checkin_id, sorted(moments)
+        return _streak_row(row) if row else None
 
     async def since(self, member_id: int, start: datetime) -> list[CheckinRow]:
         rows = await self.db.fetchall(
@@ -66,10 +118,12 @@ class CheckinRepo:
             for r in rows
         ]
 
-    async def moments(self, member_id: int) -> list[datetime]:
-        """Every check-in time, for streaks (retention keeps this to about a year)."""
+    async def moments(self, member_id: int, start: datetime) -> list[datetime]:
+        """A member's check-in times since `start`: only to rebuild a streak (a first check-in
+        after an upgrade, or a new time zone), never on every check-in."""
         rows = await self.db.fetchall(
-            "SELECT at FROM checkins WHERE member_id = ? ORDER BY at", (member_id,)
+            "SELECT at FROM checkins WHERE member_id = ? AND at >= ? ORDER BY at",
+            (member_id, stamp(start)),
         )
         return [unstamp(r[0]) for r in rows]
 

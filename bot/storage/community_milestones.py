@@ -7,7 +7,7 @@ they erase them, and those no longer count). Nothing here returns a mood.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.storage.database import Database, stamp, unstamp
 from bot.storage.people import (
@@ -48,27 +48,27 @@ class CommunityMilestoneRepo:
         return [(community_row(r), unstamp(r[-1])) for r in rows]
 
     async def totals(self, community_id: int) -> Totals:
+        """Check-ins made in the community by consenting members, from the running counts
+        (one row per member, whatever the history)."""
         row = await self.db.fetchone(
-            "SELECT COUNT(*), COUNT(DISTINCT c.member_id) FROM checkins c "
-            "JOIN consents k ON k.member_id = c.member_id WHERE c.community_id = ?",
+            "SELECT COALESCE(SUM(n.checkins), 0), COUNT(*) FROM checkin_counts n "
+            "JOIN consents k ON k.member_id = n.member_id "
+            "WHERE n.community_id = ? AND n.checkins > 0",
             (community_id,),
         )
         return Totals(int(row[0]), int(row[1])) if row else Totals(0, 0)
 
-    async def moments(self, community_id: int) -> dict[int, list[datetime]]:
-        """Every check-in moment of each consenting member of the community, by member id (a
-        streak is the member's own, wherever they checked in)."""
+    async def streaks(self, community_id: int) -> list[tuple[int, str, date, int]]:
+        """(member id, zone, last day, current) of each consenting member's stored streak:
+        one row per member (a streak is the member's own, wherever they checked in)."""
         rows = await self.db.fetchall(
-            "SELECT c.member_id, c.at FROM community_members cm "
+            "SELECT s.member_id, s.timezone, s.last_day, s.current FROM community_members cm "
             "JOIN consents k ON k.member_id = cm.member_id "
-            "JOIN checkins c ON c.member_id = cm.member_id "
-            "WHERE cm.community_id = ? ORDER BY c.member_id, c.at",
+            "JOIN member_streaks s ON s.member_id = cm.member_id "
+            "WHERE cm.community_id = ?",
             (community_id,),
         )
-        found: dict[int, list[datetime]] = {}
-        for member_id, at in rows:
-            found.setdefault(member_id, []).append(unstamp(at))
-        return found
+        return [(r[0], r[1], date.fromisoformat(r[2]), int(r[3])) for r in rows]
 
     async def joined(self, community_id: int) -> list[Joined]:
         """Consenting members of the community with the moment they joined it."""

@@ -13,6 +13,7 @@ import simulated
 from simulated import World
 
 from bot.core.messages import Place, Reply, Via
+from bot.domain.streaks import rebuilt
 from bot.storage.database import stamp
 
 PLATFORM = simulated.PLATFORM
@@ -23,7 +24,8 @@ MOOD = 4  # every seeded check-in has this mood: it must never show in a celebra
 
 
 def seed(world: World, who: str, count: int, *, last: datetime, every: timedelta) -> None:
-    """`count` check-ins of `who` in the group, the last at `last`, `every` apart."""
+    """`count` check-ins of `who` in the group, the last at `last`, `every` apart, with the
+    running figures those check-ins would have stored (counted in UTC days)."""
     ((member_id,),) = world.rows("SELECT id FROM members WHERE user_id = ?", (who,))
     ((community_id,),) = world.rows("SELECT id FROM communities WHERE key = 'g1'")
     with sqlite3.connect(world.database) as conn:
@@ -31,6 +33,18 @@ def seed(world: World, who: str, count: int, *, last: datetime, every: timedelta
             "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
             "VALUES (?, ?, ?, 'tired', 'a private note', ?)",
             [(member_id, community_id, MOOD, stamp(last - i * every)) for i in range(count)],
+        )
+        conn.execute(
+            "INSERT INTO checkin_counts (community_id, member_id, checkins) VALUES (?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET checkins = checkins + excluded.checkins",
+            (community_id, member_id, count),
+        )
+        moments = conn.execute("SELECT at FROM checkins WHERE member_id = ?", (member_id,))
+        days = [datetime.fromisoformat(at).astimezone(UTC).date() for (at,) in moments]
+        streak = rebuilt(days, max(days))
+        conn.execute(
+            "INSERT OR REPLACE INTO member_streaks VALUES (?, 'UTC', ?, ?, ?)",
+            (member_id, streak.last_day.isoformat(), streak.current, streak.longest),
         )
 
 
