@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from bot.domain import milestones
 from bot.domain.streaks import local_date
 from bot.services.people import PeopleService
-from bot.storage.milestones import MilestoneRepo, MilestoneRow
+from bot.storage.milestones import NEVER, MilestoneRepo, MilestoneRow
 from bot.storage.people import MemberRow
 
 MAX_MILESTONES = 20
@@ -40,7 +40,7 @@ class MilestoneService:
             raise ValueError(f"the start date {start} is in the future; use the day it began")
         if len(await self.repo.of_member(member.id)) >= MAX_MILESTONES:
             raise ValueError(f"you can keep at most {MAX_MILESTONES} milestones")
-        return await self.repo.add(member.id, label, start, chat, now)
+        return await self.repo.add(member.id, label, start, chat, now, _first_due(start, today))
 
     async def remove(self, member_id: int, milestone_id: int) -> bool:
         return await self.repo.remove(member_id, milestone_id)
@@ -50,10 +50,12 @@ class MilestoneService:
 
     async def due(self, now: datetime) -> list[Due]:
         """Marks due by now (from 09:00 local on the day), not yet celebrated, and not already
-        past when the milestone was added (adding "since 2020" does not replay six years)."""
+        past when the milestone was added (adding "since 2020" does not replay six years).
+        Reads only milestones whose next mark is at most a day away: no zone is more than 14
+        hours ahead of UTC."""
         found: list[Due] = []
         members: dict[int, MemberRow | None] = {}
-        for row in await self.repo.all():
+        for row in await self.repo.coming_due((now + timedelta(hours=14)).date()):
             if row.member_id not in members:
                 members[row.member_id] = await self.people.members.get(row.member_id)
             member = members[row.member_id]
@@ -62,17 +64,29 @@ class MilestoneService:
             tz = self.people.timezone(member)
             local = now.astimezone(tz)
             upto_date = local.date() - timedelta(days=0 if local.time() >= CELEBRATE_AT else 1)
-            added = local_date(row.created_at, tz)
-            done = await self.repo.celebrated(member.id)
+            first = row.next_due
+            if first is None:  # from before due dates were kept: worked out once
+                first = _first_due(row.start, local_date(row.created_at, tz))
+                await self.repo.set_next_due(row.id, first)
             for mark in milestones.personal_marks(row.start):
                 if mark.due > upto_date:
                     break
-                key = f"personal:{row.id}:{mark.label}"
-                if mark.due >= added and key not in done:
+                if mark.due >= first:
                     found.append(Due(member, row, mark))
         found.sort(key=lambda d: (d.mark.due, d.milestone.id))
         return found
 
     async def mark_celebrated(self, due: Due, now: datetime) -> bool:
+        """Record the mark in the member's ledger (True only the first time) and move the
+        milestone's next due day past it."""
         key = f"personal:{due.milestone.id}:{due.mark.label}"
-        return await self.repo.mark_celebrated(due.member.id, key, now)
+        first = await self.repo.mark_celebrated(due.member.id, key, now)
+        await self.repo.set_next_due(
+            due.milestone.id, _first_due(due.milestone.start, due.mark.due + timedelta(days=1))
+        )
+        return first
+
+
+def _first_due(start: date, on_or_after: date) -> date:
+    """The day of the first mark on or after `on_or_after` (NEVER once all have passed)."""
+    return next((m.due for m in milestones.personal_marks(start) if m.due >= on_or_after), NEVER)

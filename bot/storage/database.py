@@ -15,7 +15,7 @@ import asyncio
 import logging
 import re
 from collections import deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -73,6 +73,7 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None  # reads, beside the writes (WAL)
         self._lock = asyncio.Lock()  # the connection: one read or one write batch at a time
         self._waiting: deque[_Turn] = deque()
         self._writer: asyncio.Task[None] | None = None
@@ -90,10 +91,19 @@ class Database:
         await conn.execute("PRAGMA busy_timeout = 5000")
         self._conn = conn
         await self._migrate()
+        if self.path != ":memory:":
+            reader = await aiosqlite.connect(self.path, isolation_level=None)
+            reader.row_factory = aiosqlite.Row
+            await reader.execute("PRAGMA query_only = ON")
+            await reader.execute("PRAGMA busy_timeout = 5000")
+            self._reader = reader
 
     async def close(self) -> None:
         if self._writer is not None and not self._writer.done():
             await asyncio.shield(self._writer)  # writes already waiting are committed first
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -242,11 +252,22 @@ class Database:
         await asyncio.shield(turn.committed)
         return rows
 
+    async def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Every statement either connection runs, parameters filled in, goes to `callback`
+        (None stops it): lets a test check the query plan of each one."""
+        for conn in (self._conn, self._reader):
+            if conn is not None:
+                await conn.set_trace_callback(callback)
+
     # ------------------------------------------------------------------ reads
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        # One round trip to the database thread (execute, fetch and close together); never
-        # inside an open write batch, so a read sees only what is committed.
+        """One round trip (execute, fetch and close together) that sees only what is committed.
+        On a file, reads go through their own connection and never wait for a write batch or
+        its fsync (WAL lets readers and the writer work at once); in memory, they wait their
+        turn on the one connection."""
+        if self._reader is not None:
+            return list(await self._reader.execute_fetchall(sql, tuple(params)))
         async with self._lock:
             return list(await self.conn.execute_fetchall(sql, tuple(params)))
 

@@ -17,9 +17,13 @@ class MilestoneRow:
     chat_platform: str | None
     chat_id: str | None
     created_at: datetime
+    next_due: date | None  # the local day of the next mark not yet celebrated
 
 
-COLUMNS = "id, member_id, label, start_date, chat_platform, chat_id, created_at"
+NEVER = date(9999, 12, 31)  # next_due once every mark has passed
+
+
+COLUMNS = "id, member_id, label, start_date, chat_platform, chat_id, created_at, next_due"
 
 
 def _row(r: object) -> MilestoneRow:
@@ -32,6 +36,7 @@ def _row(r: object) -> MilestoneRow:
         x[4],
         x[5],
         unstamp(x[6]),  # type: ignore[index]
+        date.fromisoformat(x[7]) if x[7] else None,  # type: ignore[index]
     )
 
 
@@ -40,13 +45,40 @@ class MilestoneRepo:
         self.db = db
 
     async def add(
-        self, member_id: int, label: str, start: date, chat: tuple[str, str] | None, now: datetime
+        self,
+        member_id: int,
+        label: str,
+        start: date,
+        chat: tuple[str, str] | None,
+        now: datetime,
+        next_due: date,
     ) -> int:
         platform, chat_id = chat if chat else (None, None)
         return await self.db.execute(
             "INSERT INTO milestones (member_id, label, start_date, chat_platform, chat_id, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (member_id, label, start.isoformat(), platform, chat_id, stamp(now)),
+            "created_at, next_due) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                member_id,
+                label,
+                start.isoformat(),
+                platform,
+                chat_id,
+                stamp(now),
+                next_due.isoformat(),
+            ),
+        )
+
+    async def coming_due(self, by: date) -> list[MilestoneRow]:
+        """Milestones whose next mark falls on or before `by` (or is not worked out yet)."""
+        rows = await self.db.fetchall(
+            f"SELECT {COLUMNS} FROM milestones WHERE next_due IS NULL OR next_due <= ?",
+            (by.isoformat(),),
+        )
+        return [_row(r) for r in rows]
+
+    async def set_next_due(self, milestone_id: int, day: date) -> None:
+        await self.db.execute(
+            "UPDATE milestones SET next_due = ? WHERE id = ?", (day.isoformat(), milestone_id)
         )
 
     async def remove(self, member_id: int, milestone_id: int) -> bool:
@@ -61,10 +93,6 @@ class MilestoneRepo:
             f"SELECT {COLUMNS} FROM milestones WHERE member_id = ? ORDER BY start_date, id",
             (member_id,),
         )
-        return [_row(r) for r in rows]
-
-    async def all(self) -> list[MilestoneRow]:
-        rows = await self.db.fetchall(f"SELECT {COLUMNS} FROM milestones ORDER BY id")
         return [_row(r) for r in rows]
 
     async def celebrated(self, member_id: int) -> set[str]:
