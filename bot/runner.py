@@ -52,7 +52,7 @@ async def run_platforms(settings: Settings) -> int:
             app.add_adapter(adapter)
         await app.start_delivery()
         scheduler = start_realtime(app.jobs, app.services, app.deliver)
-        app.schedules.attach(scheduler)
+        await app.schedules.start_realtime()
         log.warning("Haven is running on %s", ", ".join(a.platform for a in adapters))
         waits = [asyncio.ensure_future(stop.wait())]
         waits += [asyncio.ensure_future(a.wait()) for a in adapters]
@@ -69,6 +69,7 @@ async def run_platforms(settings: Settings) -> int:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        await app.schedules.stop()
         for adapter in reversed(started):
             try:
                 await adapter.stop()

@@ -1,4 +1,5 @@
-"""Schedule rows to timed firings, on real time (APScheduler 3) or on the simulated clock.
+"""Schedule rows to timed firings, on real time (a heap of next firings) or on the simulated
+clock.
 
 A firing builds its outbox rows and records them with the ledger row in one transaction, then
 wakes the outbox. At start, firings missed while the bot was down are caught up (at most one
@@ -8,12 +9,12 @@ per schedule, within the grace window).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.delivery.outbox import Outbox
 from bot.scheduler.jobs import Job
@@ -21,6 +22,8 @@ from bot.storage.outbox import OutboxItem
 from bot.storage.schedules import ScheduleRow
 
 log = logging.getLogger(__name__)
+IDLE = 30.0  # the longest sleep: a clock that jumps (suspend, NTP) is noticed this soon
+FIRE_TOGETHER = 64  # firings due at once are built and recorded this many at a time
 
 BuildItems = Callable[[Any, ScheduleRow, datetime], Awaitable[list[OutboxItem]]]
 
@@ -30,8 +33,12 @@ class ScheduleRunner:
         self.services = services
         self.build_items = build_items
         self.outbox = outbox
-        self._scheduler: AsyncIOScheduler | None = None
-        services.schedules.on_change = self.refresh
+        self._heap: list[tuple[datetime, int]] = []  # (next fire time, schedule id)
+        self._next: dict[int, datetime] = {}  # schedule id -> its live heap entry's time
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._replans: set[asyncio.Task[None]] = set()
+        services.schedules.on_change = self.changed
 
     async def fire(self, row: ScheduleRow, fire_time: datetime) -> bool:
         """True when this firing was new; a firing already in the ledger does nothing."""
@@ -63,43 +70,96 @@ class ScheduleRunner:
         return run
 
     # -- real time ----------------------------------------------------------------------
-    def attach(self, scheduler: AsyncIOScheduler) -> None:
-        self._scheduler = scheduler
-        self.refresh()
+    # Each active schedule is one (next fire time, id) entry in a heap and one entry in
+    # `_next`; a change replans only that schedule, a firing plans only its own next one, and
+    # the row is read again when it fires. So memory per schedule is a few hundred bytes and
+    # no change costs more than one schedule's work, however many there are.
 
-    def refresh(self) -> None:
-        """Rebuild the in-memory jobs from the rows (after any schedule change)."""
-        if self._scheduler is None:
-            return
-        asyncio.get_running_loop().create_task(self._refresh())
-
-    async def _refresh(self) -> None:
-        scheduler = self._scheduler
-        if scheduler is None:
-            return
-        for job in scheduler.get_jobs():
-            if job.id.startswith("schedule:"):
-                job.remove()
-        grace = self.services.schedules.grace
-        for row in await self.services.schedules.active():
-            scheduler.add_job(
-                self._fire_now,
-                self.services.schedules.trigger(row),
-                args=(row,),
-                id=f"schedule:{row.id}",
-                coalesce=True,
-                max_instances=1,
-                misfire_grace_time=int(grace.total_seconds()) or None,
-            )
-
-    async def _fire_now(self, row: ScheduleRow) -> None:
-        """APScheduler calls at the fire time; the ledger key is that trigger time."""
+    async def start_realtime(self) -> None:
+        """Plan every active schedule's next firing (yielding every 200), then run."""
         now = self.services.clock.now()
-        trigger = self.services.schedules.trigger(row)
-        fire_time = trigger.get_next_fire_time(None, now - timedelta(minutes=1))
-        if fire_time is None or fire_time > now + timedelta(seconds=1):
-            fire_time = now.replace(microsecond=0)
+        for n, row in enumerate(await self.services.schedules.active()):
+            self._plan(row, now)
+            if n % 200 == 199:
+                await asyncio.sleep(0)
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="haven-schedules")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    @property
+    def planned(self) -> int:
+        """How many schedules have a firing planned."""
+        return len(self._next)
+
+    def poke(self) -> None:
+        """Look at the clock again now (after a change, or a test moving a simulated clock)."""
+        self._wake.set()
+
+    def _plan(self, row: ScheduleRow, after: datetime) -> None:
+        at = None if row.paused else self.services.schedules.next_fire(row, after)
+        if at is None:
+            self._next.pop(row.id, None)
+            return
+        self._next[row.id] = at
+        heapq.heappush(self._heap, (at, row.id))
+        self.poke()
+
+    def changed(self, schedule_id: int) -> None:
+        """A schedule was added, paused, resumed or removed: replan that one only."""
+        if self._task is None:
+            return
+        replan = asyncio.get_running_loop().create_task(self._replan(schedule_id))
+        self._replans.add(replan)
+        replan.add_done_callback(self._replans.discard)
+
+    async def _replan(self, schedule_id: int) -> None:
+        row = await self.services.schedules.get(schedule_id)
+        if row is None:
+            self._next.pop(schedule_id, None)
+        else:
+            self._plan(row, self.services.clock.now())
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            now = self.services.clock.now()
+            while self._heap and self._next.get(self._heap[0][1]) != self._heap[0][0]:
+                heapq.heappop(self._heap)  # replanned or removed since
+            if not self._heap or self._heap[0][0] > now:
+                wait = (self._heap[0][0] - now).total_seconds() if self._heap else IDLE
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), min(max(wait, 0.0), IDLE))
+                continue
+            due: list[tuple[datetime, int]] = []
+            while self._heap and self._heap[0][0] <= now:
+                at, schedule_id = heapq.heappop(self._heap)
+                if self._next.get(schedule_id) == at:
+                    del self._next[schedule_id]
+                    due.append((at, schedule_id))
+            # Together in chunks, so their writes share commits; the loop stays responsive.
+            for start in range(0, len(due), FIRE_TOGETHER):
+                chunk = due[start : start + FIRE_TOGETHER]
+                await asyncio.gather(*(self._fire_planned(at, sid, now) for at, sid in chunk))
+
+    async def _fire_planned(self, at: datetime, schedule_id: int, now: datetime) -> None:
+        """Fire at the planned trigger time (the ledger key); a firing found later than the
+        grace window (the machine slept) is skipped. The next firing is planned either way."""
+        row = await self.services.schedules.get(schedule_id)
+        if row is None or row.paused:
+            return
         try:
-            await self.fire(row, fire_time)
+            if now - at <= self.services.schedules.grace:
+                await self.fire(row, at)
+            else:
+                log.warning(
+                    "schedule #%s firing at %s is past the grace window; skipped", row.id, at
+                )
         except Exception:
             log.exception("schedule #%s failed to fire", row.id)
+        finally:
+            self._plan(row, max(at, now))

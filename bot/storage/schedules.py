@@ -104,6 +104,15 @@ class ScheduleRepo:
         )
         return _row(row) if row else None
 
+    async def active_since(self) -> list[tuple[ScheduleRow, datetime | None]]:
+        """Every active schedule with its latest firing (None: never fired), in one statement
+        (the latest firing is an index search per row): read once at start."""
+        rows = await self.db.fetchall(
+            f"SELECT {COLUMNS}, (SELECT MAX(f.fire_time) FROM firings f "
+            "WHERE f.schedule_id = schedules.id) FROM schedules WHERE paused = 0 ORDER BY id"
+        )
+        return [(_row(r), unstamp(r[-1]) if r[-1] else None) for r in rows]
+
     async def active(self) -> list[ScheduleRow]:
         rows = await self.db.fetchall(
             f"SELECT {COLUMNS} FROM schedules WHERE paused = 0 ORDER BY id"

@@ -81,7 +81,7 @@ async def test_down_past_the_grace_window_skips_with_a_log_line(
         second = await open_world(db, datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
     try:
         assert posts(second) == []
-        assert any("missed 1 firing" in r.getMessage() for r in caplog.records)
+        assert any("1 schedule(s) missed firings" in r.getMessage() for r in caplog.records)
         await second.advance(datetime(2026, 3, 3, 9, 1, tzinfo=UTC))
         assert len(posts(second)) == 1  # the next day's firing is normal
     finally:
@@ -292,3 +292,75 @@ async def test_scheduled_summary_below_the_threshold_is_text_only(world: World) 
     _, (_, reply) = world.recorder.sent
     assert "Week of 19 Oct: fewer than 5 members" in reply.text
     assert reply.attachment is None and "No chart this time" in reply.text
+
+
+async def wait_until(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+async def test_real_time_plans_one_firing_per_schedule_and_replans_only_the_changed(
+    world: World,
+) -> None:
+    runner = world.app.schedules
+    await world.say("lee", "/schedule checkin daily 09:00", lead=True)
+    await world.say("lee", "/schedule rules weekly mon 10:00", lead=True)
+    for who in ("ana", "bo"):
+        await world.say(who, "/consent yes")
+        await world.say(who, "/remind daily 20:00")
+    await runner.start_realtime()
+    try:
+        assert runner.planned == 4
+        planned = dict(runner._next)
+        world.clock.set(datetime(2026, 10, 19, 9, 0, tzinfo=UTC))
+        runner.poke()
+        await wait_until(lambda: len(world.rows("SELECT * FROM firings")) == 1)
+        await world.app.outbox.drain(PLATFORM)
+        assert len(posts(world)) == 1
+        assert runner._next[1] == datetime(2026, 10, 20, 9, 0, tzinfo=UTC)  # tomorrow's only
+        assert {k: v for k, v in runner._next.items() if k != 1} == {
+            k: v for k, v in planned.items() if k != 1
+        }
+
+        await world.say("lee", "/schedule pause 2", lead=True)
+        await wait_until(lambda: runner.planned == 3)
+        assert 2 not in runner._next and runner._next[3] == planned[3]
+        await world.say("lee", "/schedule resume 2", lead=True)
+        await wait_until(lambda: runner.planned == 4)
+        assert runner._next[2] == planned[2]
+
+        # A fire time already passed (the machine slept past the grace window) is skipped.
+        world.clock.set(datetime(2026, 10, 19, 23, 0, tzinfo=UTC))  # 20:00 + 3 h
+        runner.poke()
+        await wait_until(lambda: runner._next.get(3, datetime.max.replace(tzinfo=UTC)).day == 20)
+        assert len(world.rows("SELECT * FROM firings")) == 1
+    finally:
+        await runner.stop()
+
+
+async def test_a_year_of_missed_firings_costs_one_look_each(tmp_path: Path) -> None:
+    db = tmp_path / "year.db"
+    first = await open_world(db, datetime(2025, 3, 2, 8, 0, tzinfo=UTC))
+    for n in range(50):
+        await first.say(f"m{n}", "/consent yes")
+        await first.say(f"m{n}", f"/remind daily {n % 24:02d}:30")
+    await first.app.close()
+    calls = 0
+    second = await open_world(db, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))  # a year later
+    try:
+        real = second.app.services.schedules.trigger
+
+        def counting(row):  # type: ignore[no-untyped-def]
+            nonlocal calls
+            calls += 1
+            return real(row)
+
+        second.app.services.schedules.trigger = counting  # type: ignore[method-assign]
+        # At start, the two reminders at 07:30 (within the hour of grace) went out, once each.
+        assert len(second.recorder.sent) == 2
+        assert await second.app.services.schedules.missed(second.clock.now()) == []
+        assert calls <= 3 * 50  # a few trigger looks per schedule, not one per missed day
+    finally:
+        await second.app.close()
