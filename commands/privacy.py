@@ -149,10 +149,14 @@ COMMANDS = [
 
 async def purge_old(svc: Services, now: datetime) -> list[Reply]:
     """Daily retention: notes after `privacy.note_days`, check-ins after `checkin_days`."""
-    notes, checkins, outbox = await svc.privacy.purge(now)
-    if notes or checkins or outbox:
+    notes, checkins, outbox, updates = await svc.privacy.purge(now)
+    if notes or checkins or outbox or updates:
         log.info(
-            "retention: %d notes, %d check-ins, %d sent messages removed", notes, checkins, outbox
+            "retention: %d notes, %d check-ins, %d sent messages, %d platform update ids removed",
+            notes,
+            checkins,
+            outbox,
+            updates,
         )
     return []
 

@@ -6,9 +6,12 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
+from cachetools import TTLCache
+
 from bot.core.clock import Clock
 from bot.settings import PrivacySection
-from bot.storage.people import CommunityRepo, MemberRepo
+from bot.storage.inbound import KEEP as UPDATES_KEEP
+from bot.storage.people import CACHE_AGE, MEMBERS_CACHED, CommunityRepo, MemberRepo
 from bot.storage.privacy import PrivacyRepo
 
 OUTBOX_KEEP = timedelta(days=1)
@@ -28,23 +31,23 @@ class PrivacyService:
         self.communities = communities
         self.clock = clock
         self.settings = settings
-        # Consent is checked on every check-in; only this service writes it, so it is cached.
-        self._consented: set[int] = set()
+        # Consent is checked on every check-in, so it is cached (bounded in size and age).
+        self._consented: TTLCache[int, bool] = TTLCache(MEMBERS_CACHED, CACHE_AGE)
 
     async def has_consent(self, member_id: int) -> bool:
         if member_id in self._consented:
             return True
         if await self.repo.consent_given(member_id) is not None:
-            self._consented.add(member_id)
+            self._consented[member_id] = True
             return True
         return False
 
     async def consent(self, member_id: int) -> None:
         await self.repo.give_consent(member_id, self.clock.now())
-        self._consented.add(member_id)
+        self._consented[member_id] = True
 
     async def withdraw(self, member_id: int) -> None:
-        self._consented.discard(member_id)
+        self._consented.pop(member_id, None)
         await self.repo.withdraw_consent(member_id)
 
     async def stored(self, member_id: int) -> dict[str, int]:
@@ -59,15 +62,17 @@ class PrivacyService:
         return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
 
     async def erase(self, member_id: int) -> int:
-        self._consented.discard(member_id)
+        self._consented.pop(member_id, None)
         removed = await self.repo.erase(member_id)
         self.members.forget_cached(member_id)
         self.communities.forget_member(member_id)
         return removed
 
-    async def purge(self, now: datetime) -> tuple[int, int, int]:
+    async def purge(self, now: datetime) -> tuple[int, int, int, int]:
+        """Retention, daily: (notes, check-ins, sent messages, platform updates) removed."""
         return await self.repo.purge(
             now - timedelta(days=self.settings.note_days),
             now - timedelta(days=self.settings.checkin_days),
             now - OUTBOX_KEEP,
+            now - UPDATES_KEEP,
         )

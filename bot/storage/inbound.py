@@ -21,6 +21,3 @@ class InboundLedger:
             (platform, update_id, stamp(now)),
         )
         return bool(rows)
-
-    async def prune(self, now: datetime) -> None:
-        await self.db.execute("DELETE FROM inbound_updates WHERE seen_at < ?", (stamp(now - KEEP),))

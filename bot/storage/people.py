@@ -5,9 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cachetools import TTLCache
+
 from bot.storage.database import Database, stamp, unstamp
 
 TOUCH_EVERY = timedelta(minutes=10)
+# Caches are bounded in size (least recently used go first) and in age, so memory stays flat
+# with any number of members and a row another process changed is read again within minutes.
+CACHE_AGE = 600.0  # seconds
+MEMBERS_CACHED = 10_000
+COMMUNITIES_CACHED = 2_000
+VISITS_CACHED = 20_000
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ class MemberRepo:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._cache: dict[tuple[str, str], MemberRow] = {}
+        self._cache: TTLCache[tuple[str, str], MemberRow] = TTLCache(MEMBERS_CACHED, CACHE_AGE)
 
     async def ensure(self, platform: str, user_id: str, name: str, now: datetime) -> MemberRow:
         """Create on first sight and keep the display name current. The common case (known
@@ -125,9 +133,14 @@ class CommunityRepo:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._by_key: dict[tuple[str, str], CommunityRow] = {}
-        self._seen: dict[tuple[int, int], datetime] = {}
-        self._last: dict[int, CommunityRow | None] = {}
+        self._by_key: TTLCache[tuple[str, str], CommunityRow] = TTLCache(
+            COMMUNITIES_CACHED, CACHE_AGE
+        )
+        # A visit remembered for longer than TOUCH_EVERY saves no write, so that is its age.
+        self._seen: TTLCache[tuple[int, int], datetime] = TTLCache(
+            VISITS_CACHED, TOUCH_EVERY.total_seconds()
+        )
+        self._last: TTLCache[int, CommunityRow | None] = TTLCache(MEMBERS_CACHED, CACHE_AGE)
 
     def _forget(self, community_id: int | None = None, member_id: int | None = None) -> None:
         if community_id is not None:

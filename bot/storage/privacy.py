@@ -7,10 +7,13 @@ checks it against the schema, so a new table about members cannot be forgotten b
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
 from bot.storage.database import Database, stamp
+
+PURGE_BATCH = 2000  # rows a retention transaction changes at most (a few milliseconds)
 
 # table -> (member column, columns exported)
 MEMBER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -105,19 +108,44 @@ class PrivacyRepo:
         return removed
 
     async def purge(
-        self, notes_before: datetime, checkins_before: datetime, outbox_before: datetime
-    ) -> tuple[int, int, int]:
-        """Retention: old notes blanked, old check-ins deleted, settled outbox rows dropped."""
-        async with self.db.transaction() as conn:
-            notes = await conn.execute(
-                "UPDATE checkins SET note = NULL WHERE note IS NOT NULL AND at < ?",
-                (stamp(notes_before),),
-            )
-            checkins = await conn.execute(
-                "DELETE FROM checkins WHERE at < ?", (stamp(checkins_before),)
-            )
-            outbox = await conn.execute(
-                "DELETE FROM outbox WHERE state IN ('sent', 'failed', 'skipped') AND done_at < ?",
-                (stamp(outbox_before),),
-            )
-            return notes.rowcount, checkins.rowcount, outbox.rowcount
+        self,
+        notes_before: datetime,
+        checkins_before: datetime,
+        outbox_before: datetime,
+        updates_before: datetime,
+    ) -> tuple[int, int, int, int]:
+        """Retention: old notes blanked, old check-ins deleted, settled outbox rows and the
+        ledger of old platform updates dropped, in
+        transactions of at most PURGE_BATCH rows (found by index), yielding between them, so
+        no batch holds the write lock for long and check-ins go in between."""
+        notes = await self._in_batches(
+            "UPDATE checkins SET note = NULL WHERE id IN (SELECT id FROM checkins "
+            "WHERE note IS NOT NULL AND at < ? LIMIT ?)",
+            stamp(notes_before),
+        )
+        checkins = await self._in_batches(
+            "DELETE FROM checkins WHERE id IN (SELECT id FROM checkins WHERE at < ? LIMIT ?)",
+            stamp(checkins_before),
+        )
+        outbox = await self._in_batches(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox "
+            "WHERE state IN ('sent', 'failed', 'skipped') AND done_at < ? LIMIT ?)",
+            stamp(outbox_before),
+        )
+        updates = await self._in_batches(
+            "DELETE FROM inbound_updates WHERE (platform, update_id) IN (SELECT platform, "
+            "update_id FROM inbound_updates WHERE seen_at < ? LIMIT ?)",
+            stamp(updates_before),
+        )
+        return notes, checkins, outbox, updates
+
+    async def _in_batches(self, sql: str, before: str) -> int:
+        total = 0
+        while True:
+            async with self.db.transaction() as conn:
+                cursor = await conn.execute(sql, (before, PURGE_BATCH))
+                done = max(cursor.rowcount, 0)
+            total += done
+            if done < PURGE_BATCH:
+                return total
+            await asyncio.sleep(0)

@@ -18,6 +18,7 @@ from bot.core.cooldown import NOTICE
 from bot.core.messages import Actor, Place, Reply, Request, Via
 from bot.delivery.errors import Unreachable
 from bot.settings import Settings
+from bot.storage.database import stamp
 from bot.storage.privacy import MEMBER_REFERENCES, MEMBER_TABLES
 
 PLATFORM = "test"
@@ -165,6 +166,32 @@ async def test_retention_purges_old_notes_and_checkins(world: World) -> None:
     world.clock.advance(timedelta(days=340))
     await world.app.services.privacy.purge(world.clock.now())
     assert world.rows("SELECT mood FROM checkins") == [(3,)]
+
+
+async def test_retention_works_in_small_transactions(world: World) -> None:
+    await world.say("kim", "/consent yes")
+    ((member_id,),) = world.rows("SELECT id FROM members WHERE user_id = 'kim'")
+    old = world.clock.now() - timedelta(days=400)
+    with sqlite3.connect(world.database) as conn:
+        conn.executemany(
+            "INSERT INTO checkins (member_id, mood, note, at) VALUES (?, 3, 'old', ?)",
+            [(member_id, stamp(old + timedelta(minutes=i))) for i in range(5000)],
+        )
+        conn.executemany(
+            "INSERT INTO inbound_updates (platform, update_id, seen_at) VALUES ('t', ?, ?)",
+            [(str(i), stamp(world.clock.now() - timedelta(days=8))) for i in range(2500)],
+        )
+        conn.execute(
+            "INSERT INTO inbound_updates (platform, update_id, seen_at) VALUES ('t', 'new', ?)",
+            (stamp(world.clock.now()),),
+        )
+    await world.say("kim", "/checkin 4 today")
+    batches = world.app.services.db.batches
+    removed = await world.app.services.privacy.purge(world.clock.now())
+    assert removed == (5000, 5000, 0, 2500)
+    assert world.app.services.db.batches - batches >= 3 + 3 + 2  # at most 2,000 rows each
+    assert world.rows("SELECT mood, note FROM checkins") == [(4, "today")]
+    assert world.rows("SELECT update_id FROM inbound_updates") == [("new",)]
 
 
 async def test_summary_needs_five_members_and_shows_no_person(world: World) -> None:
