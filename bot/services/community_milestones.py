@@ -22,6 +22,7 @@ Rules (the texts live in commands/community_milestones.py):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 CELEBRATE_AT = time(9, 0)  # anniversaries from 09:00 local; community posts from then ...
 POST_UNTIL = time(21, 0)  # ... until 21:00 community time
 
+YIELD_EVERY = 500  # members looked at between two turns of the event loop
 CHECKINS, STREAK_DAYS, ANNIVERSARY = "checkins", "streakdays", "anniversary"
 
 
@@ -136,7 +138,11 @@ class CommunityMilestoneService:
         from each member's stored streak, counted in the zone it was kept in."""
         members = {j.member.id for j in joined}
         total = streaking = 0
-        for member_id, zone, last_day, current in await self.repo.streaks(community.id):
+        for n, (member_id, zone, last_day, current) in enumerate(
+            await self.repo.streaks(community.id)
+        ):
+            if n % YIELD_EVERY == YIELD_EVERY - 1:
+                await asyncio.sleep(0)
             if member_id not in members:
                 continue
             streak = Streak(last_day, current, current).on(local_date(now, ZoneInfo(zone)))
@@ -150,7 +156,9 @@ class CommunityMilestoneService:
         self, community: CommunityRow, joined: list[Joined], now: datetime
     ) -> list[JoinAnniversary]:
         found: list[JoinAnniversary] = []
-        for j in joined:
+        for n, j in enumerate(joined):
+            if n % YIELD_EVERY == YIELD_EVERY - 1:
+                await asyncio.sleep(0)  # thousands of members: let replies through
             tz = self.people.timezone(j.member, community)
             local = now.astimezone(tz)
             if local.time() < CELEBRATE_AT:
