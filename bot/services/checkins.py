@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from cachetools import TTLCache
+
 from bot.domain import charts, milestones, streaks, summaries
 from bot.domain.aggregates import aggregate
 from bot.storage.checkins import CheckinRepo, StreakRow
 from bot.storage.milestones import MilestoneRepo
+from bot.storage.people import CACHE_AGE, MEMBERS_CACHED
 
 # Long enough for the longest streak milestone (365 days) with room for time zones.
 HISTORY = timedelta(days=400)
@@ -44,6 +47,11 @@ class CheckinService:
     def __init__(self, checkins: CheckinRepo, celebrations: MilestoneRepo) -> None:
         self.checkins = checkins
         self.celebrations = celebrations
+        # The zone each member's stored streak is counted in, as this process last wrote it:
+        # a check-in in the same zone then moves the streak on without reading it first. (A
+        # streak erased meanwhile is written afresh from the values given, which is right
+        # for a member with no history left.)
+        self._zones: TTLCache[int, str] = TTLCache(MEMBERS_CACHED, CACHE_AGE)
 
     async def record(
         self,
@@ -58,8 +66,10 @@ class CheckinService:
         """Commit first, with the streak moved on in the same transaction; milestones are
         decided from what is now stored."""
         today = streaks.local_date(now, tz)
-        stored = await self.checkins.streak(member_id)
-        rebuild = stored is None or stored.timezone != tz.key
+        rebuild, stored = False, None
+        if self._zones.get(member_id) != tz.key:
+            stored = await self.checkins.streak(member_id)
+            rebuild = stored is None or stored.timezone != tz.key
         if rebuild:  # once per member and zone: counted afresh from their history
             days = [
                 streaks.local_date(m, tz)
@@ -78,6 +88,7 @@ class CheckinService:
             StreakRow(tz.key, fresh.last_day, fresh.current, fresh.longest),
             rebuild,
         )
+        self._zones[member_id] = streak.timezone
         current = streak.current if streak.last_day == today else 0
         reached = []
         # A repeat check-in on a milestone's day tries the ledger again and is refused there.
