@@ -13,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
+from cachetools import TTLCache
 from telegram import (
     BotCommand,
     Chat,
@@ -117,7 +118,8 @@ class TelegramAdapter:
         self.leads = LeadCache()
         self.username = ""
         self._pending: dict[str, Pending] = {}
-        self._welcomed: dict[tuple[int, int], float] = {}
+        # One join seen as a message and as a chat_member update is welcomed once.
+        self._welcomed: TTLCache[tuple[int, int], bool] = TTLCache(10_000, WELCOME_DEDUPE_SECONDS)
         self._stopped = asyncio.Event()
         self._add_handlers()
 
@@ -319,10 +321,9 @@ class TelegramAdapter:
         if not isinstance(user, User) or user.is_bot:
             return
         key = (chat.id, user.id)
-        now = time.monotonic()
-        if self._welcomed.get(key, 0.0) > now:
+        if key in self._welcomed:
             return  # the same join can arrive as a message and as a chat_member update
-        self._welcomed[key] = now + WELCOME_DEDUPE_SECONDS
+        self._welcomed[key] = True
         replies = await self.app.member_joined(tr.actor(user), tr.place(chat))
         await self.deliver(replies)
 

@@ -27,6 +27,7 @@ from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
 INFLIGHT = float("inf")
+PRUNE_EVERY = 1000  # sends between two clean-ups of chats no window remembers
 BULK = 2  # rate_limit_args of outbox sends (fan-outs); anything else is a live answer
 
 
@@ -73,6 +74,7 @@ class FloodLimiter(BaseRateLimiter[int | Bulk]):
         self._chat_last: dict[str, float] = {}
         self._group_recent: dict[str, deque[float]] = {}
         self._chat_locks: dict[str, asyncio.Lock] = {}
+        self._finished = 0
         self._bulk_turn = asyncio.Lock()
         self._answer_event = asyncio.Event()
         self._paused_until = 0.0
@@ -140,8 +142,22 @@ class FloodLimiter(BaseRateLimiter[int | Bulk]):
         self._chat_last[chat] = now
         if chat.startswith("-"):
             self._group_recent.setdefault(chat, deque()).append(now)
+        self._finished += 1
+        if self._finished % PRUNE_EVERY == 0:
+            self._prune(now)
         self._answer_event.set()
         self._answer_event = asyncio.Event()
+
+    def _prune(self, now: float) -> None:
+        """Forget chats whose last message is older than every window (a minute), so memory
+        follows the chats written to lately, not every chat ever written to."""
+        for chat in [c for c, last in self._chat_last.items() if last < now - 60.0]:
+            lock = self._chat_locks.get(chat)
+            if lock is not None and lock.locked():
+                continue
+            del self._chat_last[chat]
+            self._chat_locks.pop(chat, None)
+            self._group_recent.pop(chat, None)
 
     async def _answered(self) -> None:
         await self._answer_event.wait()

@@ -145,3 +145,15 @@ async def test_a_send_counts_from_its_answer_not_its_start(vt: VirtualTime) -> N
     await lim.process_request(slow, (), {}, "sendMessage", {"chat_id": "9"}, None)
     await lim.process_request(slow, (), {}, "sendMessage", {"chat_id": "9"}, None)
     assert times[1] - times[0] >= 1.4  # 1 s after the first one was answered
+
+
+async def test_chats_no_window_remembers_are_forgotten(vt: VirtualTime) -> None:
+    lim = limiter(vt)
+    await send_all(lim, vt, [str(5000 + i) for i in range(1500)])  # 50 s at 30 a second
+    vt.now += 120.0  # every window long past
+    await send_all(lim, vt, [str(9000 + i) for i in range(1000)])
+    remembered = set(lim._chat_last)
+    assert remembered <= {str(9000 + i) for i in range(1000)}  # the old chats are gone
+    assert len(lim._chat_locks) <= len(remembered) + 1000
+    times = await send_all(lim, vt, ["9999", "9999"])  # limits still kept afterwards
+    assert times[1] - times[0] >= 1.0
