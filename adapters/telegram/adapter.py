@@ -62,6 +62,7 @@ PENDING_SECONDS = 3600.0
 WATCH_EVERY = 1.0  # seconds between the watchdog's looks
 POLL_STALL = 300.0  # seconds past the long poll with no answer before polling counts as stopped
 WELCOME_DEDUPE_SECONDS = 120.0
+BOOTSTRAP_RETRIES = 4  # deleteWebhook at start: python-telegram-bot tries it once by default
 ANONYMOUS = (
     "You're posting as the group (anonymous admin), so I can't tell who you are or keep "
     'anything private for you. Please turn off "Remain anonymous" for a moment, or message '
@@ -141,20 +142,24 @@ class TelegramAdapter:
         self.ptb.add_error_handler(self._on_error)
 
     async def start(self) -> None:
+        """Every start-up call is tried again on 5xx, 429 and dropped connections (one bad
+        answer must not stop the bot, and with it every other platform); a rejected token, or
+        a Bot API still failing after the retries, ends the start with one line."""
         try:
-            await self.ptb.initialize()  # getMe
+            await self._call(self.ptb.initialize)  # getMe
+            self.username = self.ptb.bot.username or ""
+            await self._call(self.publish_commands)
+            await self.ptb.start()
+            assert self.ptb.updater is not None
+            await self.ptb.updater.start_polling(
+                timeout=self.poll_timeout,
+                allowed_updates=["message", "callback_query", "chat_member"],
+                bootstrap_retries=BOOTSTRAP_RETRIES,  # deleteWebhook, tried again on errors
+            )
         except InvalidToken:
             raise AdapterFailure("telegram: the token was rejected (401 Unauthorized)") from None
         except NetworkError as error:
             raise AdapterFailure(f"telegram: cannot reach the Bot API ({error})") from None
-        self.username = self.ptb.bot.username or ""
-        await self.publish_commands()
-        await self.ptb.start()
-        assert self.ptb.updater is not None
-        await self.ptb.updater.start_polling(
-            timeout=self.poll_timeout,
-            allowed_updates=["message", "callback_query", "chat_member"],
-        )
         self._watchdog = asyncio.create_task(self._watch())
         log.info("Telegram adapter running as @%s", self.username)
 
@@ -271,7 +276,7 @@ class TelegramAdapter:
         action = tr.action_of(query)
         message = query.message if isinstance(query.message, Message) else None
         if action is None or message is None:
-            await query.answer()
+            await self._call(query.answer)
             return
         name, _, text = action.partition(" ")
         request = await self._request(
@@ -291,11 +296,11 @@ class TelegramAdapter:
         outcome = await self._answer(request, await self.app.handle(request))
         try:
             if outcome == "no-dm":
-                await query.answer(url=self._deep_link(name))
+                await self._call(lambda: query.answer(url=self._deep_link(name)))
             elif outcome == "dm" and message.chat.type != Chat.PRIVATE:
-                await query.answer(SENT_PRIVATELY)
+                await self._call(lambda: query.answer(SENT_PRIVATELY))
             else:
-                await query.answer()
+                await self._call(query.answer)
         except TelegramError:
             log.warning("could not answer a button press", exc_info=True)
 

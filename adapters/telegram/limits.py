@@ -121,6 +121,25 @@ class FloodLimiter(BaseRateLimiter[int | Bulk]):
         raise AssertionError("unreachable")
 
     async def _acquire(self, chat: str, bulk: bool) -> list[float]:
+        """A place in the overall window and the chat's turn. A live answer takes the chat
+        first (its overall place comes at once: it skips the bulk queue). A bulk send takes
+        its overall place first, then the chat: holding a chat while queueing for the bulk
+        turn would make a member's answer, a crisis reply included, wait behind a fan-out."""
+        if not bulk:
+            return await self._chat_turn(chat, lambda: self._overall_slot(False))
+        send = await self._overall_slot(True)
+        try:
+            await self._chat_turn(chat, None)
+        except BaseException:
+            send[0] = self.clock()  # the place goes back (counted as used: conservative)
+            raise
+        return send
+
+    async def _chat_turn(
+        self, chat: str, then: Callable[[], Awaitable[list[float]]] | None
+    ) -> list[float]:
+        """Wait until `chat` may have a message (none in flight there, its interval and the
+        group's minute kept), run `then` while still holding the chat, and mark it in flight."""
         lock = self._chat_locks.setdefault(chat, asyncio.Lock())
         async with lock:
             while True:
@@ -132,7 +151,7 @@ class FloodLimiter(BaseRateLimiter[int | Bulk]):
                 if delay <= 0:
                     break
                 await self.sleep(delay)
-            send = await self._overall_slot(bulk)
+            send = await then() if then is not None else []
             self._chat_last[chat] = INFLIGHT
             return send
 

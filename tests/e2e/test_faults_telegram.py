@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from fakes.haven_telegram import ALICE, GROUP, Haven
+from fakes.haven_telegram import ALICE, GROUP, Haven, start_haven, stop_haven
 from fakes.telegram_api import DROP, FakeTelegram
 
 FAULTS = [
@@ -92,3 +92,21 @@ async def test_a_button_press_is_answered_through_a_fault(
     await fake.wait_for(lambda: bool(answers(fake, ALICE, "Recorded privately")), 15)
     await fake.wait_for_call("getUpdates", count=3)
     assert len(answers(fake, ALICE, "Recorded privately")) == 1
+
+
+@pytest.mark.parametrize(("status", "description", "retry_after"), FAULTS)
+async def test_faults_at_start_up_are_waited_out(
+    fake: FakeTelegram, tmp_path, status: int, description: str, retry_after: int | None
+) -> None:
+    for method in ("getMe", "setMyCommands", "deleteWebhook"):
+        fake.fail_next(method, status, description, retry_after=retry_after)
+    running = await start_haven(fake, tmp_path / "start.db")
+    try:
+        fake.send_text(ALICE, "/sos")
+        await fake.wait_for(lambda: bool(answers(fake, ALICE, "You're not alone")), timeout=15)
+        assert running.adapter.failure is None
+        for method in ("getMe", "setMyCommands", "deleteWebhook"):
+            failed = [c for c in fake.calls_of(method, ok=False) if c.status != 200]
+            assert len(failed) == 1 and failed[0].status == status, method
+    finally:
+        await stop_haven(running)

@@ -17,6 +17,8 @@ Errors use Discord's shape, `{"message": ..., "code": ...}` (plus `"errors"` for
 bodies, `"retry_after"` and `"global"` for 429s). Every answer carries `Via`, which discord.py
 needs to see before it honours a 429. Gateway frames are sent as plain JSON text: discord.py
 asks for zlib-stream or zstd-stream compression in the URL, but handles text frames as well.
+Faults on the REST API are injected one by one (`fail_next`) or, for soak runs, at random
+(`chaos`: a share of requests answered with a 5xx or a 429).
 
 What the fake checks, as Discord does: the bot token (HTTP 401, gateway close 4004), privileged
 intents (close 4014), the 3-second deadline and the single acknowledgement of an interaction
@@ -36,9 +38,11 @@ import contextlib
 import copy
 import itertools
 import json
+import random
 import re
 import secrets
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -220,6 +224,23 @@ class _Fault:
 
 
 @dataclass
+class _Chaos:
+    rate: float
+    statuses: tuple[int, ...]
+    rng: random.Random
+    retry_after: float
+    path_prefixes: tuple[str, ...] | None
+
+
+CHAOS_MESSAGES = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
+@dataclass
 class _Member:
     user_id: int
     roles: list[int]
@@ -342,6 +363,8 @@ class FakeDiscord:
 
         # faults
         self._faults: list[_Fault] = []
+        self._chaos: _Chaos | None = None
+        self.chaos_answers: Counter[tuple[str, int]] = Counter()  # (method path, status)
 
         self._last_id = 0
         self._runner: web.AppRunner | None = None
@@ -651,6 +674,49 @@ class FakeDiscord:
             body.setdefault("message", "You are being rate limited.")
         fault = _Fault(method.upper(), path_prefix, status, body, retry_after, times)
         self._faults.append(fault)
+
+    def chaos(
+        self,
+        rate: float,
+        statuses: Iterable[int] = (500, 502, 429),
+        *,
+        seed: int | None = None,
+        retry_after: float = 0.2,
+        path_prefixes: Iterable[str] | None = None,
+    ) -> None:
+        """Answer a random `rate` share of REST requests (whose path starts with one of
+        `path_prefixes`, default all) with one of `statuses`, chosen at random, before the
+        route runs (so it has no effect); a 429 is a per-user limit with `retry_after` in its
+        body and headers. The gateway is left alone. `rate=0` turns it off. Faults queued with
+        `fail_next` come first; what was injected is counted in `chaos_answers`."""
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError("rate is a share between 0 and 1")
+        chosen = tuple(statuses)
+        if rate and not chosen:
+            raise ValueError("chaos needs at least one status")
+        prefixes = None if path_prefixes is None else tuple(path_prefixes)
+        self._chaos = (
+            _Chaos(rate, chosen, random.Random(seed), retry_after, prefixes) if rate else None
+        )
+
+    def _chaos_fault(self, method: str, path: str) -> ApiError | None:
+        chaos = self._chaos
+        if chaos is None:
+            return None
+        if chaos.path_prefixes is not None and not path.startswith(chaos.path_prefixes):
+            return None
+        if chaos.rng.random() >= chaos.rate:
+            return None
+        status = chaos.rng.choice(chaos.statuses)
+        route = re.sub(r"/\d+|/aW50ZXJhY3Rpb246[^/]+", "/:id", path)  # counted per route
+        self.chaos_answers[(f"{method} {route}", status)] += 1
+        if status == 429:
+            retry = chaos.retry_after
+            body = {"message": "You are being rate limited.", "retry_after": retry, "global": False}
+            headers = {"Retry-After": f"{retry:g}", "X-RateLimit-Scope": "user"}
+            return ApiError(429, body["message"], 0, headers=headers, body=body)
+        message = f"{status}: {CHAOS_MESSAGES.get(status, 'Injected error')}"
+        return ApiError(status, message, 0)
 
     # ------------------------------------------------------------------ users act
 
@@ -1119,6 +1185,9 @@ class FakeDiscord:
             return web.Response(status=500)
         if fault is not None:
             return self._finish(record, fault)
+        injected = self._chaos_fault(request.method, path)
+        if injected is not None:
+            return self._finish(record, injected)
 
         req = _Request(request.method, path, groups, body, dict(request.query), attachments)
         try:

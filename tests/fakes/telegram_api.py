@@ -10,7 +10,8 @@ python-telegram-bot library can talk to it:
 Tests build the world (`add_user`, `add_group`), make users act (`send_text`, `press`,
 `join`), and then look at what the bot did (`calls`, `sent`, `messages_to`, `wait_for`).
 Errors use Telegram's shapes: `{"ok": false, "error_code": ..., "description": ...}`, plus
-`"parameters": {"retry_after": n}` for 429s.
+`"parameters": {"retry_after": n}` for 429s. Faults are injected one by one (`fail_next`) or, for
+soak runs, at random (`chaos`: a share of all requests answered with a 5xx or a 429).
 
 Requests are read the way Telegram reads them: form-urlencoded or multipart bodies whose
 non-string values are JSON-encoded (what python-telegram-bot sends), JSON bodies, or query
@@ -26,9 +27,10 @@ import copy
 import itertools
 import json
 import math
+import random
 import re
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -160,6 +162,23 @@ class _Fault:
 
 
 @dataclass
+class _Chaos:
+    rate: float
+    statuses: tuple[int, ...]
+    rng: random.Random
+    retry_after: int
+    methods: frozenset[str] | None
+
+
+CHAOS_DESCRIPTIONS = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
+@dataclass
 class _Queued:
     update: dict[str, Any]
     redeliver: bool = False  # re-queued by push(): delivered even below the confirmed offset
@@ -236,6 +255,8 @@ class FakeTelegram:
 
         # faults and limits
         self._faults: dict[str, deque[_Fault]] = {}
+        self._chaos: _Chaos | None = None
+        self.chaos_answers: Counter[tuple[str, int]] = Counter()  # (method, status) injected
         self._sends_all: deque[float] = deque()
         self._sends_by_chat: dict[int, deque[float]] = {}
 
@@ -511,6 +532,45 @@ class FakeTelegram:
         fault = _Fault(status, description, retry_after, times)
         self._faults.setdefault(self._canonical(method), deque()).append(fault)
 
+    def chaos(
+        self,
+        rate: float,
+        statuses: Iterable[int] = (500, 502, 429),
+        *,
+        seed: int | None = None,
+        retry_after: int = 1,
+        methods: Iterable[str] | None = None,
+    ) -> None:
+        """Answer a random `rate` share of requests (of `methods`, default every method) with
+        one of `statuses`, chosen at random, before the method runs (so it has no effect);
+        a 429 carries `retry_after`. `rate=0` turns it off. Faults queued with `fail_next`
+        come first. What was injected is counted in `chaos_answers`."""
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError("rate is a share between 0 and 1")
+        chosen = tuple(statuses)
+        if rate and not chosen:
+            raise ValueError("chaos needs at least one status")
+        names = None if methods is None else frozenset(self._canonical(m) for m in methods)
+        self._chaos = (
+            _Chaos(rate, chosen, random.Random(seed), retry_after, names) if rate else None
+        )
+
+    def _chaos_fault(self, method: str) -> ApiError | None:
+        chaos = self._chaos
+        if chaos is None or (chaos.methods is not None and method not in chaos.methods):
+            return None
+        if chaos.rng.random() >= chaos.rate:
+            return None
+        status = chaos.rng.choice(chaos.statuses)
+        self.chaos_answers[(method, status)] += 1
+        if status == 429:
+            return ApiError(
+                429,
+                f"Too Many Requests: retry after {chaos.retry_after}",
+                {"retry_after": chaos.retry_after},
+            )
+        return ApiError(status, CHAOS_DESCRIPTIONS.get(status, "Injected error"))
+
     # ------------------------------------------------------------------ HTTP plumbing
 
     async def _dispatch(self, request: web.Request) -> web.Response:
@@ -549,6 +609,10 @@ class FakeTelegram:
                 return web.Response(status=500)
             parameters = None if fault.retry_after is None else {"retry_after": fault.retry_after}
             return self._finish(call, ApiError(fault.status, fault.description, parameters))
+
+        injected = self._chaos_fault(name)
+        if injected is not None:
+            return self._finish(call, injected)
 
         try:
             result = await handler(call.params)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from telegram.error import RetryAfter
 
-from adapters.telegram.limits import FloodLimiter
+from adapters.telegram.limits import BULK, FloodLimiter
 
 
 class VirtualTime:
@@ -157,3 +157,30 @@ async def test_chats_no_window_remembers_are_forgotten(vt: VirtualTime) -> None:
     assert len(lim._chat_locks) <= len(remembered) + 1000
     times = await send_all(lim, vt, ["9999", "9999"])  # limits still kept afterwards
     assert times[1] - times[0] >= 1.0
+
+
+async def test_a_live_answer_never_waits_behind_a_fan_out_to_its_chat(vt: VirtualTime) -> None:
+    lim = limiter(vt)
+    sent: dict[str, float] = {}
+
+    def call(key: str):  # type: ignore[no-untyped-def]
+        async def run() -> bool:
+            sent[key] = vt.now
+            return True
+
+        return run
+
+    bulk = [
+        asyncio.create_task(
+            lim.process_request(call(f"bulk:{i}"), (), {}, "sendMessage", {"chat_id": str(i)}, BULK)
+        )
+        for i in range(100)
+    ]
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # the fan-out is queued and under way
+    await lim.process_request(call("live:50"), (), {}, "sendMessage", {"chat_id": "50"}, None)
+    await asyncio.gather(*bulk)
+    before = [k for k, at in sent.items() if k.startswith("bulk:") and at < sent["live:50"]]
+    assert len(before) <= 30  # within the first second's window, not after 50 bulk sends
+    assert sent["live:50"] < sent["bulk:50"]
+    assert sent["bulk:50"] - sent["live:50"] >= 1.0  # the chat's interval still kept
