@@ -6,6 +6,7 @@ only with a different clock or database path.
 
 from __future__ import annotations
 
+import gc
 import logging
 import random
 import uuid
@@ -72,6 +73,12 @@ class App:
         await self.services.db.open()
         await self.services.resources.load()
         await self.schedules.catch_up()
+        # What is loaded by now (the crisis screen's model and rules, hundreds of thousands of
+        # objects) lives as long as the process: frozen out of the garbage collector's reach,
+        # a full collection no longer walks it, which stalled the event loop by 0.3-0.5 s.
+        self.services.safety.verdict("warming up: how are you today? ¿cómo estás?")  # its caches
+        gc.collect()
+        gc.freeze()
         self.started = True
 
     def add_adapter(self, adapter: Adapter) -> None:

@@ -111,8 +111,11 @@ class Outbox:
             timeout = IDLE_POLL
             if due is not None:
                 timeout = min(IDLE_POLL, max((due - self.clock.now()).total_seconds(), 0.05))
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow the
+            # cancellation that stop() sends when the event is set at the same moment.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await wake.wait()
 
     async def drain(self, platform: str) -> int:
         """Send every row due now for `platform`; returns how many rows were handled.

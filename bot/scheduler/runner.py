@@ -132,8 +132,9 @@ class ScheduleRunner:
                 heapq.heappop(self._heap)  # replanned or removed since
             if not self._heap or self._heap[0][0] > now:
                 wait = (self._heap[0][0] - now).total_seconds() if self._heap else IDLE
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), min(max(wait, 0.0), IDLE))
+                with contextlib.suppress(TimeoutError):  # asyncio.timeout: see Outbox._work
+                    async with asyncio.timeout(min(max(wait, 0.0), IDLE)):
+                        await self._wake.wait()
                 continue
             due: list[tuple[datetime, int]] = []
             while self._heap and self._heap[0][0] <= now:

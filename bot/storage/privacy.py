@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.storage.database import Database, stamp
 
-PURGE_BATCH = 2000  # rows a retention transaction changes at most (a few milliseconds)
+PURGE_BATCH = 500  # rows a retention transaction changes at most (tens of milliseconds)
 
 # table -> (member column, columns exported)
 MEMBER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {

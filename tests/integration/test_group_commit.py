@@ -109,3 +109,28 @@ async def test_reads_see_only_committed_rows(db: Database) -> None:
     assert await db.fetchall("SELECT v FROM t") == []
     with pytest.raises(RuntimeError):
         await task
+
+
+async def test_the_log_is_checkpointed_beside_the_writes(tmp_path: Path, monkeypatch) -> None:
+    import bot.storage.database as database_module
+
+    monkeypatch.setattr(database_module, "CHECKPOINT_EVERY", 0.05)
+    db = Database(tmp_path / "w.db")
+    await db.open()
+    try:
+        await db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+        wal = Path(db.path + "-wal")
+        sizes = []
+        for _round in range(8):
+            await asyncio.gather(
+                *(db.execute("INSERT INTO t (v) VALUES (?)", ("x" * 200,)) for _ in range(300))
+            )
+            sizes.append(wal.stat().st_size)
+            await asyncio.sleep(0.3)  # a checkpoint or more
+        # The log starts again once copied, so it does not grow with the history.
+        assert sizes[-1] <= 2 * sizes[0], sizes
+        with sqlite3.connect(db.path) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM t").fetchone() == (2400,)
+    finally:
+        await db.close()
+    assert Path(db.path + "-wal").stat().st_size == 0  # truncated at close
