@@ -14,6 +14,7 @@ from apscheduler.triggers.base import BaseTrigger
 
 from bot.core.clock import SimulatedClock
 from bot.core.messages import Reply
+from bot.storage.database import BACKGROUND
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +30,14 @@ class Job:
 
 
 async def run_job(job: Job, services: Any, at: datetime, deliver: Deliver) -> None:
+    token = BACKGROUND.set(True)  # the job's reads go behind members' commands
     try:
         replies = await job.run(services, at)
     except Exception:
         log.exception("job %s failed at %s", job.name, at.isoformat())
         return
+    finally:
+        BACKGROUND.reset(token)
     if replies:
         await deliver(replies)
 

@@ -18,12 +18,13 @@ from typing import Any
 
 from bot.delivery.outbox import Outbox
 from bot.scheduler.jobs import Job
+from bot.storage.database import BACKGROUND
 from bot.storage.outbox import OutboxItem
 from bot.storage.schedules import ScheduleRow
 
 log = logging.getLogger(__name__)
 IDLE = 30.0  # the longest sleep: a clock that jumps (suspend, NTP) is noticed this soon
-FIRE_TOGETHER = 64  # firings due at once are built and recorded this many at a time
+FIRE_TOGETHER = 16  # firings due at once are built and recorded this many at a time
 
 BuildItems = Callable[[Any, ScheduleRow, datetime], Awaitable[list[OutboxItem]]]
 
@@ -50,6 +51,13 @@ class ScheduleRunner:
         return recorded
 
     async def catch_up(self) -> int:
+        token = BACKGROUND.set(True)
+        try:
+            return await self._catch_up()
+        finally:
+            BACKGROUND.reset(token)
+
+    async def _catch_up(self) -> int:
         fired = 0
         for row, fire_time in await self.services.schedules.missed(self.services.clock.now()):
             fired += await self.fire(row, fire_time)
@@ -125,6 +133,7 @@ class ScheduleRunner:
             self._plan(row, self.services.clock.now())
 
     async def _run(self) -> None:
+        BACKGROUND.set(True)  # firings read behind members' commands
         while True:
             self._wake.clear()
             now = self.services.clock.now()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import re
 from collections import deque
@@ -30,6 +31,9 @@ from bot import DATA_DIR
 log = logging.getLogger(__name__)
 MIGRATIONS = DATA_DIR / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+# Set while a timed job runs: its reads go through a connection of their own, so a member's
+# command never queues behind a summary's or a fan-out's reads.
+BACKGROUND: contextvars.ContextVar[bool] = contextvars.ContextVar("background", default=False)
 CHECKPOINT_EVERY = 1.0  # seconds between two checkpoints of the write-ahead log
 BATCH_WRITES = 256  # writes sharing one commit at most
 BATCH_SECONDS = 0.025  # after this, a batch commits and the next one starts
@@ -76,6 +80,7 @@ class Database:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None  # reads, beside the writes (WAL)
+        self._background: aiosqlite.Connection | None = None  # reads of timed jobs
         self._checkpoints: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()  # the connection: one read or one write batch at a time
         self._waiting: deque[_Turn] = deque()
@@ -95,17 +100,21 @@ class Database:
         self._conn = conn
         await self._migrate()
         if self.path != ":memory:":
-            reader = await aiosqlite.connect(self.path, isolation_level=None)
-            reader.row_factory = aiosqlite.Row
-            await reader.execute("PRAGMA query_only = ON")
-            await reader.execute("PRAGMA busy_timeout = 5000")
-            self._reader = reader
+            self._reader = await self._read_only()
+            self._background = await self._read_only()
             # SQLite's own checkpoint runs inside a COMMIT, on the writer, and made a check-in
             # wait 100-170 ms now and then; the log is checkpointed beside the writes instead.
             await conn.execute("PRAGMA wal_autocheckpoint = 0")
             self._checkpoints = asyncio.get_running_loop().create_task(
                 self._checkpoint_log(), name="haven-db-checkpoints"
             )
+
+    async def _read_only(self) -> aiosqlite.Connection:
+        reader = await aiosqlite.connect(self.path, isolation_level=None)
+        reader.row_factory = aiosqlite.Row
+        await reader.execute("PRAGMA query_only = ON")
+        await reader.execute("PRAGMA busy_timeout = 5000")
+        return reader
 
     async def close(self) -> None:
         if self._writer is not None and not self._writer.done():
@@ -117,9 +126,10 @@ class Database:
             self._checkpoints = None
             with contextlib.suppress(aiosqlite.Error):
                 await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        if self._reader is not None:
-            await self._reader.close()
-            self._reader = None
+        for reader in (self._reader, self._background):
+            if reader is not None:
+                await reader.close()
+        self._reader = self._background = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -287,7 +297,7 @@ class Database:
     async def trace(self, callback: Callable[[str], object] | None) -> None:
         """Every statement either connection runs, parameters filled in, goes to `callback`
         (None stops it): lets a test check the query plan of each one."""
-        for conn in (self._conn, self._reader):
+        for conn in (self._conn, self._reader, self._background):
             if conn is not None:
                 await conn.set_trace_callback(callback)
 
@@ -296,10 +306,11 @@ class Database:
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         """One round trip (execute, fetch and close together) that sees only what is committed.
         On a file, reads go through their own connection and never wait for a write batch or
-        its fsync (WAL lets readers and the writer work at once); in memory, they wait their
-        turn on the one connection."""
-        if self._reader is not None:
-            return list(await self._reader.execute_fetchall(sql, tuple(params)))
+        its fsync (WAL lets readers and the writer work at once), timed jobs' reads through
+        another (see BACKGROUND); in memory, they wait their turn on the one connection."""
+        reader = self._background if BACKGROUND.get() else self._reader
+        if reader is not None:
+            return list(await reader.execute_fetchall(sql, tuple(params)))
         async with self._lock:
             return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
