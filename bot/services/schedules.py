@@ -27,6 +27,7 @@ MAX_PER_COMMUNITY = 20
 MIN_GAP = timedelta(hours=1)
 KINDS = ("checkin", "rules", "summary", "reminder")
 TRIGGER_CACHE = 1024
+PLAN_BETWEEN_YIELDS = 20  # schedules looked at between two turns of the event loop
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class ScheduleService:
         due = []
         skipped = 0
         for n, (row, last) in enumerate(await self.repo.active_since()):
-            if n % 200 == 199:
+            if n % PLAN_BETWEEN_YIELDS == PLAN_BETWEEN_YIELDS - 1:
                 await asyncio.sleep(0)  # thousands of schedules: let replies through
             since = last or row.created_at
             first = self.next_fire(row, since)
