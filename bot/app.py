@@ -93,6 +93,7 @@ class App:
         await self.outbox.stop()
         await self.services.db.close()
         self.services.charts.close()
+        gc.unfreeze()  # what start froze may be collected again (tests build many apps)
         self.started = False
 
     async def handle(self, request: Request) -> list[Reply]:
