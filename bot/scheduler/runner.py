@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.delivery.outbox import Outbox
 from bot.scheduler.jobs import Job
+from bot.services.schedules import PLAN_BETWEEN_YIELDS
 from bot.storage.database import BACKGROUND
 from bot.storage.outbox import OutboxItem
 from bot.storage.schedules import ScheduleRow
@@ -26,7 +27,6 @@ from bot.storage.schedules import ScheduleRow
 log = logging.getLogger(__name__)
 IDLE = 30.0  # the longest sleep: a clock that jumps (suspend, NTP) is noticed this soon
 FIRE_TOGETHER = 16  # firings due at once are built and recorded this many at a time
-PLAN_BETWEEN_YIELDS = 20  # schedules planned between two turns of the event loop (~15 ms)
 
 BuildItems = Callable[[Any, ScheduleRow, datetime], Awaitable[list[OutboxItem]]]
 

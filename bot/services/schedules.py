@@ -27,7 +27,7 @@ MAX_PER_COMMUNITY = 20
 MIN_GAP = timedelta(hours=1)
 KINDS = ("checkin", "rules", "summary", "reminder")
 TRIGGER_CACHE = 1024
-PLAN_BETWEEN_YIELDS = 20  # schedules looked at between two turns of the event loop
+PLAN_BETWEEN_YIELDS = 20  # schedules looked at between two turns of the event loop (~15 ms)
 
 
 @dataclass(frozen=True)

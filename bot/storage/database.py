@@ -236,11 +236,10 @@ class Database:
         committed (an error in the body undoes the body only and is raised)."""
         turn = self._join()
         shared = await self._granted(turn)
-        ended = ROLLED_BACK
+        ended = UNDONE if shared else ROLLED_BACK  # how a failure below leaves the batch
         try:
             if shared:
                 await self.conn.execute("SAVEPOINT write")
-            ended = UNDONE if shared else ROLLED_BACK
             try:
                 yield self.conn
             except BaseException:

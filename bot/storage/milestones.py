@@ -95,12 +95,6 @@ class MilestoneRepo:
         )
         return [_row(r) for r in rows]
 
-    async def celebrated(self, member_id: int) -> set[str]:
-        rows = await self.db.fetchall(
-            "SELECT key FROM celebrations WHERE member_id = ?", (member_id,)
-        )
-        return {r[0] for r in rows}
-
     async def mark_celebrated(self, member_id: int, key: str, now: datetime) -> bool:
         """True only for the first caller, so a celebration goes out once."""
         async with self.db.transaction() as conn:

@@ -127,12 +127,6 @@ class ScheduleRepo:
     async def remove(self, schedule_id: int) -> None:
         await self.db.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,))
 
-    async def last_fired(self, schedule_id: int) -> datetime | None:
-        row = await self.db.fetchone(
-            "SELECT MAX(fire_time) FROM firings WHERE schedule_id = ?", (schedule_id,)
-        )
-        return unstamp(row[0]) if row and row[0] else None
-
     async def record_firing(
         self, schedule_id: int, fire_time: datetime, items: list[OutboxItem], now: datetime
     ) -> bool:

@@ -33,8 +33,9 @@ def telegram_env(fake: FakeTelegram, tmp_path: Path, token: str) -> dict[str, st
     )
 
 
-async def run(env: dict[str, str], cwd: Path, timeout: float = 40) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
+async def spawn(env: dict[str, str], cwd: Path, output: int) -> asyncio.subprocess.Process:
+    """`haven run` as a real process, its stdout and stderr going to `output`."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
@@ -42,9 +43,13 @@ async def run(env: dict[str, str], cwd: Path, timeout: float = 40) -> tuple[int,
         cwd=cwd,
         env=env,
         stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        stdout=output,
+        stderr=output,
     )
+
+
+async def run(env: dict[str, str], cwd: Path, timeout: float = 40) -> tuple[int, str]:
+    process = await spawn(env, cwd, asyncio.subprocess.PIPE)
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
     return process.returncode or 0, (stdout + stderr).decode()
 
@@ -68,16 +73,8 @@ async def test_a_telegram_token_rejected_later_ends_the_process(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
     """Deaf but alive no more: a 401 on getUpdates after a good start."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=telegram_env(fake, tmp_path, fake.token),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    process = await spawn(
+        telegram_env(fake, tmp_path, fake.token), tmp_path, asyncio.subprocess.PIPE
     )
     try:
         fake.send_text(ALICE, "/sos")
@@ -161,16 +158,8 @@ def alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 async def test_the_chart_worker_dies_with_the_bot(fake: FakeTelegram, tmp_path: Path) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=telegram_env(fake, tmp_path, fake.token),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+    process = await spawn(
+        telegram_env(fake, tmp_path, fake.token), tmp_path, asyncio.subprocess.DEVNULL
     )
     try:
         fake.send_text(ALICE, "/sos")  # the worker starts with the bot; wait until it runs
