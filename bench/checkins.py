@@ -21,6 +21,10 @@ the noise. The sides:
   `app.handle(Request("checkin", ...))`: dispatcher, crisis screen, parser, member and consent
   look-ups, the durable insert and the streak (each check-in extends a 365-day streak, and the
   reply must say so). Haven's commits are counted where its database counts them.
+
+Check-in i is typed the same on every side: a mood from 1 to 5, none to two feelings, and in
+three of ten a note, each note different (as members' notes are). The screen remembers short
+texts it found nothing in, so a mood and feelings typed again cost less; a note never repeats.
 - context: the check-in row alone, one commit per row, no dedupe row.
 
 N tasks run at once (`--concurrency`, default 1,10,100); task k takes check-ins k, k+N, ... of
@@ -61,13 +65,48 @@ from bot.settings import Settings
 from bot.storage.database import stamp
 
 PLATFORM = "telegram"
-TEXT = "4 tired,hopeful a few words"
+NOTE_SHARE = 0.3  # as in the seeded history
+NOTE_PARTS = (
+    "long day at work",
+    "slept badly again",
+    "walked by the river",
+    "called my sister",
+    "exams next week",
+    "saw an old friend",
+    "rain all day",
+    "cooked a proper dinner",
+)
 HISTORY_DAYS = 365
 LEDGER_DAYS = 7  # Haven prunes handled updates older than a week
 # The timed day: the day after the seeded year, so every check-in extends a 365-day streak.
 TODAY = datetime(2026, 1, 6, 8, tzinfo=UTC)
 STREAK = f"streak: {HISTORY_DAYS + 1} days"
 TARGET_RATIO, TARGET_P99_MS = 1.0, 50.0
+
+
+@dataclass(frozen=True)
+class Typed:
+    """One timed check-in as a member types it: mood, feelings, maybe a note."""
+
+    mood: int
+    tags: tuple[str, ...]
+    note: str | None
+
+    @property
+    def text(self) -> str:
+        return " ".join(p for p in (str(self.mood), ",".join(self.tags), self.note or "") if p)
+
+
+def typed(i: int) -> Typed:
+    """Check-in i, the same for every side: a mood from 1 to 5, none to two feelings, and in
+    three of ten a note of its own (each note is different, as members' notes are, so no
+    note is ever screened twice; the mood and feelings alone repeat, as they do)."""
+    rng = random.Random(i)
+    tags = tuple(rng.sample(FEELINGS, rng.randrange(0, 3)))
+    note = None
+    if rng.random() < NOTE_SHARE:
+        note = f"{', '.join(rng.sample(NOTE_PARTS, 2))}, day {i}"
+    return Typed(rng.randint(1, 5), tags, note)
 
 
 class RunningClock:
@@ -241,15 +280,16 @@ class Anchor:
             if cursor.rowcount != 1:
                 raise RuntimeError("an update id was seen twice")
             self.commits += 1
+        checkin = typed(i)
         await self.conn.execute(
             "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (
                 i % self.members + 1,
                 None,
-                4,
-                "tired,hopeful",
-                "a few words",
+                checkin.mood,
+                ",".join(checkin.tags),
+                checkin.note,
                 stamp(self.clock.now()),
             ),
         )
@@ -289,7 +329,7 @@ class Haven:
         m = i % self.members
         now = self.app.services.clock.now()
         replies = await self.app.handle(
-            Request("checkin", TEXT, self.actors[m], self.places[m], now)
+            Request("checkin", typed(i).text, self.actors[m], self.places[m], now)
         )
         if not replies[0].text.startswith("Recorded") or STREAK not in replies[0].text:
             raise RuntimeError(f"unexpected reply: {replies[0].text!r}")
@@ -319,8 +359,11 @@ async def measure(
         for side in sides:
             await side.open()
             opened.append(side)
-            for i in range(side.members):  # warm-up: every member once, untimed
-                await side.one(i)
+            # Warm-up: every member once, untimed, with check-ins numbered past the timed ones
+            # (so nothing typed in the warm-up is typed again while timed).
+            past = math.ceil(total / side.members) * side.members
+            for i in range(side.members):
+                await side.one(past + i)
         tallies = [Tally() for _ in sides]
         per_round = math.ceil(total / rounds)
         for r in range(rounds):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from bot.domain.quotes import quoted
@@ -80,9 +81,11 @@ class Option:
         if self.kind is not Kind.TAGS:
             return True
         words = normalise_token(token)
-        if "," in words:
+        if "," in words or words in self.choices:
             return True
-        return bool(difflib.get_close_matches(words, self.choices, n=1, cutoff=0.85))
+        if len(words) > 2 * max(map(len, self.choices), default=0):
+            return False  # far too long to be a near miss of any choice
+        return _near(words, self.choices)
 
     def convert(self, raw: Any) -> Any:
         """Turn one raw value into its typed value, or raise ArgumentError saying why."""
@@ -179,6 +182,13 @@ class Option:
 MAX_INT = 2**63 - 1
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates members give (a milestone, a date of an event)
 INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cs", "Co", "Cn"})
+
+
+@lru_cache(maxsize=4096)
+def _near(word: str, choices: tuple[str, ...]) -> bool:
+    """A near miss of a choice ("tird"): remembered, since the first words of notes repeat
+    and the comparison is the dearest step of parsing a check-in."""
+    return bool(difflib.get_close_matches(word, choices, n=1, cutoff=0.85))
 
 
 def visible(text: str) -> bool:

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
+from cachetools import LRUCache
 
 from bot import DATA_DIR
 from bot.catalog import Catalog, Contact
 from bot.core.messages import Request
-from bot.domain.crisis import Screen, Verdict
+from bot.domain.crisis import Level, Screen, Verdict
 from bot.domain.safety_plan import STEPS, SafetyPlan
 from bot.services.people import PeopleService
 from bot.services.safety_plans import SafetyPlanService
@@ -29,6 +30,11 @@ log = logging.getLogger(__name__)
 LOOKUP_SECONDS = 0.5
 SOURCE_LANGUAGE = "en"
 TEXTS = DATA_DIR / "texts" / "safety"
+# Short texts the screen found nothing in, remembered: many members send the same few words
+# ("/checkin 4", "3 tired", "help"), and the screen is the largest cost of such a command.
+# Only NONE is kept, so a text that got a crisis reply or a pointer is never held in memory.
+QUIET_CHARS = 48
+QUIET_TEXTS = 4096
 
 
 def load_texts(folder: Path = TEXTS) -> dict[str, dict[str, str]]:
@@ -68,13 +74,23 @@ class SafetyService:
         self.plans = plans
         self.settings = settings
         self.texts = texts if texts is not None else load_texts()
+        self._quiet: LRUCache[str, Verdict] = LRUCache(maxsize=QUIET_TEXTS)
 
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(self.texts)
 
     def verdict(self, text: str) -> Verdict:
-        return self.screen.verdict(text)
+        """The screen's verdict (the same, whether remembered or not: the screen is a pure
+        function of the text)."""
+        if len(text) > QUIET_CHARS:
+            return self.screen.verdict(text)
+        if (known := self._quiet.get(text)) is not None:
+            return known
+        verdict = self.screen.verdict(text)
+        if verdict.level is Level.NONE:
+            self._quiet[text] = verdict
+        return verdict
 
     def language(self, request: Request, verdict: Verdict | None = None) -> str:
         """The language of a safety reply: the one the member wrote in, when the screen could

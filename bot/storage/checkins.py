@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.storage.database import Database, stamp, unstamp
+from bot.storage.database import Database, Statement, stamp, unstamp
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,13 @@ class CheckinRepo:
         `streak` when `rebuild`) and count it for the community, in one transaction; returns
         the new id and the streak as stored. No history is read: the cost is the same on day 1
         and day 365."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+        statements = [
+            Statement(
                 "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (member_id, community_id, mood, ",".join(tags), note or None, stamp(at)),
-            )
-            checkin_id = cursor.lastrowid or 0
-            rows = await conn.execute_fetchall(
+            ),
+            Statement(
                 _STREAK,
                 {
                     "member": member_id,
@@ -88,15 +87,19 @@ class CheckinRepo:
                     "longest": streak.longest,
                     "rebuild": int(rebuild),
                 },
-            )
-            if community_id is not None:
-                await conn.execute(
+            ),
+        ]
+        if community_id is not None:
+            statements.append(
+                Statement(
                     "INSERT INTO checkin_counts (community_id, member_id, checkins) "
                     "VALUES (?, ?, 1) ON CONFLICT (community_id, member_id) "
                     "DO UPDATE SET checkins = checkins + 1",
                     (community_id, member_id),
                 )
-        return checkin_id, _streak_row(next(iter(rows)))
+            )
+        inserted, streaked, *_ = await self.db.write(*statements)
+        return inserted.lastrowid, _streak_row(streaked.rows[0])
 
     async def streak(self, member_id: int) -> StreakRow | None:
         row = await self.db.fetchone(

@@ -4,9 +4,14 @@ Writes are committed before a caller may say "recorded", and they are committed 
 write waits for its turn in the current batch, runs (inside a savepoint when others share the
 transaction, so one failure undoes only itself), and returns once the batch's single COMMIT
 (one fsync) is done. Concurrent check-ins then share a commit instead of queueing for one
-each. A batch stops taking new writes after `BATCH_WRITES` of them or `BATCH_SECONDS`, so no
-batch holds the connection for long. The repositories hold the SQL; this module only holds
-the connection's life cycle and the batching.
+each. A write known in advance (`write`: statements whose parameters do not depend on each
+other's results) runs with the others waiting beside it in one call on the connection's
+thread, so a batch of them costs the event loop one round trip instead of several per write;
+`transaction` is for a write that must read before it decides. A batch stops taking new
+writes after `BATCH_WRITES` of them or `BATCH_SECONDS`, so no batch holds the connection for
+long. The repositories hold the SQL; this module only holds the connection's life cycle and
+the batching. (The one call on the connection's thread goes through aiosqlite's `_execute`,
+the method all of its own calls use; the test suite runs every write through it.)
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ import contextlib
 import contextvars
 import logging
 import re
+import sqlite3
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +68,89 @@ def migrations(folder: Path = MIGRATIONS) -> list[tuple[int, Path]]:
     return found
 
 
+Params = Sequence[object] | Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a write known in advance."""
+
+    sql: str
+    params: Params = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one statement of a `write` left: its rowid, the rows it changed, the rows it
+    returned (a RETURNING clause)."""
+
+    lastrowid: int
+    rowcount: int
+    rows: list[sqlite3.Row]
+
+
+def _run_plans(conn: sqlite3.Connection, plans: list[tuple[Statement, ...]]) -> list[object]:
+    """On the connection's thread, inside the batch's transaction: each plan in a savepoint of
+    its own, so a failing one undoes only itself. Returns a list of outcomes or the error for
+    each plan run; stops early (the rest are run later) if SQLite rolled the whole transaction
+    back, as it does on a full disk or an I/O error."""
+    results: list[object] = []
+    for plan in plans:
+        try:
+            conn.execute("SAVEPOINT plan")
+        except Exception as error:
+            results.append(error)
+            break
+        try:
+            outcomes = []
+            for statement in plan:
+                cursor = conn.execute(statement.sql, statement.params)
+                rows = cursor.fetchall()
+                outcomes.append(Outcome(cursor.lastrowid or 0, cursor.rowcount, rows))
+            conn.execute("RELEASE plan")
+        except Exception as error:
+            with contextlib.suppress(Exception):
+                conn.execute("ROLLBACK TO plan")
+                conn.execute("RELEASE plan")
+            results.append(error)
+            if not conn.in_transaction:
+                break
+            continue
+        results.append(outcomes)
+    return results
+
+
+def _run_batch(
+    conn: sqlite3.Connection, plans: list[tuple[Statement, ...]]
+) -> tuple[list[object], Exception | None]:
+    """A whole batch of plans on the connection's thread: BEGIN, each plan, COMMIT. Returns
+    each plan's outcome or error as `_run_plans` does, and the error that kept the batch from
+    being committed (then none of it was kept)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except Exception as error:
+        return [], error
+    results = _run_plans(conn, plans)
+    try:
+        if not conn.in_transaction:
+            raise sqlite3.OperationalError("SQLite rolled the transaction back")
+        conn.execute("COMMIT")
+    except Exception as error:
+        with contextlib.suppress(Exception):
+            conn.execute("ROLLBACK")
+        return results, error
+    return results, None
+
+
+@dataclass(eq=False)
+class _Plan:
+    """A write known in advance, waiting for its batch; `result` is set after the COMMIT."""
+
+    statements: tuple[Statement, ...]
+    result: asyncio.Future[list[Outcome]]
+    outcomes: list[Outcome] = field(default_factory=list)
+
+
 @dataclass(eq=False)
 class _Turn:
     """One write's place in a batch: granted (with whether it needs its own savepoint),
@@ -83,7 +172,7 @@ class Database:
         self._background: aiosqlite.Connection | None = None  # reads of timed jobs
         self._checkpoints: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()  # the connection: one read or one write batch at a time
-        self._waiting: deque[_Turn] = deque()
+        self._waiting: deque[_Turn | _Plan] = deque()
         self._writer: asyncio.Task[None] | None = None
         self.batches = 0  # COMMITs of write batches, for tests and benches
         self.writes = 0  # writes committed in them
@@ -174,33 +263,106 @@ class Database:
     def _join(self) -> _Turn:
         loop = asyncio.get_running_loop()
         turn = _Turn(loop.create_future(), loop.create_future())
+        self._enqueue(turn)
+        return turn
+
+    def _enqueue(self, turn: _Turn | _Plan) -> None:
         self._waiting.append(turn)
         if self._writer is None or self._writer.done():
+            loop = asyncio.get_running_loop()
             self._writer = loop.create_task(self._write_batches(), name="haven-db-writer")
-        return turn
+
+    def _take_plans(self, room: int) -> list[_Plan]:
+        """The plans at the head of the queue, at most `room` (those whose callers gave up
+        before their turn came are dropped)."""
+        plans: list[_Plan] = []
+        while self._waiting and len(plans) < room:
+            head = self._waiting[0]
+            if not isinstance(head, _Plan):
+                break
+            self._waiting.popleft()
+            if not head.result.done():
+                plans.append(head)
+        return plans
+
+    async def _run_plans_waiting(self, batch: list[_Turn | _Plan]) -> bool:
+        """Inside an open batch: run the plans at the head of the queue in one call on the
+        connection's thread; those that succeed join `batch`. False when SQLite rolled the
+        transaction back."""
+        plans = self._take_plans(BATCH_WRITES - len(batch))
+        if not plans:
+            return True
+        conn = self.conn
+        ran = await conn._execute(_run_plans, conn._conn, [p.statements for p in plans])
+        batch.extend(self._settle(plans, ran))
+        return conn.in_transaction
+
+    async def _commit_plans(self) -> None:
+        """A batch of plans only, BEGIN to COMMIT in one call on the connection's thread."""
+        plans = self._take_plans(BATCH_WRITES)
+        if not plans:
+            return
+        conn = self.conn
+        ran, error = await conn._execute(_run_batch, conn._conn, [p.statements for p in plans])
+        if not ran and error is not None:  # BEGIN failed: nothing ran
+            self._fail(list(plans), error)
+            return
+        done = self._settle(plans, ran)
+        if error is not None:
+            self._fail(done, error)
+            return
+        self.batches += 1
+        self.writes += len(done)
+        for plan in done:
+            if not plan.result.done():
+                plan.result.set_result(plan.outcomes)
+
+    def _settle(self, plans: list[_Plan], ran: list[object]) -> list[_Turn | _Plan]:
+        """Plans that failed are told why; those that ran are returned (awaiting the COMMIT);
+        those not reached go back to the head of the queue."""
+        done: list[_Turn | _Plan] = []
+        for plan, outcome in zip(plans, ran, strict=False):
+            if isinstance(outcome, BaseException):
+                if not plan.result.done():
+                    plan.result.set_exception(outcome)
+            else:
+                plan.outcomes = outcome  # type: ignore[assignment]
+                done.append(plan)
+        self._waiting.extendleft(reversed(plans[len(ran) :]))
+        return done
 
     async def _write_batches(self) -> None:
         loop = asyncio.get_running_loop()
         while self._waiting:
             async with self._lock:
-                batch: list[_Turn] = []
+                if isinstance(self._waiting[0], _Plan):
+                    await self._commit_plans()
+                    continue
+                batch: list[_Turn | _Plan] = []
                 try:
                     await self.conn.execute("BEGIN IMMEDIATE")
                 except BaseException as error:
-                    for turn in list(self._waiting):
-                        if not turn.granted.done():
-                            turn.granted.set_exception(error)
+                    for waiting in list(self._waiting):
+                        future = waiting.granted if isinstance(waiting, _Turn) else waiting.result
+                        if not future.done():
+                            future.set_exception(error)
                     self._waiting.clear()
                     raise
                 open_transaction = True
                 deadline = loop.time() + BATCH_SECONDS
                 while self._waiting and len(batch) < BATCH_WRITES and loop.time() < deadline:
-                    turn = self._waiting.popleft()
-                    if turn.granted.done():  # its caller gave up before its turn came
-                        continue
                     if not open_transaction:
                         await self.conn.execute("BEGIN IMMEDIATE")
                         open_transaction = True
+                    if isinstance(self._waiting[0], _Plan):
+                        if not await self._run_plans_waiting(batch):
+                            self._fail(batch, sqlite3.OperationalError("transaction rolled back"))
+                            open_transaction = False
+                        continue
+                    turn = self._waiting.popleft()
+                    assert isinstance(turn, _Turn)
+                    if turn.granted.done():  # its caller gave up before its turn came
+                        continue
                     alone = not batch  # the first write needs no savepoint: ROLLBACK undoes it
                     turn.granted.set_result(not alone)
                     ended = await turn.done
@@ -214,15 +376,27 @@ class Database:
                     await self.conn.execute("COMMIT")
                 except BaseException as error:
                     await self._rollback_quietly()
-                    for turn in batch:
-                        turn.committed.set_exception(error)
+                    self._fail(batch, error)
                     if not isinstance(error, Exception):
                         raise
                     continue
                 self.batches += 1
                 self.writes += len(batch)
-                for turn in batch:
-                    turn.committed.set_result(None)
+                for done in batch:
+                    if isinstance(done, _Plan):
+                        if not done.result.done():
+                            done.result.set_result(done.outcomes)
+                    else:
+                        done.committed.set_result(None)
+
+    @staticmethod
+    def _fail(batch: list[_Turn | _Plan], error: BaseException) -> None:
+        """Tell every write of a batch that did not commit why."""
+        for done in batch:
+            future = done.result if isinstance(done, _Plan) else done.committed
+            if not future.done():
+                future.set_exception(error)
+        batch.clear()
 
     async def _rollback_quietly(self) -> None:
         try:
@@ -265,33 +439,24 @@ class Database:
                 turn.done.set_result(UNDONE)  # granted, but nothing was written
             raise
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """One write statement, committed (with the others of its batch) when this returns;
-        returns lastrowid. A failing statement undoes itself (SQLite rolls a statement back on
-        error), so it needs no savepoint."""
-        turn = self._join()
-        await self._granted(turn)
-        ended = UNDONE
-        try:
-            cursor = await self.conn.execute(sql, tuple(params))
-            ended = OK
-        finally:
-            turn.done.set_result(ended)
-        await asyncio.shield(turn.committed)
-        return cursor.lastrowid or 0
+    async def write(self, *statements: Statement) -> list[Outcome]:
+        """Statements known in advance, run as one atomic write in the current batch; returns
+        each one's outcome once the batch is committed. On an error nothing of this write is
+        kept and the error is raised; the others of the batch are not touched."""
+        turn = _Plan(statements, asyncio.get_running_loop().create_future())
+        self._enqueue(turn)
+        return await turn.result
 
-    async def write_returning(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+    async def execute(self, sql: str, params: Iterable[object] = ()) -> int:
+        """One write statement, committed (with the others of its batch) when this returns;
+        returns lastrowid."""
+        [outcome] = await self.write(Statement(sql, tuple(params)))
+        return outcome.lastrowid
+
+    async def write_returning(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
         """One write statement with a RETURNING clause, committed when this returns."""
-        turn = self._join()
-        await self._granted(turn)
-        ended = UNDONE
-        try:
-            rows = list(await self.conn.execute_fetchall(sql, tuple(params)))
-            ended = OK
-        finally:
-            turn.done.set_result(ended)
-        await asyncio.shield(turn.committed)
-        return rows
+        [outcome] = await self.write(Statement(sql, tuple(params)))
+        return outcome.rows
 
     async def trace(self, callback: Callable[[str], object] | None) -> None:
         """Every statement either connection runs, parameters filled in, goes to `callback`

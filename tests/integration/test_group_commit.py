@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.database import Database
+from bot.storage.database import Database, Outcome, Statement
 
 
 @pytest.fixture
@@ -134,3 +134,78 @@ async def test_the_log_is_checkpointed_beside_the_writes(tmp_path: Path, monkeyp
     finally:
         await db.close()
     assert Path(db.path + "-wal").stat().st_size == 0  # truncated at close
+
+
+async def test_writes_known_in_advance_share_one_call_and_fail_alone(db: Database) -> None:
+    """`write` runs a whole batch of plans BEGIN to COMMIT in one call on the connection's
+    thread; a plan that fails (its second statement here) keeps none of its statements."""
+    await db.execute("INSERT INTO t (v) VALUES ('taken')")
+    batches = db.batches
+
+    async def plan(i: int) -> list[Outcome]:
+        second = "taken" if i % 5 == 0 else f"f{i}b"
+        return await db.write(
+            Statement("INSERT INTO t (v) VALUES (?)", (f"f{i}a",)),
+            Statement("INSERT INTO t (v) VALUES (?) RETURNING id, v", (second,)),
+        )
+
+    results = await asyncio.gather(*(plan(i) for i in range(100)), return_exceptions=True)
+    failed = [i for i, r in enumerate(results) if isinstance(r, BaseException)]
+    assert failed == [i for i in range(100) if i % 5 == 0]
+    assert all(isinstance(results[i], sqlite3.IntegrityError) for i in failed)
+    first, second = results[1]  # type: ignore[misc]
+    assert first.lastrowid > 0 and first.rows == []
+    assert [tuple(r) for r in second.rows] == [(second.lastrowid, "f1b")]
+    expected = {"taken"} | {f"f{i}{x}" for i in range(100) if i % 5 for x in "ab"}
+    assert set(stored(db)) == expected
+    assert db.batches - batches < 10
+
+
+async def test_a_write_that_rolls_the_transaction_back_fails_its_batch_honestly(
+    db: Database,
+) -> None:
+    """SQLite may roll a whole transaction back (a full disk, an I/O error; here INSERT OR
+    ROLLBACK). The writes of that batch already run were not kept, so their callers get the
+    error, never "recorded"; the writes not yet run are run in the next batch."""
+    await db.execute("INSERT INTO t (v) VALUES ('taken')")
+
+    async def ordinary(i: int) -> None:
+        await db.write(Statement("INSERT INTO t (v) VALUES (?)", (f"g{i}",)))
+
+    async def rolling() -> None:
+        await db.write(Statement("INSERT OR ROLLBACK INTO t (v) VALUES ('taken')"))
+
+    results = await asyncio.gather(
+        *(ordinary(i) for i in range(5)),
+        rolling(),
+        *(ordinary(i) for i in range(5, 10)),
+        return_exceptions=True,
+    )
+    kept = set(stored(db))
+    for i, result in enumerate([*results[:5], *results[6:]]):
+        # Told "recorded" exactly when the row is there.
+        assert (result is None) == (f"g{i}" in kept), (i, result)
+    assert isinstance(results[5], sqlite3.IntegrityError)
+    assert all(f"g{i}" in kept for i in range(5, 10))  # run again after the rollback
+    # All eleven were queued before the writer ran, so the first five shared the batch.
+    assert all(isinstance(r, sqlite3.Error) for r in results[:5])
+    assert not any(f"g{i}" in kept for i in range(5))
+
+
+async def test_plans_and_transactions_interleave_in_order(db: Database) -> None:
+    order: list[str] = []
+
+    async def transaction(i: int) -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO t (v) VALUES (?)", (f"t{i}",))
+        order.append(f"t{i}")
+
+    async def plan(i: int) -> None:
+        await db.write(Statement("INSERT INTO t (v) VALUES (?)", (f"p{i}",)))
+        order.append(f"p{i}")
+
+    jobs = [transaction(i) if i % 3 == 0 else plan(i) for i in range(30)]
+    await asyncio.gather(*jobs)
+    rows = stored(db)
+    assert rows == [f"t{i}" if i % 3 == 0 else f"p{i}" for i in range(30)]  # queue order kept
+    assert sorted(order) == sorted(rows)

@@ -238,3 +238,31 @@ async def test_a_failure_inside_the_real_app_is_answered_privately(harness, monk
     reply = _only(await harness.send("/checkin 4", chat="g1"))
     assert reply.private and reply.text == FAILED
     assert harness.query("SELECT COUNT(*) FROM checkins") == [(0,)]
+
+
+async def test_the_screen_remembers_only_short_texts_it_found_nothing_in(harness):
+    """A remembered verdict is the screen's own (it is a pure function of the text); a text
+    that got a crisis reply or a pointer is never kept, and a crisis typed again gets the
+    crisis reply again."""
+    safety = harness.app.services.safety
+    before = set(safety._quiet)  # the warm-up's text, at start
+    texts = [
+        "3 tired",
+        "3 tired",
+        "i want to die",
+        "kms",
+        "If you ever feel suicidal, call 988.",
+        "2 lonely nobody texted back",
+        "x" * 200,
+    ]
+    for text in texts * 2:
+        assert safety.verdict(text) == safety.screen.verdict(text)
+    kept = set(safety._quiet) - before
+    assert kept == {"3 tired", "2 lonely nobody texted back"}
+    at = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    place = Place("console", "u-remember", is_direct=True)
+    for _ in range(2):
+        [reply] = await harness.app.handle(
+            Request("checkin", "i want to die", Actor("console", "u-remember", "Sam"), place, at)
+        )
+        assert reply.priority.name == "CRISIS"
