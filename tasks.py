@@ -18,7 +18,12 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".haven-installed"
-USAGE = "usage: python3 tasks.py run [haven options] | test [pytest options] | bench"
+USAGE = (
+    "usage: python3 tasks.py run [console|check|invite|backup ...] [haven options]"
+    " | test [pytest options] | bench"
+)
+# `tasks.py run console ...` is `haven console ...`; `tasks.py run --database X` is `haven run ...`.
+HAVEN_COMMANDS = {"run", "console", "check", "invite", "backup"}
 
 
 def _python() -> Path:
@@ -35,11 +40,12 @@ def ensure_environment() -> None:
     if not _python().exists():
         print("Creating .venv ...", file=sys.stderr)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("Installing Haven and its test tools into .venv ...", file=sys.stderr)
-    pip = [str(_python()), "-m", "pip", "--disable-pip-version-check", "-q"]
+    print("Installing Haven and its test tools into .venv (a minute or two) ...", file=sys.stderr)
+    pip = [str(_python()), "-m", "pip", "--disable-pip-version-check", "-q", "-q"]
     subprocess.run([*pip, "install", "--upgrade", "pip"], check=True)
     subprocess.run([*pip, "install", "-e", f"{ROOT}[dev]"], check=True)
     STAMP.write_text(wanted)
+    print("Installed.", file=sys.stderr)
 
 
 def main(argv: list[str]) -> int:
@@ -48,9 +54,12 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_environment()
     task, rest = argv[0], argv[1:]
-    os.chdir(ROOT)
     if task == "run":
-        return subprocess.call([str(_python()), "-m", "bot", "run", *rest])
+        # From where it was called: a config.toml there is read, its data kept beside it.
+        if not rest or rest[0] not in HAVEN_COMMANDS:
+            rest = ["run", *rest]
+        return subprocess.call([str(_python()), "-m", "bot", *rest])
+    os.chdir(ROOT)
     if task == "bench":
         return subprocess.call([str(_python()), "-m", "bench", *rest])
     code = subprocess.call([str(_python()), "-m", "pytest", *rest])

@@ -1,10 +1,16 @@
-"""`haven run | console`: start the bot. With no platform token, `run` starts the console."""
+"""`haven run | console | check | invite | backup`.
+
+`run` starts the configured platforms, or the console when no token is set and this is a
+terminal; `check` validates the configuration and reaches each platform once; `invite` prints
+where to add the bot; `backup` copies the database, safely while the bot runs."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
+import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,10 +27,86 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the configured adapters (console when no token is set)")
     console = sub.add_parser("console", help="talk to Haven in this terminal")
     for p in (sub.choices["run"], console):
+        p.add_argument("--clock", help="console: start the simulated clock here (ISO time)")
+    sub.add_parser("check", help="validate the configuration and reach each platform once")
+    sub.add_parser("invite", help="print where to add the bot (Discord invite, Telegram link)")
+    backup = sub.add_parser("backup", help="copy the database (safe while the bot runs)")
+    backup.add_argument(
+        "target", nargs="?", type=Path, help="file or folder (default: beside the database)"
+    )
+    for p in sub.choices.values():
         p.add_argument("--config", type=Path, default=argparse.SUPPRESS)
         p.add_argument("--database", type=Path, help="SQLite file (overrides bot.database)")
-        p.add_argument("--clock", help="console: start the simulated clock here (ISO time)")
     return parser
+
+
+NO_TERMINAL = (
+    "haven: no platform token is configured and there is no terminal for the console.\n"
+    "Set telegram.token or discord.token in config.toml (or HAVEN_TELEGRAM__TOKEN, "
+    "HAVEN_DISCORD__TOKEN), or run `haven console` to talk to Haven here."
+)
+
+
+def _backup(settings: Settings, target: Path | None) -> int:
+    from bot.storage.backup import backup
+
+    source = Path(settings.bot.database)
+    try:
+        written = backup(source, target or source.parent)
+    except (OSError, sqlite3.Error) as error:
+        print(f"haven: backup failed: {error}", file=sys.stderr)
+        return 1
+    print(f"backup: {written} ({written.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+async def _check(settings: Settings, config: Path | None) -> int:
+    """One line per part; exit 1 when any part has a problem."""
+    from adapters.probe import probe_all
+    from bot.storage.database import migrations
+
+    problems = 0
+    where = config or Path("config.toml")
+    print(f"config: ok ({where})" if where.is_file() else "config: ok (no file; defaults)")
+    database = Path(settings.bot.database)
+    latest = len(migrations())
+    if database.is_file():
+        try:
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+                (version,) = conn.execute("PRAGMA user_version").fetchone()
+        except sqlite3.Error as error:
+            print(f"database: cannot be read: {database} ({error})")
+            return 1
+        note = "up to date" if version == latest else f"will migrate {version} -> {latest}"
+        print(f"database: ok, {database} (schema {version}, {note})")
+    elif os.access(database.parent if database.parent.exists() else Path.cwd(), os.W_OK):
+        print(f"database: ok, {database} will be created at the first start")
+    else:
+        print(f"database: problem: cannot create {database} (folder not writable)")
+        problems += 1
+    found = await probe_all(settings)
+    if not found:
+        print("platforms: none configured; `haven run` needs a token (or use `haven console`)")
+    for part in found:
+        print(part.line)
+        problems += not part.ok
+    return 1 if problems else 0
+
+
+async def _invite(settings: Settings) -> int:
+    from adapters.probe import probe_all
+
+    found = await probe_all(settings)
+    if not found:
+        print("haven: no platform token is configured; nothing to invite to", file=sys.stderr)
+        return 2
+    for part in found:
+        platform = part.line.split(":", 1)[0]
+        if part.invite is None:
+            print(f"{platform}: no invite ({part.line.split(': ', 1)[1]})")
+        else:
+            print(f"{platform}: {part.invite}")
+    return 0 if all(part.invite for part in found) else 1
 
 
 def _start_time(text: str | None) -> datetime:
@@ -74,10 +156,19 @@ def main(argv: list[str] | None = None) -> int:
     mode = args.mode or "run"
     has_token = settings.telegram.token is not None or settings.discord.token is not None
     try:
+        if mode == "backup":
+            return _backup(settings, args.target)
+        if mode == "check":
+            return asyncio.run(_check(settings, args.config))
+        if mode == "invite":
+            return asyncio.run(_invite(settings))
         if mode == "run" and has_token:
             from bot.runner import run_platforms
 
             return asyncio.run(run_platforms(settings))
+        if mode == "run" and not sys.stdin.isatty():
+            print(NO_TERMINAL, file=sys.stderr)  # a service manager's silent exit 0 misleads
+            return 2
         return asyncio.run(run_console(settings, start))
     except KeyboardInterrupt:
         return 130

@@ -139,7 +139,10 @@ class Settings(BaseSettings):
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
-    """Read settings; `config` None means `config.toml` if present. Raises ConfigError."""
+    """Read settings; `config` None means `config.toml` in the current folder if present.
+    A relative `bot.database` is taken from the config file's folder (so `haven` run from
+    anywhere with `--config /srv/haven/config.toml` keeps its data in /srv/haven), else from
+    the current folder. Raises ConfigError."""
     path = config if config is not None else Path("config.toml")
     if config is not None and not path.is_file():
         raise ConfigError(f"config file not found: {path}")
@@ -165,6 +168,9 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
         raise ConfigError(_first_problem(exc)) from None
     except ValueError as exc:  # e.g. a TOML syntax error
         raise ConfigError(f"config file {path} could not be read: {exc}") from None
+    database = loaded.bot.database
+    if path.is_file() and str(database) != ":memory:" and not database.is_absolute():
+        loaded.bot.database = path.resolve().parent / database
     return loaded
 
 

@@ -1,7 +1,11 @@
 """Reads lines from standard input, speaks to the core, prints one block per bot message.
 
 Grammar (DESIGN.md): `/command args`, plain text, `:as NAME [lead]`, `:in NAME`, `:dm`,
-`:join NAME`, `:press N`, `:clock [+30m|+2h|+3d|ISO time]`, `:quit`.
+`:join NAME`, `:press N`, `:clock [+30m|+2h|+3d|ISO time]`, `:help`, `:quit`.
+
+`:press N` presses a button the current member can see: the newest of their own private
+messages with buttons and the current group's public ones, never another member's private
+message (as on the platforms).
 """
 
 from __future__ import annotations
@@ -23,7 +27,22 @@ from bot.scheduler.jobs import Timeline
 
 PLATFORM = "console"
 CONSOLE_NAMES = frozenset({"haven", "havenbot"})  # /cmd@haven is ours; /cmd@OtherBot is not
-DIRECTIVES = ":as NAME [lead] | :in NAME | :dm | :join NAME | :press N | :clock [+2h|ISO] | :quit"
+DIRECTIVES = (
+    ":as NAME [lead] | :in NAME | :dm | :join NAME | :press N | :clock [+2h|ISO] | :help | :quit"
+)
+HELP = """console lines:
+  /command args        a command, as a member types it (/help lists them)
+  any other text       plain text to the bot
+  :as NAME [lead]      speak as member NAME (created on first use); lead: of the current group
+  :in NAME / :dm       move to group chat NAME / to your direct chat with the bot
+  :join NAME           member NAME joins the current group
+  :press N             press button N of the newest message with buttons you can see
+  :clock [+30m|ISO]    show or move the simulated clock (what is due on the way fires)
+  :help / :quit        this list / stop (end of input does the same)"""
+BANNER = (
+    "Haven console: you are {member}, in a direct chat with Haven.\n"
+    "/help lists commands, :help the console's own lines, :quit stops."
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +51,7 @@ class Shown:
 
     place: Place
     buttons: tuple[Button, ...]
+    order: int  # newer messages have higher numbers
 
 
 class ConsoleAdapter:
@@ -59,7 +79,10 @@ class ConsoleAdapter:
         self.member = "you"
         self.group: str | None = None
         self.leads: set[tuple[str, str]] = set()
-        self.shown: Shown | None = None
+        # Buttons by audience: a member's own private messages, a group's public ones.
+        self.private_buttons: dict[str, Shown] = {}
+        self.public_buttons: dict[str, Shown] = {}
+        self._shown = 0
         self._done = asyncio.Event()
 
     # -- where we are -------------------------------------------------------------------
@@ -81,6 +104,8 @@ class ConsoleAdapter:
     async def run(self, source: TextIO = sys.stdin) -> None:
         loop = asyncio.get_running_loop()
         interactive = source.isatty()
+        if interactive:
+            self.out.write(BANNER.format(member=self.member) + "\n\n")
         await self.settle()  # firings caught up at start
         while True:
             if interactive:
@@ -132,6 +157,9 @@ class ConsoleAdapter:
         word = word.casefold()
         if word == "quit":
             return False
+        if word == "help":
+            self.out.write(HELP + "\n\n")
+            return True
         if word == "as" and rest:
             name, _, role = rest.partition(" ")
             self.member = name
@@ -158,16 +186,24 @@ class ConsoleAdapter:
             return await self.move_clock(rest)
         return self.note(f"unknown or incomplete directive; use {DIRECTIVES}")
 
+    def visible_buttons(self) -> Shown | None:
+        """The newest message with buttons the current member can see."""
+        mine = self.private_buttons.get(self.member.casefold())
+        group = self.public_buttons.get(self.group) if self.group is not None else None
+        seen = [s for s in (mine, group) if s is not None]
+        return max(seen, key=lambda s: s.order) if seen else None
+
     async def press(self, text: str) -> bool:
-        if self.shown is None:
-            return self.note("no message with buttons yet")
-        if not text.isdigit() or not 1 <= int(text) <= len(self.shown.buttons):
-            return self.note(f":press takes a button number from 1 to {len(self.shown.buttons)}")
-        button = self.shown.buttons[int(text) - 1]
+        shown = self.visible_buttons()
+        if shown is None:
+            return self.note(f"no message with buttons for {self.member} here yet")
+        if not text.isdigit() or not 1 <= int(text) <= len(shown.buttons):
+            return self.note(f":press takes a button number from 1 to {len(shown.buttons)}")
+        button = shown.buttons[int(text) - 1]
         if button.action is None:
             return self.note(f"(opens {button.url})")
         name, _, rest = button.action.partition(" ")
-        await self.answer(self.request(name, rest, Via.BUTTON, self.shown.place))
+        await self.answer(self.request(name, rest, Via.BUTTON, shown.place))
         return True
 
     async def move_clock(self, text: str) -> bool:
@@ -206,12 +242,18 @@ class ConsoleAdapter:
     def show(self, replies: list[Reply], request: Request | None) -> None:
         for reply in replies:
             place = self.target_place(reply, request)
-            self.out.write(self.header(reply, place, request) + " " + reply.text + "\n")
+            header = self.header(reply, place, request)
+            self.out.write(header + " " + reply.text + "\n")
             buttons = tuple(b for row in reply.buttons for b in row)
             if buttons:
                 self.out.write("  ".join(f"[{i}] {b.label}" for i, b in enumerate(buttons, 1)))
                 self.out.write("\n")
-                self.shown = Shown(place, buttons)
+                self._shown += 1
+                shown = Shown(place, buttons, self._shown)
+                if header.endswith(" private]"):
+                    self.private_buttons[header[2 : -len(" private]")].casefold()] = shown
+                else:
+                    self.public_buttons[place.chat_id] = shown
             if reply.attachment is not None:
                 self.attachments.mkdir(parents=True, exist_ok=True)
                 path = self.attachments / reply.attachment.name

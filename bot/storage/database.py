@@ -33,6 +33,7 @@ from typing import Any
 import aiosqlite
 
 from bot import DATA_DIR
+from bot.storage.backup import backup, before_migration
 
 log = logging.getLogger(__name__)
 MIGRATIONS = DATA_DIR / "migrations"
@@ -230,12 +231,18 @@ class Database:
         return self._conn
 
     async def _migrate(self) -> None:
+        """Apply the migrations not yet applied, each in its own transaction. An existing
+        database on disk is copied first (beside it, named for the first migration to come),
+        so an upgrade that goes wrong can be undone by putting the copy back."""
         async with self.conn.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()
         current = row[0] if row else 0
-        for number, path in migrations():
-            if number <= current:
-                continue
+        pending = [(n, path) for n, path in migrations() if n > current]
+        if pending and current > 0 and self.path != ":memory:":
+            target = before_migration(Path(self.path), pending[0][0])
+            log.warning("copying the database to %s before migrating", target.name)
+            await asyncio.to_thread(backup, Path(self.path), target)
+        for number, path in pending:
             log.info("applying migration %s", path.name)
             script = path.read_text(encoding="utf-8")
             await self.conn.executescript(

@@ -58,3 +58,42 @@ async def test_haven_run_from_environment(tmp_path: Path) -> None:
     assert process.returncode == 0, logs
     assert "Haven stopped" in logs
     assert fake.token not in logs
+
+
+async def test_check_and_invite_reach_discord_once(tmp_path: Path) -> None:
+    fake = FakeDiscord()
+    populate(fake)
+    await fake.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")}
+    env.update(
+        HAVEN_DISCORD__TOKEN=fake.token,
+        HAVEN_DISCORD__API_BASE=fake.api_base,
+        HAVEN_DISCORD__GATEWAY_URL=fake.gateway_url,
+    )
+
+    async def haven(*args: str) -> tuple[int | None, str, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            *args,
+            cwd=tmp_path,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        return process.returncode, stdout.decode(), stderr.decode()
+
+    try:
+        code, out, err = await haven("check")
+        assert code == 0, err
+        assert any(x.startswith("discord: ok, ") for x in out.splitlines()), out
+        code, out, err = await haven("invite")
+        assert code == 0, err
+        assert out.startswith("discord: https://discord.com/oauth2/authorize?client_id=")
+        assert "scope=bot+applications.commands" in out and "permissions=274878024704" in out
+        assert fake.token not in out + err
+    finally:
+        await fake.stop()
