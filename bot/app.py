@@ -70,9 +70,15 @@ class App:
     started: bool = field(default=False)
 
     async def start(self) -> None:
+        """Open the database and catch up; on failure what was opened is closed again (an
+        open connection's thread would keep the process from exiting)."""
         await self.services.db.open()
-        await self.services.resources.load()
-        await self.schedules.catch_up()
+        try:
+            await self.services.resources.load()
+            await self.schedules.catch_up()
+        except BaseException:
+            await self.services.db.close()
+            raise
         # What is loaded by now (the crisis screen's model and rules, hundreds of thousands of
         # objects) lives as long as the process: frozen out of the garbage collector's reach,
         # a full collection no longer walks it, which stalled the event loop by 0.3-0.5 s.

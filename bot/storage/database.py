@@ -188,7 +188,11 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA busy_timeout = 5000")
         self._conn = conn
-        await self._migrate()
+        try:
+            await self._migrate()
+        except BaseException:
+            await self.close()  # else the connection's thread keeps the process alive
+            raise
         if self.path != ":memory:":
             self._reader = await self._read_only()
             self._background = await self._read_only()
@@ -237,7 +241,14 @@ class Database:
         async with self.conn.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()
         current = row[0] if row else 0
-        pending = [(n, path) for n, path in migrations() if n > current]
+        known = migrations()
+        if current > len(known):
+            raise RuntimeError(
+                f"the database {self.path} is at schema {current}, newer than this version of "
+                f"Haven knows ({len(known)}); run the newer Haven, or restore the copy taken "
+                "before its migration (see docs/deploy.md)"
+            )
+        pending = [(n, path) for n, path in known if n > current]
         if pending and current > 0 and self.path != ":memory:":
             target = before_migration(Path(self.path), pending[0][0])
             log.warning("copying the database to %s before migrating", target.name)

@@ -173,3 +173,18 @@ def test_the_task_runner_passes_haven_commands_through(
     [(command, folder)] = seen
     assert command[1:3] == ["-m", "bot"] and command[3:] == haven_args
     assert folder == str(tmp_path)
+
+
+async def test_an_older_haven_refuses_a_database_a_newer_one_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "haven.db"
+    db = Database(path)
+    await db.open()
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {len(migrations()) + 1}")
+    newer = Database(path)
+    with pytest.raises(RuntimeError, match="newer than this version of Haven"):
+        await newer.open()
+    await newer.close()
+    done = haven("console", "--database", str(path), cwd=tmp_path, stdin="/help\n")
+    assert done.returncode == 1 and "newer than this version" in done.stderr
