@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.core.messages import Button, Reply, Request, Via, private
+from bot.core.messages import Button, Reply, Request, private
 from bot.core.options import Kind, Option
-from bot.core.registry import Command
+from bot.core.registry import Command, pack_action
 from bot.domain.moods import FEELINGS, MAX_MOOD, MAX_NOTE_CHARS, MIN_MOOD, MOODS
+from bot.domain.quotes import quoted
+from bot.services.checkins import Entry
 from bot.services.container import Services
-from commands.common import celebrate, mood_buttons
+from commands.common import button_rows, celebrate, mood_buttons
 from commands.privacy import ask_consent
 from commands.safety import softer_buttons
 
@@ -51,16 +55,25 @@ async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list
     if note:
         lines.append("Your note is saved; only you can see it.")
     lines.append(f"Check-in streak: {result.streak} day{'s' if result.streak != 1 else ''}.")
-    if request.via is Via.BUTTON:
-        lines.append("You can add feelings and a note: /checkin 4 tired,hopeful a few words")
-    softer: tuple[tuple[Button, ...], ...] = ()
+    if note and " " not in note.strip() and not tags:
+        lines.append(
+            f"I kept {quoted(note, 32)} as your note: it is not one of the feelings I keep "
+            f"({', '.join(FEELINGS)})."
+        )
+    buttons: tuple[tuple[Button, ...], ...] = ()
     if mood.value == MIN_MOOD:  # a gentle offer, never more than an offer
         lines.append(
             "That sounds really hard. You don't have to go through it alone: /sos lists "
             "people you can reach any time, and the buttons below may help."
         )
-        softer = softer_buttons(svc)
-    replies = [private(" ".join(lines[:2]) + "\n" + "\n".join(lines[2:]), buttons=softer)]
+        buttons = (*softer_buttons(svc), (Button("Undo", action=UNDO),))
+    elif not tags:
+        lines.append(
+            "Add how you feel with the buttons (to this same check-in), or a note with "
+            "/checkin note and your words."
+        )
+        buttons = amend_buttons()
+    replies = [private(" ".join(lines[:2]) + "\n" + "\n".join(lines[2:]), buttons=buttons)]
     for days in result.new_streak_milestones:
         replies.append(
             celebrate(
@@ -73,13 +86,152 @@ async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list
     return replies
 
 
+UNDO = pack_action("checkin", "undo")
+NO_ENTRY = "You have no check-in today{what}. /checkin records one."
+
+
+def amend_buttons() -> tuple[tuple[Button, ...], ...]:
+    """A feeling button per feeling (each adds it to today's check-in), then a note and undo."""
+    feelings = [Button(f, action=pack_action("checkin", "feel", f)) for f in FEELINGS]
+    return (
+        *button_rows(feelings, per_row=5),
+        (Button("Add a note", action=pack_action("checkin", "note")), Button("Undo", action=UNDO)),
+    )
+
+
+def describe(entry: Entry) -> str:
+    mood = MOODS[entry.mood]
+    text = f"{mood.emoji} {mood.value} ({mood.word})"
+    if entry.tags:
+        text += f"; feelings: {', '.join(entry.tags)}"
+    if entry.note:
+        text += "; with a note"
+    return text
+
+
+@dataclass(frozen=True)
+class Who:
+    """A consenting member, and the zone their day is counted in."""
+
+    member_id: int
+    tz: ZoneInfo
+
+
+async def _consenting(svc: Services, request: Request) -> Who | list[Reply]:
+    """The member, or the consent question (there is no check-in to change without it)."""
+    scope = await svc.people.scope(request)
+    if not await svc.privacy.has_consent(scope.member.id):
+        return [ask_consent(svc)]
+    return Who(scope.member.id, svc.people.timezone(scope.member, scope.community))
+
+
+async def feel(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    who = await _consenting(svc, request)
+    if isinstance(who, list):
+        return who
+    entry = await svc.checkins.amend(
+        who.member_id, svc.clock.now(), who.tz, add_tags=args["feelings"]
+    )
+    if entry is None:
+        return [private(NO_ENTRY.format(what=" to add feelings to"))]
+    return [private(f"Today's check-in: {describe(entry)}.")]
+
+
+async def note(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    if not args.get("note"):
+        return [private("Write your note as /checkin note and your words; only you will see it.")]
+    who = await _consenting(svc, request)
+    if isinstance(who, list):
+        return who
+    entry = await svc.checkins.amend(who.member_id, svc.clock.now(), who.tz, note=args["note"])
+    if entry is None:
+        return [private(NO_ENTRY.format(what=" to add a note to"))]
+    return [private(f"Note saved on today's check-in; only you can see it. {describe(entry)}.")]
+
+
+async def edit(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    who = await _consenting(svc, request)
+    if isinstance(who, list):
+        return who
+    entry = await svc.checkins.amend(
+        who.member_id,
+        svc.clock.now(),
+        who.tz,
+        mood=args["mood"],
+        tags=args.get("feelings"),
+        note=args.get("note"),
+    )
+    if entry is None:
+        return [private(NO_ENTRY.format(what=" to edit"))]
+    return [private(f"Today's check-in is now: {describe(entry)}.")]
+
+
+async def undo(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    who = await _consenting(svc, request)
+    if isinstance(who, list):
+        return who
+    undone = await svc.checkins.undo(who.member_id, svc.clock.now(), who.tz)
+    if undone is None:
+        return [private(NO_ENTRY.format(what=" to undo"))]
+    entry, streak = undone
+    days = f"{streak.current} day{'s' if streak.current != 1 else ''}"
+    return [private(f"Removed today's check-in ({describe(entry)}). Check-in streak: {days}.")]
+
+
 CHECKIN = Command(
     "checkin",
     "Record how you feel (private): mood 1-5, optional feelings and a note",
     checkin,
     options=(MOOD, FEELING_TAGS, NOTE),
-    examples=("/checkin", "/checkin 4", "/checkin 2 tired,anxious long day at work"),
-    actions=("checkin 5",),
+    text_verbs=(
+        Command(
+            "feel",
+            "Add feelings to today's check-in",
+            feel,
+            options=(
+                Option(
+                    "feelings",
+                    Kind.TAGS,
+                    "Feelings, comma-separated",
+                    required=True,
+                    choices=FEELINGS,
+                ),
+            ),
+            private_input=True,
+        ),
+        Command(
+            "note", "Add a note to today's check-in", note, options=(NOTE,), private_input=True
+        ),
+        Command(
+            "edit",
+            "Change today's check-in",
+            edit,
+            options=(
+                Option(
+                    "mood",
+                    Kind.INT,
+                    "How you feel, 1 to 5",
+                    required=True,
+                    min=MIN_MOOD,
+                    max=MAX_MOOD,
+                ),
+                FEELING_TAGS,
+                NOTE,
+            ),
+            private_input=True,
+        ),
+        Command("undo", "Remove today's latest check-in", undo),
+    ),
+    examples=(
+        "/checkin",
+        "/checkin 4",
+        "/checkin 2 tired,anxious long day at work",
+        "/checkin feel hopeful",
+        "/checkin note slept badly",
+        "/checkin edit 3",
+        "/checkin undo",
+    ),
+    actions=("checkin 5", "checkin feel overwhelmed", "checkin note", "checkin undo"),
     private_input=True,
 )
 COMMANDS = [CHECKIN]

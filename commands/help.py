@@ -31,7 +31,7 @@ async def help_(svc: Services, request: Request, args: dict[str, Any]) -> list[R
         if command is None:
             raise ArgumentError(f"there is no command {quoted(name.lstrip('/'), 32)}")
         lines = [f"/{command.name}: {command.description}", "Usage:"]
-        subs = command.subcommands or (command,)
+        subs = command.subcommands or (command, *command.text_verbs)
         for sub in subs:
             lead = " (leads)" if sub.lead_only or command.lead_only else ""
             lines.append(f"  {sub.usage}{lead}")

@@ -264,11 +264,29 @@ def parse_options(options: Sequence[Option], text: str) -> dict[str, Any]:
                 raise ArgumentError(f"missing {option.usage}")
             continue
         tokens.next()
+        if option.kind is Kind.TAGS:
+            token = _more_tags(tokens, token)
         values[option.name] = option.convert(token)
     extra = tokens.next()
     if extra is not None:
         raise ArgumentError(f"unexpected {quoted(extra)}")
     return values
+
+
+def _more_tags(tokens: Tokens, first: str) -> str:
+    """A list written with spaces after its commas ("Tired, Anxious had a long day") is one
+    list: a word after a trailing comma, or a word that starts with one, belongs to it."""
+    parts = [first]
+    while True:
+        try:
+            following = tokens.peek()
+        except ArgumentError:
+            break
+        if following is None or not (parts[-1].endswith(",") or following.startswith(",")):
+            break
+        tokens.next()
+        parts.append(following)
+    return ",".join(parts)
 
 
 def check_values(options: Sequence[Option], raw: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 A command either has options of its own or verbs (subcommands). One verb may be the default, so
 `/resources anxiety` and `/resources show anxiety` are the same, while Discord, which cannot mix
-the two, publishes `/resources show`.
+the two, publishes `/resources show`. A command with options may also have `text_verbs`: a
+first word typed on a text surface (`/checkin undo`) or packed in a button picks one, while
+Discord publishes only the options (its members reach the verbs through the buttons).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Command:
     # a group, the adapter removes the message where it may, or tells the member it is visible.
     private_input: bool = False
     parent: str = field(default="", compare=False)
+    text_verbs: tuple[Command, ...] = ()  # beside the options; see the module's docstring
 
     @property
     def path(self) -> str:
@@ -63,6 +66,9 @@ class Command:
 
     def verb(self, name: str) -> Command | None:
         return next((s for s in self.subcommands if s.name == name), None)
+
+    def text_verb(self, name: str) -> Command | None:
+        return next((s for s in self.text_verbs if s.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,9 @@ class Registry:
         if command.subcommands:
             subs = tuple(_with_parent(sub, command.name) for sub in command.subcommands)
             command = _replace(command, subcommands=subs)
+        if command.text_verbs:
+            verbs = tuple(_with_parent(sub, command.name) for sub in command.text_verbs)
+            command = _replace(command, text_verbs=verbs)
         _validate(command)
         for name in (command.name, *command.aliases):
             if name in self._commands or name in self._aliases:
@@ -120,12 +129,20 @@ class Registry:
         command = self.get(name)
         if command is None or not text.strip():
             return False
-        verb = command.verb(text.split(maxsplit=1)[0].casefold()) if command.subcommands else None
+        first = text.split(maxsplit=1)[0].casefold()
+        verb = command.verb(first) or command.text_verb(first)
         return (verb or command).private_input
 
     def resolve(self, command: Command, text: str) -> Resolved:
         """Pick the verb (if any) and parse the rest; raises ArgumentError with a reason."""
         text = clean(text)  # before the verb is matched, so hidden characters cannot steer it
+        if command.text_verbs:
+            tokens = Tokens(text)
+            first = tokens.peek()
+            verb = command.text_verb(first.casefold()) if first else None
+            if verb is not None:
+                tokens.next()
+                return Resolved(verb, _parse(verb, tokens.rest()))
         if not command.subcommands:
             return Resolved(command, _parse(command, text))
         tokens = Tokens(text)
@@ -197,7 +214,9 @@ def _validate(command: Command) -> None:
     texts = [o for o in command.options if o.kind == "text"]
     if (texts and command.options[-1] is not texts[0]) or len(texts) > 1:
         raise ValueError(f"/{command.path}: a text option must be the last and only one")
-    for sub in command.subcommands:
-        if sub.subcommands:
+    if command.text_verbs and (command.subcommands or command.handler is None):
+        raise ValueError(f"/{command.name}: text verbs go beside options, not verbs")
+    for sub in (*command.subcommands, *command.text_verbs):
+        if sub.subcommands or sub.text_verbs:
             raise ValueError(f"/{command.name} {sub.name}: verbs do not nest")
         _validate(sub)

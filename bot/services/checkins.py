@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cachetools import TTLCache
 
 from bot.domain import charts, milestones, streaks, summaries
 from bot.domain.aggregates import aggregate
-from bot.storage.checkins import CheckinRepo, StreakRow
+from bot.storage.checkins import CheckinRepo, Entry, StreakRow
 from bot.storage.milestones import MilestoneRepo
 from bot.storage.people import CACHE_AGE, MEMBERS_CACHED
 
@@ -99,6 +99,65 @@ class CheckinService:
             if await self.celebrations.mark_celebrated(member_id, key, now):
                 reached.append(threshold)
         return Recorded(checkin_id, current, tuple(reached))
+
+    async def today(self, member_id: int, now: datetime, tz: ZoneInfo) -> Entry | None:
+        """The member's latest check-in of their own today, the one they may change."""
+        midnight = datetime.combine(streaks.local_date(now, tz), datetime.min.time(), tz)
+        return await self.checkins.latest_since(member_id, midnight)
+
+    async def amend(
+        self,
+        member_id: int,
+        now: datetime,
+        tz: ZoneInfo,
+        *,
+        mood: int | None = None,
+        tags: tuple[str, ...] | None = None,
+        add_tags: tuple[str, ...] = (),
+        note: str | None = None,
+    ) -> Entry | None:
+        """Change today's latest check-in (mood, feelings replaced or added to, note); None
+        when there is none today. It stays one check-in: streaks and counts do not move."""
+        entry = await self.today(member_id, now, tz)
+        if entry is None:
+            return None
+        feelings = tags if tags is not None else entry.tags
+        feelings = tuple(dict.fromkeys([*feelings, *add_tags]))
+        changed = Entry(
+            entry.id,
+            entry.community_id,
+            mood if mood is not None else entry.mood,
+            feelings,
+            note if note is not None else entry.note,
+            entry.at,
+        )
+        return changed if await self.checkins.amend(member_id, changed) else None
+
+    async def undo(
+        self, member_id: int, now: datetime, tz: ZoneInfo
+    ) -> tuple[Entry, streaks.Streak] | None:
+        """Remove today's latest check-in, and count the streak again without it (milestones
+        already celebrated stay celebrated); None when there is none today."""
+        entry = await self.today(member_id, now, tz)
+        if entry is None:
+            return None
+        stored = await self.checkins.streak(member_id)
+        days = {
+            streaks.local_date(r.at, tz)
+            for r in await self.checkins.since(member_id, now - HISTORY)
+            if r.id != entry.id
+        }
+        last = max(days) if days else date.min
+        current = streaks.current_streak(days, last) if days else 0
+        longest = streaks.longest_streak(days) if days else 0
+        if stored is not None and stored.longest > stored.current:
+            longest = max(longest, stored.longest)  # an older best, beyond the history read
+        fresh = streaks.Streak(last, current, longest)
+        row = StreakRow(tz.key, fresh.last_day, fresh.current, fresh.longest)
+        if not await self.checkins.remove(member_id, entry, row):
+            return None
+        self._zones[member_id] = tz.key
+        return entry, streaks.Streak(fresh.last_day, fresh.on(streaks.local_date(now, tz)), longest)
 
     async def streak(self, member_id: int, now: datetime, tz: ZoneInfo) -> streaks.Streak:
         """The member's streak as it stands now (current 0 when broken)."""

@@ -18,6 +18,18 @@ class CheckinRow:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One check-in whole, as its member may change it (today's latest)."""
+
+    id: int
+    community_id: int | None
+    mood: int
+    tags: tuple[str, ...]
+    note: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
 class StreakRow:
     """A member's stored streak (see data/migrations/009_running_figures.sql)."""
 
@@ -100,6 +112,57 @@ class CheckinRepo:
             )
         inserted, streaked, *_ = await self.db.write(*statements)
         return inserted.lastrowid, _streak_row(streaked.rows[0])
+
+    async def latest_since(self, member_id: int, start: datetime) -> Entry | None:
+        row = await self.db.fetchone(
+            "SELECT id, community_id, mood, tags, note, at FROM checkins "
+            "WHERE member_id = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT 1",
+            (member_id, stamp(start)),
+        )
+        if row is None:
+            return None
+        tags = tuple(t for t in row[3].split(",") if t)
+        return Entry(row[0], row[1], row[2], tags, row[4], unstamp(row[5]))
+
+    async def amend(self, member_id: int, entry: Entry) -> bool:
+        """Store the entry's mood, feelings and note over the row it names (the member's own
+        only); False when the row is gone."""
+        [outcome] = await self.db.write(
+            Statement(
+                "UPDATE checkins SET mood = ?, tags = ?, note = ? WHERE id = ? AND member_id = ?",
+                (entry.mood, ",".join(entry.tags), entry.note, entry.id, member_id),
+            )
+        )
+        return outcome.rowcount == 1
+
+    async def remove(self, member_id: int, entry: Entry, streak: StreakRow) -> bool:
+        """Delete the member's own check-in, take it off the community's count and store the
+        streak as it stands without it, in one transaction; False when the row was gone."""
+        statements = [
+            Statement("DELETE FROM checkins WHERE id = ? AND member_id = ?", (entry.id, member_id)),
+            Statement(
+                "UPDATE member_streaks SET timezone = ?, last_day = ?, current = ?, longest = ? "
+                "WHERE member_id = ?",
+                (
+                    streak.timezone,
+                    streak.last_day.isoformat(),
+                    streak.current,
+                    streak.longest,
+                    member_id,
+                ),
+            ),
+        ]
+        if entry.community_id is not None:
+            statements.insert(
+                1,
+                Statement(
+                    "UPDATE checkin_counts SET checkins = max(checkins - 1, 0) "
+                    "WHERE community_id = ? AND member_id = ?",
+                    (entry.community_id, member_id),
+                ),
+            )
+        deleted, *_ = await self.db.write(*statements)
+        return deleted.rowcount == 1
 
     async def streak(self, member_id: int) -> StreakRow | None:
         row = await self.db.fetchone(

@@ -143,3 +143,76 @@ def test_checkins_survive_a_restart_on_the_same_database(console):
     after = second.step("/mood", 1).text
     assert "Current streak: 2 days (longest 2)." in after
     assert second.query("SELECT mood FROM checkins ORDER BY id") == [(4,), (3,)]
+
+
+def test_feelings_and_a_note_amend_the_same_checkin_then_edit_and_undo(console):
+    """After a mood button: feeling buttons and a note add to that one check-in (never a
+    second); edit changes it; undo removes today's latest and counts the streak again."""
+    t = console(
+        [
+            "/consent yes",
+            "/checkin 3",  # yesterday's check-in: the streak to come back to
+            ":clock +1d",
+            "/checkin",
+            ":press 4",
+            ":press 7",  # tired
+            ":press 10",  # hopeful
+            "/checkin note long day at work",
+            "/checkin edit 2",
+            "/checkin undo",
+            "/checkin undo",  # yesterday's is not today's: nothing left to undo today
+            "/checkin feel tired",
+        ]
+    )
+    assert "feelings: tired." in t.step(":press 7").text
+    assert "feelings: tired, hopeful." in t.step(":press 10").text
+    assert "Note saved on today's check-in" in t.step("/checkin note long day at work").text
+    assert (
+        "now: 🙁 2 (low); feelings: tired, hopeful; with a note" in t.step("/checkin edit 2").text
+    )
+    rows = t.query("SELECT mood, tags, note FROM checkins ORDER BY at")
+    assert rows == [(3, "", None)]  # yesterday's alone: today's was amended, then undone
+    undone = t.step("/checkin undo", 0).text
+    assert "Removed today's check-in (🙁 2 (low)" in undone
+    assert "Check-in streak: 1 day." in undone  # yesterday still counts until tonight
+    assert "no check-in today to undo" in t.step("/checkin undo", 1).text
+    assert "no check-in today to add feelings to" in t.step("/checkin feel tired").text
+    assert t.query("SELECT current, last_day FROM member_streaks") == [(1, "2026-01-05")]
+
+
+def test_feelings_are_read_forgivingly_and_an_unknown_word_is_answered(console):
+    t = console(
+        [
+            "/consent yes",
+            "/checkin 4 Tired, Anxious had a long day",
+            "/checkin 4 exhausted",
+            "/checkin 4 tird",
+        ]
+    )
+    assert "Feelings: tired, anxious." in t.step("/checkin 4 Tired, Anxious had a long day").text
+    told = t.step("/checkin 4 exhausted").text
+    assert "I kept 'exhausted' as your note" in told and "anxious, stressed" in told
+    refused = t.step("/checkin 4 tird").text
+    assert "did you mean tired?" in refused and "Usage: /checkin" in refused
+    assert t.query("SELECT tags, note FROM checkins ORDER BY id") == [
+        ("tired,anxious", "had a long day"),
+        ("", "exhausted"),
+    ]
+
+
+def test_undo_in_a_group_takes_the_checkin_off_the_groups_count(console):
+    t = console(
+        [
+            ":in lounge",
+            "/consent yes",
+            "/checkin 4",
+            "/checkin 5",
+            "/checkin undo",
+            ":as kim",
+            "/consent yes",
+            "/checkin undo",  # Kim has none: another member's entry is never touched
+        ]
+    )
+    assert t.query("SELECT checkins FROM checkin_counts") == [(1,)]
+    assert t.query("SELECT mood FROM checkins") == [(4,)]
+    assert "no check-in today to undo" in t.step("/checkin undo", 1).text
