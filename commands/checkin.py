@@ -139,7 +139,13 @@ async def feel(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
 
 async def note(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     if not args.get("note"):
-        return [private("Write your note as /checkin note and your words; only you will see it.")]
+        return [
+            private(
+                "Write your note as /checkin note and your words; only you will see it. "
+                "(Where /checkin takes options, as on Discord: press Undo, then /checkin with "
+                "your mood and the note.)"
+            )
+        ]
     who = await _consenting(svc, request)
     if isinstance(who, list):
         return who
