@@ -14,7 +14,7 @@ from bot.domain.quotes import quoted
 from bot.services.checkins import Entry
 from bot.services.container import Services
 from commands.common import button_rows, celebrate, mood_buttons
-from commands.privacy import ask_consent
+from commands.privacy import ask_consent, consent_needed
 from commands.safety import softer_buttons
 
 MOOD = Option("mood", Kind.INT, "How you feel, 1 (awful) to 5 (great)", min=MIN_MOOD, max=MAX_MOOD)
@@ -40,8 +40,8 @@ async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list
             )
         ]
     scope = await svc.people.scope(request)
-    if not await svc.privacy.has_consent(scope.member.id):
-        return [ask_consent(svc)]  # nothing is stored before consent
+    if (ask := await consent_needed(svc, scope, request)) is not None:
+        return ask  # nothing is stored before consent; the check-in waits in memory
     tz = svc.people.timezone(scope.member, scope.community)
     mood = MOODS[args["mood"]]
     tags: tuple[str, ...] = args.get("feelings", ())

@@ -19,7 +19,7 @@ from commands.privacy import consent_needed
 
 async def add(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
-    if (ask := await consent_needed(svc, scope)) is not None:
+    if (ask := await consent_needed(svc, scope, request)) is not None:
         return ask
     place = request.place
     chat = None if place.is_direct else (place.platform, place.chat_id)

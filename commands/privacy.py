@@ -16,7 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot import DATA_DIR
 from bot.core.messages import Attachment, Button, Reply, Request, private
-from bot.core.options import Kind, Option
+from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.scheduler.jobs import Job
 from bot.services.container import Services
@@ -45,11 +45,27 @@ def ask_consent(svc: Services) -> Reply:
     )
 
 
-async def consent_needed(svc: Services, scope: Scope) -> list[Reply] | None:
-    """The consent question if the member has not agreed yet; None when storing is fine."""
+async def consent_needed(svc: Services, scope: Scope, request: Request) -> list[Reply] | None:
+    """The consent question if the member has not agreed yet (the request is held in memory
+    and done the moment they agree); None when storing is fine."""
     if await svc.privacy.has_consent(scope.member.id):
         return None
+    svc.privacy.hold(scope.member.id, request)
     return [ask_consent(svc)]
+
+
+async def _do_held(svc: Services, held: Request) -> list[Reply]:
+    """What the member asked for before agreeing, done now (it passed the crisis screen when
+    it was sent). A request that no longer parses is dropped with a line, never half done."""
+    command = svc.registry.get(held.command)
+    if command is None:
+        return []
+    try:
+        resolved = svc.registry.resolve(command, held.text)
+        assert resolved.command.handler is not None
+        return await resolved.command.handler(svc, held, resolved.args)
+    except ArgumentError:
+        return [private(f"I could not do /{held.command} now; please send it again.")]
 
 
 async def consent(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -66,6 +82,9 @@ async def consent(svc: Services, request: Request, args: dict[str, Any]) -> list
         ]
     if answer == "yes":
         await svc.privacy.consent(scope.member.id)
+        held = svc.privacy.take_pending(scope.member.id)
+        if held is not None:
+            return [private(texts()["given"]), *await _do_held(svc, held)]
         return [
             private(f"{texts()['given']}\nHow are you feeling right now?", buttons=mood_buttons())
         ]

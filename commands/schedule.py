@@ -154,7 +154,7 @@ async def remind(svc: Services, request: Request, args: dict[str, Any]) -> list[
     if text.casefold() == "off":
         removed = await svc.schedules.reminder_off(scope.member.id)
         return [private("Your reminder is off." if removed else "You had no reminder set.")]
-    if (ask := await consent_needed(svc, scope)) is not None:
+    if (ask := await consent_needed(svc, scope, request)) is not None:
         return ask
     zone = svc.people.timezone(scope.member, scope.community)
     spec_text, zone, extra = split_when(svc, text, zone)

@@ -9,12 +9,16 @@ from typing import Any
 from cachetools import TTLCache
 
 from bot.core.clock import Clock
+from bot.core.messages import Request
 from bot.settings import PrivacySection
 from bot.storage.inbound import KEEP as UPDATES_KEEP
 from bot.storage.people import CACHE_AGE, MEMBERS_CACHED, CommunityRepo, MemberRepo
 from bot.storage.privacy import PrivacyRepo
 
 OUTBOX_KEEP = timedelta(days=1)
+# A check-in, milestone or reminder given before consent waits here, in memory only (nothing
+# is stored before consent), until the member agrees, refuses, or an hour has passed.
+PENDING_SECONDS = 3600
 
 
 class PrivacyService:
@@ -33,6 +37,15 @@ class PrivacyService:
         self.settings = settings
         # Consent is checked on every check-in, so it is cached (bounded in size and age).
         self._consented: TTLCache[int, bool] = TTLCache(MEMBERS_CACHED, CACHE_AGE)
+        self._pending: TTLCache[int, Request] = TTLCache(MEMBERS_CACHED, PENDING_SECONDS)
+
+    def hold(self, member_id: int, request: Request) -> None:
+        """Keep what the member asked for until they answer the consent question (the latest
+        request only)."""
+        self._pending[member_id] = request
+
+    def take_pending(self, member_id: int) -> Request | None:
+        return self._pending.pop(member_id, None)
 
     async def has_consent(self, member_id: int) -> bool:
         if member_id in self._consented:
@@ -48,6 +61,7 @@ class PrivacyService:
 
     async def withdraw(self, member_id: int) -> None:
         self._consented.pop(member_id, None)
+        self._pending.pop(member_id, None)  # refused: what waited is forgotten
         await self.repo.withdraw_consent(member_id)
 
     async def stored(self, member_id: int) -> dict[str, int]:

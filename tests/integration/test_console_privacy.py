@@ -43,3 +43,36 @@ def test_plain_text_in_crisis_gets_the_private_reply(console):
     assert reply.private and "You're not alone" in reply.text
     assert "Reach someone you trust" in reply.buttons
     assert t.count("checkins") == 0
+
+
+def test_what_was_asked_before_consent_is_done_when_the_member_agrees(console):
+    """A check-in (typed or pressed), a milestone or a reminder given before consent waits in
+    memory, nothing stored, and is done the moment the member agrees; refusing forgets it."""
+    t = console(
+        [
+            ":as ann",
+            "/checkin 2 tired had a long day",
+            ":press 1",  # I agree: the check-in is recorded now, as given
+            ":as bob",
+            '/milestone add "sober" 2026-01-01',
+            ":press 2",  # No thanks: forgotten
+            "/consent yes",  # agreeing later does not bring it back
+            ":as cat",
+            "/checkin",
+            ":press 3",
+            ":press 1",
+        ]
+    )
+    agreed = t.step(":press 1").text
+    assert "consent is recorded" in agreed
+    assert "Recorded privately: 🙁 2 (low). Feelings: tired." in agreed
+    assert t.query(
+        "SELECT m.name, c.mood, c.tags, c.note FROM checkins c JOIN members m ON m.id = c.member_id"
+    ) == [("ann", 2, "tired", "had a long day")]
+    assert "nothing was stored" in t.step(":press 2").text
+    assert t.count("milestones") == 0
+    assert "How are you feeling right now?" in t.step("/consent yes").text
+    # A mood pressed before consent asks first, and is recorded once agreed.
+    assert "Before I keep your check-ins" in t.step(":press 3").text
+    assert "Recorded privately: 😐 3 (okay)" in t.step(":press 1", 1).text
+    assert t.count("checkins") == 2
