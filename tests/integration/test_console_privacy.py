@@ -67,8 +67,9 @@ def test_what_was_asked_before_consent_is_done_when_the_member_agrees(console):
     assert "consent is recorded" in agreed
     assert "Recorded privately: 🙁 2 (low). Feelings: tired." in agreed
     assert t.query(
-        "SELECT m.name, c.mood, c.tags, c.note FROM checkins c JOIN members m ON m.id = c.member_id"
-    ) == [("ann", 2, "tired", "had a long day")]
+        "SELECT m.name, c.mood, c.tags, c.note FROM checkins c JOIN members m "
+        "ON m.id = c.member_id ORDER BY c.id"
+    ) == [("ann", 2, "tired", "had a long day"), ("cat", 3, "", None)]
     assert "nothing was stored" in t.step(":press 2").text
     assert t.count("milestones") == 0
     assert "How are you feeling right now?" in t.step("/consent yes").text
