@@ -110,7 +110,12 @@ RULES = Command(
         Command("show", "Show the ground rules", show),
         Command("agree", "Agree to the group's ground rules", agree),
         Command(
-            "add", "Add a rule at the end (leads)", _edited("add"), options=(TEXT,), lead_only=True
+            "add",
+            "Add a rule at the end (leads)",
+            _edited("add"),
+            options=(TEXT,),
+            lead_only=True,
+            learned_screen=False,
         ),
         Command(
             "remove", "Remove rule N (leads)", _edited("remove"), options=(NUMBER,), lead_only=True
@@ -121,6 +126,7 @@ RULES = Command(
             _edited("edit"),
             options=(NUMBER, TEXT),
             lead_only=True,
+            learned_screen=False,
         ),
         Command(
             "move",

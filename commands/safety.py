@@ -58,12 +58,24 @@ async def sos(svc: Services, request: Request, args: dict[str, Any]) -> list[Rep
     ]
 
 
+def _learned_applies(svc: Services, request: Request) -> bool:
+    """Whether the learned signal alone may answer this request (see Command.learned_screen)."""
+    command = svc.registry.get(request.command) if request.command else None
+    if command is None:
+        return True
+    first = request.text.split(maxsplit=1)[0].casefold() if request.text.strip() else ""
+    target = command.verb(first) or command.text_verb(first) or command
+    return target.learned_screen and command.learned_screen
+
+
 async def crisis_screen(svc: Services, request: Request) -> Screened:
     """Runs before any command. FULL: only the private crisis reply; nothing is stored and the
     command does not run, so the triggering text is never saved. POINTER: the request goes on
     as usual, with one gentle line after it."""
     verdict = svc.safety.verdict(request.text)
     if verdict.level is Level.NONE:
+        return Screened()
+    if verdict.rules is Level.NONE and not _learned_applies(svc, request):
         return Screened()
     lang = svc.safety.language(request, verdict)
     if verdict.level is Level.POINTER:

@@ -68,6 +68,8 @@ def split_when(svc: Services, text: str, default_zone: ZoneInfo) -> tuple[str, Z
                 zone, rest = parse_timezone(rest[0]), rest[1:]
         svc.schedules.check(candidate, zone)
         return candidate, zone, " ".join(rest)
+    if "use a form like" in first_error:  # the forms are listed once, not twice
+        raise ArgumentError(f"{first_error}; then optionally a time zone and a note")
     raise ArgumentError(f"{first_error or 'no time given'}. {WHEN_HELP}")
 
 

@@ -48,6 +48,9 @@ class Command:
     actions: tuple[str, ...] = ()  # packed button actions this command emits, checked at build
     aliases: tuple[str, ...] = ()
     screen: bool = True  # free text in arguments passes the crisis screen first
+    # False for text written as group content (a rule's wording), which the learned signal was
+    # never trained on ("1 Be kind" scored 0.86): there only the screen's rules can stop it.
+    learned_screen: bool = True
     # Its arguments are the member's own private data (a mood, a milestone, a plan): typed in
     # a group, the adapter removes the message where it may, or tells the member it is visible.
     private_input: bool = False

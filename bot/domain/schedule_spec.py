@@ -88,7 +88,10 @@ def parse_spec(text: str) -> Spec:
     Anything not understood raises ValueError with one sentence a member can act on.
     """
     cleaned = re.sub(r"\s*([,-])\s*", r"\1", " ".join(text.lower().split()))
+    cleaned = re.sub(r"(\d)\s+([ap])\.?m\.?$", r"\1\2m", cleaned)  # "9 pm", "9 p.m."
     tokens = cleaned.split(" ") if cleaned else []
+    if tokens and (clock := _twelve_hour(tokens[-1])) is not None:
+        tokens[-1] = clock
     if len(tokens) == 6 and tokens[0] == "cron":
         tokens = tokens[1:]
     if len(tokens) == 5 and not any(":" in t for t in tokens) and tokens[0][0] in "0123456789*":
@@ -135,6 +138,22 @@ def cron_values(line: str) -> CronValues:
     expanded = [_expand(field, raw) for field, raw in zip(_CRON_FIELDS, fields, strict=True)]
     weekdays = tuple(sorted({(v + 6) % 7 for v in expanded[4]}))
     return CronValues(*expanded[:4], weekdays)
+
+
+_TWELVE_HOUR = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?([ap])\.?m\.?$")
+
+
+def _twelve_hour(token: str) -> str | None:
+    """'9am', '9:30pm', '12am' as HH:MM; None when the token is not a 12-hour time (and a
+    12-hour time that cannot be, such as '13pm', is left for the 24-hour reader to refuse)."""
+    found = _TWELVE_HOUR.match(token)
+    if found is None:
+        return None
+    hour, minute, half = int(found.group(1)), found.group(2) or "00", found.group(3)
+    if not 1 <= hour <= 12:
+        return token
+    hour = hour % 12 + (12 if half == "p" else 0)
+    return f"{hour:02d}:{minute}"
 
 
 def _parse_time(token: str) -> time:

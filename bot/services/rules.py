@@ -26,6 +26,7 @@ class RuleService:
         rules = await self.repo.list(community_id)
         if len(rules) >= MAX_RULES:
             raise ValueError(f"a community can have at most {MAX_RULES} rules")
+        _refuse_repeat(rules, text)
         rules.append(text)
         await self.repo.replace(community_id, rules)
         return len(rules)
@@ -40,6 +41,7 @@ class RuleService:
     async def edit(self, community_id: int, number: int, text: str) -> None:
         rules = await self.repo.list(community_id)
         self._check(number, rules)
+        _refuse_repeat(rules[: number - 1] + rules[number:], text, rules)
         rules[number - 1] = text
         await self.repo.replace(community_id, rules)
 
@@ -62,3 +64,15 @@ class RuleService:
             raise ValueError("there are no rules yet; add one with /rules add <text>")
         if not 1 <= number <= len(rules):
             raise ValueError(f"rule number must be from 1 to {len(rules)}, not {number}")
+
+
+def _same(text: str) -> str:
+    """A rule as compared for repeats: case, spacing and closing punctuation do not count."""
+    return " ".join(text.casefold().split()).rstrip(".!;:,")
+
+
+def _refuse_repeat(others: list[str], text: str, numbered: list[str] | None = None) -> None:
+    numbered = numbered if numbered is not None else others
+    for rule in others:
+        if _same(rule) == _same(text):
+            raise ValueError(f"rule {numbered.index(rule) + 1} already says that")

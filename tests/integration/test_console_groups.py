@@ -111,3 +111,42 @@ def test_join_posts_welcome_and_agreement_is_recorded_once(console, defaults):
     )
     assert rows["kim"] == "2026-01-05T08:00:00+00:00"
     assert rows["lee"] is None
+
+
+def test_rule_wording_is_screened_by_the_rules_and_repeats_are_refused(console):
+    """A rule's wording is group content: the learned signal alone (which scored "1 Be kind"
+    0.86) does not stop it, the screen's rules still do; a repeated rule is refused."""
+    t = console(
+        [
+            ":in lounge",
+            ":as sam lead",
+            "/rules edit 1 Be kind",
+            "/rules add be  KIND.",
+            "/rules add I want to die",
+        ]
+    )
+    assert "Rule 1 changed." in t.step("/rules edit 1 Be kind").text
+    repeat = t.step("/rules add be  KIND.").text
+    assert "Rule 1 already says that." in repeat and "Usage: /rules add" in repeat
+    crisis = t.step("/rules add I want to die")
+    assert crisis.messages[0].private and "not alone" in crisis.text
+    rules = t.query(LOUNGE_RULES)
+    assert rules[0] == ("Be kind",) and ("I want to die",) not in rules
+    assert sum(1 for (r,) in rules if r.casefold().startswith("be kind")) == 1
+
+
+def test_twelve_hour_times_are_understood_and_the_forms_listed_once(console):
+    t = console(
+        [
+            "/consent yes",
+            "/remind daily 8am",
+            ":in lounge",
+            ":as sam lead",
+            "/schedule checkin weekdays 9:30pm",
+            "/schedule checkin daily 9",
+        ]
+    )
+    assert "daily at 08:00" in t.step("/remind daily 8am").text
+    assert "weekdays at 21:30" in t.step("/schedule checkin weekdays 9:30pm").text
+    refused = t.step("/schedule checkin daily 9").text
+    assert refused.count("daily 09:00") == 1 and "Usage: /schedule checkin" in refused

@@ -119,7 +119,7 @@ FORMS = "use a form like 'daily 09:00'"
         ("", f"could not read '' as a schedule; {FORMS}"),
         ("daily", f"could not read 'daily' as a schedule; {FORMS}"),
         ("25:99", f"could not read '25:99' as a schedule; {FORMS}"),
-        ("daily 9am", f"could not read 'daily 9am' as a schedule; {FORMS}"),
+        ("daily nine", f"could not read 'daily nine' as a schedule; {FORMS}"),
         ("tomorrow please", "could not read 'tomorrow please' as a schedule"),
         ("61 * * * *", "cron minute field '61' is invalid: values must be from 0 to 59"),
         ("0 24 * * *", "cron hour field '24' is invalid: values must be from 0 to 23"),
@@ -258,3 +258,26 @@ def test_parse_spec_only_ever_raises_value_error(text: str) -> None:
         return
     assert parse_spec(spec.text) == spec
     assert describe(spec)
+
+
+@pytest.mark.parametrize(
+    ("text", "hour", "minute"),
+    [
+        ("daily 9am", 9, 0),
+        ("daily 9:00pm", 21, 0),
+        ("weekdays 9 pm", 21, 0),
+        ("daily 7.30am", 7, 30),
+        ("daily 12am", 0, 0),
+        ("daily 12pm", 12, 0),
+        ("daily 11:59 p.m.", 23, 59),
+    ],
+)
+def test_twelve_hour_times(text: str, hour: int, minute: int) -> None:
+    spec = parse_spec(text)
+    assert (spec.hour, spec.minute) == (hour, minute)
+
+
+@pytest.mark.parametrize("text", ["daily 13pm", "daily 0am", "daily 9:75pm"])
+def test_impossible_twelve_hour_times_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_spec(text)
