@@ -93,12 +93,14 @@ async def test_consent_is_asked_before_a_first_checkin(fake: FakeDiscord, haven:
     message = {"id": "3", "channel_id": str(GENERAL), "components": question.components}
     agreed = await answer(fake, await fake.press(NOA, "h:consent yes", message, guild_id=GUILD))
     assert agreed.ephemeral and "Your consent is recorded" in agreed.content
+    # The check-in given before agreeing is recorded the moment Noa agrees, once.
+    await fake.wait_for(lambda: rows(haven, "SELECT mood FROM checkins") == [(4,)], timeout=10)
     recorded = await answer(
-        fake, await fake.slash(NOA, "checkin", [opt("mood", 4)], guild_id=GUILD)
+        fake, await fake.slash(NOA, "checkin", [opt("mood", 3)], guild_id=GUILD)
     )
     assert recorded.ephemeral and "Recorded privately" in recorded.content
-    assert "4 (good)" in recorded.content
-    assert rows(haven, "SELECT mood FROM checkins") == [(4,)]
+    assert "3 (okay)" in recorded.content
+    assert rows(haven, "SELECT mood FROM checkins ORDER BY id") == [(4,), (3,)]
 
 
 async def test_checkin_by_button_and_mood(fake: FakeDiscord, haven: Haven) -> None:
