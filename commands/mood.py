@@ -33,7 +33,7 @@ async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
     lines.append("Scale: ▁ 1 awful · ▂ 2 low · ▄ 3 okay · ▆ 4 good · █ 5 great; · = no check-in")
     lines.append(
         f"Current streak: {report.streak} day{'s' if report.streak != 1 else ''} "
-        f"(longest {report.longest})."
+        f"(longest {report.longest}); one missed day a week does not break it."
     )
     if report.top_feelings:
         lines.append(

@@ -85,7 +85,7 @@ class CheckinService:
             tags,
             note,
             now,
-            StreakRow(tz.key, fresh.last_day, fresh.current, fresh.longest),
+            StreakRow(tz.key, fresh.last_day, fresh.current, fresh.longest, fresh.grace_day),
             rebuild,
         )
         self._zones[member_id] = streak.timezone
@@ -147,25 +147,25 @@ class CheckinService:
             for r in await self.checkins.since(member_id, now - HISTORY)
             if r.id != entry.id
         }
-        last = max(days) if days else date.min
-        current = streaks.current_streak(days, last) if days else 0
-        longest = streaks.longest_streak(days) if days else 0
+        walked = streaks.walk(days) or streaks.Streak(date.min, 0, 0)
+        longest = walked.longest
         if stored is not None and stored.longest > stored.current:
             longest = max(longest, stored.longest)  # an older best, beyond the history read
-        fresh = streaks.Streak(last, current, longest)
-        row = StreakRow(tz.key, fresh.last_day, fresh.current, fresh.longest)
+        fresh = streaks.Streak(walked.last_day, walked.current, longest, walked.grace_day)
+        row = StreakRow(tz.key, fresh.last_day, fresh.current, fresh.longest, fresh.grace_day)
         if not await self.checkins.remove(member_id, entry, row):
             return None
         self._zones[member_id] = tz.key
-        return entry, streaks.Streak(fresh.last_day, fresh.on(streaks.local_date(now, tz)), longest)
+        today = streaks.local_date(now, tz)
+        return entry, streaks.Streak(fresh.last_day, fresh.on(today), longest, fresh.grace_day)
 
     async def streak(self, member_id: int, now: datetime, tz: ZoneInfo) -> streaks.Streak:
         """The member's streak as it stands now (current 0 when broken)."""
         today = streaks.local_date(now, tz)
         stored = await self.checkins.streak(member_id)
         if stored is not None and stored.timezone == tz.key:
-            kept = streaks.Streak(stored.last_day, stored.current, stored.longest)
-            return streaks.Streak(kept.last_day, kept.on(today), kept.longest)
+            kept = streaks.Streak(stored.last_day, stored.current, stored.longest, stored.grace_day)
+            return streaks.Streak(kept.last_day, kept.on(today), kept.longest, kept.grace_day)
         days = [
             streaks.local_date(m, tz) for m in await self.checkins.moments(member_id, now - HISTORY)
         ]

@@ -138,14 +138,15 @@ class CommunityMilestoneService:
         from each member's stored streak, counted in the zone it was kept in."""
         members = {j.member.id for j in joined}
         total = streaking = 0
-        for n, (member_id, zone, last_day, current) in enumerate(
+        for n, (member_id, zone, last_day, current, grace) in enumerate(
             await self.repo.streaks(community.id)
         ):
             if n % YIELD_EVERY == YIELD_EVERY - 1:
                 await asyncio.sleep(0)
             if member_id not in members:
                 continue
-            streak = Streak(last_day, current, current).on(local_date(now, ZoneInfo(zone)))
+            today = local_date(now, ZoneInfo(zone))
+            streak = Streak(last_day, current, current, grace).on(today)
             if streak:
                 total += streak
                 streaking += 1

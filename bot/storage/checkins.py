@@ -37,31 +37,48 @@ class StreakRow:
     last_day: date
     current: int
     longest: int
+    grace_day: date | None = None
 
 
 # The streak moves on in the check-in's own statement, from the stored row, so two check-ins
 # of one member in one batch count right; `rebuild` (or a changed zone) takes the values given.
+# The rule is `Streak.after` in bot/domain/streaks.py: the next day adds one; a day after one
+# missed day adds one too when no other day was bridged in the seven before it; later, 1.
+# (SQLite's SET expressions all read the row as it was before the update.)
+_RESET = ":rebuild OR s.timezone <> excluded.timezone"
+_BRIDGE = (
+    "(excluded.last_day = date(s.last_day, '+2 day') AND (s.grace_day IS NULL OR "
+    "julianday(excluded.last_day) - julianday(s.grace_day) >= 8))"
+)
 _ADVANCE = (
-    "CASE WHEN :rebuild OR s.timezone <> excluded.timezone THEN excluded.current "
+    f"CASE WHEN {_RESET} THEN excluded.current "
     "WHEN excluded.last_day = s.last_day THEN s.current "
     "WHEN excluded.last_day = date(s.last_day, '+1 day') THEN s.current + 1 "
+    f"WHEN {_BRIDGE} THEN s.current + 1 "
     "WHEN excluded.last_day > s.last_day THEN 1 ELSE s.current END"
 )
+_GRACE = (
+    f"CASE WHEN {_RESET} THEN excluded.grace_day "
+    f"WHEN {_BRIDGE} THEN date(excluded.last_day, '-1 day') "
+    "WHEN excluded.last_day > date(s.last_day, '+1 day') THEN NULL ELSE s.grace_day END"
+)
 _STREAK = (
-    "INSERT INTO member_streaks AS s (member_id, timezone, last_day, current, longest) "
-    "VALUES (:member, :zone, :day, :current, :longest) "
+    "INSERT INTO member_streaks AS s (member_id, timezone, last_day, current, longest, grace_day) "
+    "VALUES (:member, :zone, :day, :current, :longest, :grace) "
     "ON CONFLICT (member_id) DO UPDATE SET "
     f"current = {_ADVANCE}, "
     f"longest = max(s.longest, excluded.longest * :rebuild, {_ADVANCE}), "
-    "last_day = CASE WHEN :rebuild OR s.timezone <> excluded.timezone THEN excluded.last_day "
+    f"grace_day = {_GRACE}, "
+    f"last_day = CASE WHEN {_RESET} THEN excluded.last_day "
     "ELSE max(s.last_day, excluded.last_day) END, "
     "timezone = excluded.timezone "
-    "RETURNING timezone, last_day, current, longest"
+    "RETURNING timezone, last_day, current, longest, grace_day"
 )
 
 
 def _streak_row(row: tuple) -> StreakRow:
-    return StreakRow(row[0], date.fromisoformat(row[1]), int(row[2]), int(row[3]))
+    grace = date.fromisoformat(row[4]) if row[4] else None
+    return StreakRow(row[0], date.fromisoformat(row[1]), int(row[2]), int(row[3]), grace)
 
 
 class CheckinRepo:
@@ -97,6 +114,7 @@ class CheckinRepo:
                     "day": streak.last_day.isoformat(),
                     "current": streak.current,
                     "longest": streak.longest,
+                    "grace": streak.grace_day.isoformat() if streak.grace_day else None,
                     "rebuild": int(rebuild),
                 },
             ),
@@ -141,13 +159,14 @@ class CheckinRepo:
         statements = [
             Statement("DELETE FROM checkins WHERE id = ? AND member_id = ?", (entry.id, member_id)),
             Statement(
-                "UPDATE member_streaks SET timezone = ?, last_day = ?, current = ?, longest = ? "
-                "WHERE member_id = ?",
+                "UPDATE member_streaks SET timezone = ?, last_day = ?, current = ?, longest = ?, "
+                "grace_day = ? WHERE member_id = ?",
                 (
                     streak.timezone,
                     streak.last_day.isoformat(),
                     streak.current,
                     streak.longest,
+                    streak.grace_day.isoformat() if streak.grace_day else None,
                     member_id,
                 ),
             ),
@@ -166,7 +185,8 @@ class CheckinRepo:
 
     async def streak(self, member_id: int) -> StreakRow | None:
         row = await self.db.fetchone(
-            "SELECT timezone, last_day, current, longest FROM member_streaks WHERE member_id = ?",
+            "SELECT timezone, last_day, current, longest, grace_day FROM member_streaks "
+            "WHERE member_id = ?",
             (member_id,),
         )
         return _streak_row(row) if row else None

@@ -58,17 +58,27 @@ class CommunityMilestoneRepo:
         )
         return Totals(int(row[0]), int(row[1])) if row else Totals(0, 0)
 
-    async def streaks(self, community_id: int) -> list[tuple[int, str, date, int]]:
-        """(member id, zone, last day, current) of each consenting member's stored streak:
-        one row per member (a streak is the member's own, wherever they checked in)."""
+    async def streaks(self, community_id: int) -> list[tuple[int, str, date, int, date | None]]:
+        """(member id, zone, last day, current, grace day) of each consenting member's stored
+        streak: one row per member (a streak is the member's own, wherever they checked in)."""
         rows = await self.db.fetchall(
-            "SELECT s.member_id, s.timezone, s.last_day, s.current FROM community_members cm "
+            "SELECT s.member_id, s.timezone, s.last_day, s.current, s.grace_day "
+            "FROM community_members cm "
             "JOIN consents k ON k.member_id = cm.member_id "
             "JOIN member_streaks s ON s.member_id = cm.member_id "
             "WHERE cm.community_id = ?",
             (community_id,),
         )
-        return [(r[0], r[1], date.fromisoformat(r[2]), int(r[3])) for r in rows]
+        return [
+            (
+                r[0],
+                r[1],
+                date.fromisoformat(r[2]),
+                int(r[3]),
+                date.fromisoformat(r[4]) if r[4] else None,
+            )
+            for r in rows
+        ]
 
     async def joined(self, community_id: int) -> list[Joined]:
         """Consenting members of the community with the moment they joined it."""

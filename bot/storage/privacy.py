@@ -33,7 +33,7 @@ MEMBER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "consents": ("member_id", ("given_at",)),
     "checkins": ("member_id", ("mood", "tags", "note", "at", "community_id")),
-    "member_streaks": ("member_id", ("timezone", "last_day", "current", "longest")),
+    "member_streaks": ("member_id", ("timezone", "last_day", "current", "longest", "grace_day")),
     "checkin_counts": ("member_id", ("community_id", "checkins")),
     "community_members": ("member_id", ("community_id", "joined_at", "seen_at", "agreed_at")),
     "milestones": ("member_id", ("label", "start_date", "created_at")),

@@ -55,7 +55,7 @@ async def test_consent_is_asked_before_a_first_checkin(fake: FakeTelegram, haven
     assert agree == "h:consent yes"
     fake.press(NOA, question, agree)
     await reply_in(fake, NOA, "Your consent is recorded")
-    fake.send_text(NOA, "/checkin 4")
+    # The check-in given before agreeing is recorded the moment Noa agrees, once.
     reply = await reply_in(fake, NOA, "Recorded privately")
     assert "4 (good)" in reply["text"]
     assert rows(haven, "SELECT mood FROM checkins") == [(4,)]

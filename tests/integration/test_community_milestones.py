@@ -43,7 +43,7 @@ def seed(world: World, who: str, count: int, *, last: datetime, every: timedelta
         days = [datetime.fromisoformat(at).astimezone(UTC).date() for (at,) in moments]
         streak = rebuilt(days, max(days))
         conn.execute(
-            "INSERT OR REPLACE INTO member_streaks VALUES (?, 'UTC', ?, ?, ?)",
+            "INSERT OR REPLACE INTO member_streaks VALUES (?, 'UTC', ?, ?, ?, NULL)",
             (member_id, streak.last_day.isoformat(), streak.current, streak.longest),
         )
 

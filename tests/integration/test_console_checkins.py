@@ -59,7 +59,9 @@ def test_checkin_by_button_typed_and_normalised_then_mood(console):
     assert sparkline == "······▄"
     assert "average 3.4" in seven
     assert "(5 check-ins)" in seven
-    assert "Current streak: 1 day (longest 1)." in report.text
+    assert (
+        "Current streak: 1 day (longest 1); one missed day a week does not break it." in report.text
+    )
     assert "tired ×1" in report.text and "hopeful ×1" in report.text
     assert "some words" not in report.text  # notes are never read back in a summary
 
@@ -138,10 +140,12 @@ def test_checkins_survive_a_restart_on_the_same_database(console):
     assert "(1 check-in)" in before
     assert "average 4.0" in before
     assert "hopeful ×1" in before
-    assert "Current streak: 1 day (longest 1)." in before  # yesterday's check-in still counts
+    assert (
+        "Current streak: 1 day (longest 1); one missed day a week does not break it." in before
+    )  # yesterday's check-in still counts
     assert "Check-in streak: 2 days." in second.step("/checkin 3").text
     after = second.step("/mood", 1).text
-    assert "Current streak: 2 days (longest 2)." in after
+    assert "Current streak: 2 days (longest 2); one missed day a week does not break it." in after
     assert second.query("SELECT mood FROM checkins ORDER BY id") == [(4,), (3,)]
 
 

@@ -63,15 +63,16 @@ def test_same_instants_give_different_streaks_in_different_zones() -> None:
 def test_zone_decides_whether_a_streak_survives() -> None:
     # Check-ins at 18:00 UTC on Jul 1 and 06:00 UTC on Jul 3: Auckland sees
     # Jul 2 06:00 and Jul 3 18:00, Los Angeles sees Jul 1 11:00 and Jul 2 23:00.
-    # At 10:00 UTC on Jul 4 it is Jul 4 in both places, so Auckland's streak
-    # (last day yesterday) is alive while Los Angeles' has lapsed.
+    # At 10:00 UTC on Jul 5 it is Jul 5 in both places, so Auckland's streak
+    # (last day the day before yesterday, which a check-in today may still bridge)
+    # is alive while Los Angeles' (two days missed) has lapsed.
     instants = [datetime(2026, 7, 1, 18, 0, tzinfo=UTC), datetime(2026, 7, 3, 6, 0, tzinfo=UTC)]
-    now = datetime(2026, 7, 4, 10, 0, tzinfo=UTC)
+    now = datetime(2026, 7, 5, 10, 0, tzinfo=UTC)
     akl_days = [local_date(m, AUCKLAND) for m in instants]
     la_days = [local_date(m, LOS_ANGELES) for m in instants]
     assert akl_days == [date(2026, 7, 2), date(2026, 7, 3)]
     assert la_days == [date(2026, 7, 1), date(2026, 7, 2)]
-    assert local_date(now, AUCKLAND) == local_date(now, LOS_ANGELES) == date(2026, 7, 4)
+    assert local_date(now, AUCKLAND) == local_date(now, LOS_ANGELES) == date(2026, 7, 5)
     assert current_streak(akl_days, local_date(now, AUCKLAND)) == 2
     assert current_streak(la_days, local_date(now, LOS_ANGELES)) == 0
 
@@ -128,9 +129,23 @@ def test_streak_alive_if_last_checkin_was_yesterday() -> None:
     assert current_streak(_days(date(2026, 1, 5), 5), today) == 5
 
 
-def test_streak_broken_after_a_missed_day() -> None:
-    today = date(2026, 1, 10)
+def test_streak_broken_after_two_missed_days() -> None:
+    today = date(2026, 1, 11)
     assert current_streak(_days(date(2026, 1, 4), 5), today) == 0
+
+
+def test_one_missed_day_a_week_is_bridged() -> None:
+    """Jan 1-9 checked in, Jan 10 missed, Jan 11-12 checked in: one streak of 11 days; a
+    second missed day within the week (Jan 14) breaks it; after a week another is bridged."""
+    first = [*_days(date(2026, 1, 1), 9), *_days(date(2026, 1, 11), 2)]
+    assert current_streak(first, date(2026, 1, 12)) == 11
+    second = [*first, date(2026, 1, 15)]  # Jan 13 checked in? no: Jan 13 and 14 missed
+    assert current_streak(second, date(2026, 1, 15)) == 1
+    within = [*first, date(2026, 1, 13), date(2026, 1, 15)]  # Jan 14 missed, 4 days after
+    assert current_streak(within, date(2026, 1, 15)) == 1
+    later = [*first, *_days(date(2026, 1, 13), 5), date(2026, 1, 19)]  # Jan 18 missed
+    assert current_streak(later, date(2026, 1, 19)) == 11 + 5 + 1
+    assert longest_streak(later) == 17
 
 
 def test_gap_resets_current_but_not_longest() -> None:
@@ -166,7 +181,8 @@ def test_n_consecutive_days_is_streak_n(start: date, n: int) -> None:
     days = _days(start, n)
     assert current_streak(days, days[-1]) == n
     assert current_streak(days, days[-1] + timedelta(days=1)) == n
-    assert current_streak(days, days[-1] + timedelta(days=2)) == 0
+    assert current_streak(days, days[-1] + timedelta(days=2)) == n  # today may bridge it
+    assert current_streak(days, days[-1] + timedelta(days=3)) == 0
     assert longest_streak(days) == n
 
 
