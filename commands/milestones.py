@@ -52,10 +52,16 @@ async def listing(svc: Services, request: Request, args: dict[str, Any]) -> list
     tz = svc.people.timezone(scope.member, scope.community)
     now = svc.clock.now()
     today = local_date(now, tz)
-    streak = (await svc.checkins.streak(scope.member.id, now, tz)).current
-    reached = [t for t in rules.STREAK_MILESTONES if t <= streak]
-    upcoming = next((t for t in rules.STREAK_MILESTONES if t > streak), None)
-    lines = [f"Check-in streak: {streak} day{'s' if streak != 1 else ''}."]
+    kept = await svc.checkins.streak(scope.member.id, now, tz)
+    streak = kept.current
+    # A milestone once reached stays reached (the best streak holds it), whatever the
+    # current streak does; the next one to come is counted on this streak.
+    reached = [t for t in rules.STREAK_MILESTONES if t <= max(kept.longest, streak)]
+    upcoming = next((t for t in rules.STREAK_MILESTONES if t > max(kept.longest, streak)), None)
+    lines = [
+        f"Check-in streak: {streak} day{'s' if streak != 1 else ''} "
+        f"(your best: {max(kept.longest, streak)})."
+    ]
     if reached:
         lines.append("Streak milestones reached: " + ", ".join(f"{t} days" for t in reached))
     if upcoming:

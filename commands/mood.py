@@ -117,7 +117,7 @@ CHART_BUTTONS = tuple(
 DAYS = Option(
     "days",
     Kind.WORD,
-    "How many days to show: 7, 30 or 90",
+    "How many days to show: 7, 30, 90 or 365",
     choices=tuple(str(d) for d in CHART_DAYS),
 )
 MOOD = Command(
@@ -127,7 +127,7 @@ MOOD = Command(
         Command("show", "Your last 7 and 30 days of mood, streak and trend (private)", show),
         Command(
             "chart",
-            "A picture of your mood over 7, 30 or 90 days (private)",
+            "A picture of your mood over 7, 30, 90 or 365 days (private)",
             chart,
             options=(DAYS,),
         ),

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from bot.domain.aggregates import Aggregate
 from bot.domain.summaries import average, daily_means, most_named, trend
 
-CHART_DAYS: tuple[int, ...] = (7, 30, 90)
+CHART_DAYS: tuple[int, ...] = (7, 30, 90, 365)
 MAX_CHART_DAYS = 366
 TOP_FEELINGS = 6
 

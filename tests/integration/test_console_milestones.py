@@ -41,3 +41,16 @@ def test_one_week_milestone_is_celebrated_once_at_nine(console):
     assert t.query("SELECT key, at FROM celebrations") == [
         ("personal:1:1 week", "2026-01-08T09:00:00+00:00")
     ]
+
+
+def test_a_broken_streak_never_un_reaches_a_milestone(console):
+    lines = ["/consent yes"]
+    for _ in range(9):
+        lines += ["/checkin 4", ":clock +1d"]
+    lines += [":clock +2d", "/checkin 4", "/milestones", "/mood chart 365"]
+    t = console(lines)
+    listed = t.step("/milestones").text
+    assert "Check-in streak: 1 day (your best: 9)." in listed
+    assert "Streak milestones reached: 3 days, 7 days" in listed
+    assert "Next streak milestone: 14 days (13 to go)." in listed
+    assert "last 365 days" in t.step("/mood chart 365").text
