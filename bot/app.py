@@ -154,7 +154,13 @@ def build(
     db = Database(settings.bot.database)
     members, communities = MemberRepo(db), CommunityRepo(db)
     people = PeopleService(
-        members, communities, catalog, clock, settings.bot.timezone, settings.bot.country
+        members,
+        communities,
+        catalog,
+        clock,
+        settings.bot.timezone,
+        settings.bot.country,
+        settings.privacy.min_group,
     )
     milestone_repo = MilestoneRepo(db)
     registry = Registry(all_commands())

@@ -121,7 +121,7 @@ async def _consenting(svc: Services, request: Request) -> Who | list[Reply]:
     """The member, or the consent question (there is no check-in to change without it)."""
     scope = await svc.people.scope(request)
     if not await svc.privacy.has_consent(scope.member.id):
-        return [ask_consent(svc)]
+        return [ask_consent(svc, svc.people.min_group(scope.community))]
     return Who(scope.member.id, svc.people.timezone(scope.member, scope.community))
 
 

@@ -34,14 +34,18 @@ def texts() -> dict[str, str]:
         return tomllib.load(handle)
 
 
-def terms(svc: Services) -> str:
+def terms(svc: Services, min_group: int | None = None) -> str:
+    """The consent terms, with the threshold of the member's group where it is known."""
     p = svc.settings.privacy
-    return texts()["terms"].format(note_days=p.note_days, checkin_days=p.checkin_days)
+    return texts()["terms"].format(
+        note_days=p.note_days, checkin_days=p.checkin_days, min_group=min_group or p.min_group
+    )
 
 
-def ask_consent(svc: Services) -> Reply:
+def ask_consent(svc: Services, min_group: int | None = None) -> Reply:
     return private(
-        terms(svc), buttons=((Button("I agree", action=GIVE), Button("No thanks", action=REFUSE)),)
+        terms(svc, min_group),
+        buttons=((Button("I agree", action=GIVE), Button("No thanks", action=REFUSE)),),
     )
 
 
@@ -51,7 +55,7 @@ async def consent_needed(svc: Services, scope: Scope, request: Request) -> list[
     if await svc.privacy.has_consent(scope.member.id):
         return None
     svc.privacy.hold(scope.member.id, request)
-    return [ask_consent(svc)]
+    return [ask_consent(svc, svc.people.min_group(scope.community))]
 
 
 async def _do_held(svc: Services, held: Request) -> list[Reply]:
@@ -76,7 +80,7 @@ async def consent(svc: Services, request: Request, args: dict[str, Any]) -> list
         state = f"You agreed on {given[:10]}." if given else "You have not agreed yet."
         return [
             private(
-                f"{terms(svc)}\n{state}",
+                f"{terms(svc, svc.people.min_group(scope.community))}\n{state}",
                 buttons=((Button("I agree", action=GIVE), Button("No thanks", action=REFUSE)),),
             )
         ]
@@ -114,6 +118,9 @@ async def privacy(svc: Services, request: Request, args: dict[str, Any]) -> list
         f"• messages queued or sent to you recently: {counts['outbox']}",
         f"Notes are deleted after {svc.settings.privacy.note_days} days, check-ins after "
         f"{svc.settings.privacy.checkin_days}. /mydata for a copy, /forgetme to erase.",
+        f"Group leads see only anonymous figures, each standing for at least "
+        f"{svc.people.min_group(scope.community)} members"
+        + (" of this group." if scope.community is not None else "."),
     ]
     return [private("\n".join(lines))]
 

@@ -67,8 +67,10 @@ async def community_show(svc: Services, request: Request, args: dict[str, Any]) 
         f"• welcome for new members: {'on' if c.welcome else 'off'}",
         f"• lead alerts: {'on' if c.alert_member_id else 'off'}",
         f"• community celebrations: {'on' if c.celebrate else 'off'}",
+        f"• anonymous figures need at least {svc.people.min_group(c)} members",
         "Change with /community timezone Europe/Berlin, /community country DE, "
-        "/community alerts on|off, /community celebrations on|off, /rules welcome on|off",
+        "/community alerts on|off, /community celebrations on|off, /community threshold 3, "
+        "/rules welcome on|off",
     ]
     return [private("\n".join(lines))]
 
@@ -136,6 +138,25 @@ async def community_celebrations(
     ]
 
 
+LOWEST_GROUP = 3  # below this, a figure about "the group" is too close to one person
+
+
+async def community_threshold(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """How many members the group's anonymous figures (summaries, group celebrations) must
+    stand for: a lead may lower the deployment's default for a small group, never below 3."""
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    value = args["members"]
+    default = svc.settings.privacy.min_group
+    await svc.people.set_min_group(community_id, None if value == default else value)
+    return [
+        private(
+            f"Anonymous figures of this group (summaries, group celebrations) now need at "
+            f"least {value} members (the default is {default}). Members see this in /privacy."
+        )
+    ]
+
+
 SETTINGS = Command(
     "settings",
     "Your time zone, country and how milestones are celebrated",
@@ -179,6 +200,21 @@ COMMUNITY = Command(
             "Post the group's milestones and anniversary in the group (on/off)",
             community_celebrations,
             options=(ON_OFF,),
+        ),
+        Command(
+            "threshold",
+            "Fewest members anonymous figures may stand for (3 or more)",
+            community_threshold,
+            options=(
+                Option(
+                    "members",
+                    Kind.INT,
+                    "At least 3",
+                    required=True,
+                    min=LOWEST_GROUP,
+                    max=100,
+                ),
+            ),
         ),
     ),
     default="show",

@@ -23,26 +23,39 @@ from commands.common import lead_scope
 from commands.mood import NO_PICTURE
 
 WEEKS = 4
+SUNDAY = 6
 
 
-def week_starts(now: datetime, zone: ZoneInfo, weeks: int = WEEKS) -> list[datetime]:
-    """Mondays 00:00 local of the last `weeks` complete weeks, oldest first."""
+def week_starts(
+    now: datetime, zone: ZoneInfo, weeks: int = WEEKS, since: datetime | None = None
+) -> list[datetime]:
+    """Mondays 00:00 local of the last `weeks` weeks, oldest first: the complete weeks, and
+    on a Sunday the week ending that day (a Sunday-evening summary covers its own week). Weeks
+    that ended before `since` (the group came to Haven) are left out."""
     local = now.astimezone(zone)
     this_monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time(), zone)
-    return [this_monday - timedelta(weeks=n) for n in range(weeks, 0, -1)]
+    last = this_monday if local.weekday() == SUNDAY else this_monday - timedelta(weeks=1)
+    starts = [last - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    if since is not None:
+        starts = [s for s in starts if s + timedelta(weeks=1) > since]
+    return starts
 
 
 async def community_weeks(
     svc: Services, community_id: int, zone: ZoneInfo, now: datetime
 ) -> CommunityChart:
-    starts = week_starts(now, zone)
-    return await svc.checkins.community_weeks(community_id, starts, svc.settings.privacy.min_group)
+    since = await svc.people.community_since(community_id)
+    community = await svc.people.community(community_id)
+    starts = week_starts(now, zone, since=since)
+    return await svc.checkins.community_weeks(community_id, starts, svc.people.min_group(community))
 
 
 def summary_text(chart: CommunityChart) -> str:
     """The summary in words; it is also the text alternative of the chart sent with it."""
     min_group = chart.min_group
     lines = [f"Anonymous weekly summary (weeks with at least {min_group} members):"]
+    if not chart.weeks:
+        lines.append("No week has ended yet since this group came to Haven.")
     for week in chart.weeks:
         label = f"Week of {week.start:%d %b}"
         result = week.result

@@ -105,11 +105,12 @@ class CommunityMilestoneService:
             found.append(CommunityCelebration(community, ANNIVERSARY, years, key))
         done = await self.repo.celebrated(community.id)
         totals = await self.repo.totals(community.id)
-        if totals.members >= self.min_group:
+        min_group = community.min_group or self.min_group  # the leads' choice, else the default
+        if totals.members >= min_group:
             reached = rules.checkin_thresholds(totals.checkins)
             found += await self._threshold(community, CHECKINS, reached, done, now)
         streak_days, streaking = await self._streak_days(community, joined, now)
-        if streaking >= self.min_group:
+        if streaking >= min_group:
             reached = rules.streak_day_thresholds(streak_days)
             found += await self._threshold(community, STREAK_DAYS, reached, done, now)
         return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.catalog import Catalog
@@ -34,6 +35,7 @@ class PeopleService:
         clock: Clock,
         default_timezone: str,
         default_country: str | None,
+        default_min_group: int = 5,
     ) -> None:
         self.members = members
         self.communities = communities
@@ -41,6 +43,23 @@ class PeopleService:
         self.clock = clock
         self.default_timezone = default_timezone
         self.default_country = default_country
+        self.default_min_group = default_min_group
+
+    def min_group(self, community: CommunityRow | None) -> int:
+        """How many members a group's anonymous figures must stand for at least: the group's
+        leads' choice, else the deployment's `privacy.min_group`."""
+        if community is not None and community.min_group is not None:
+            return community.min_group
+        return self.default_min_group
+
+    async def set_min_group(self, community_id: int, value: int | None) -> None:
+        await self.communities.update(community_id, min_group=value)
+
+    async def community_since(self, community_id: int) -> datetime | None:
+        return await self.communities.created(community_id)
+
+    async def community(self, community_id: int) -> CommunityRow | None:
+        return await self.communities.get(community_id)
 
     async def member(self, actor: Actor) -> MemberRow:
         return await self.members.ensure(

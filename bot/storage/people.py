@@ -42,12 +42,13 @@ class CommunityRow:
     alert_member_id: int | None = None
     celebrate: bool = True  # community milestones posted in the group (a lead's switch)
     celebrate_chat_id: str | None = None  # the channel a lead chose for them; None: chat_id
+    min_group: int | None = None  # a lead's threshold for anonymous figures; None: the default
 
 
 MEMBER_COLUMNS = "id, platform, user_id, name, timezone, country, celebrate_public"
 COMMUNITY_COLUMNS = (
     "id, platform, key, title, chat_id, timezone, country, welcome, alert_member_id, celebrate, "
-    "celebrate_chat_id"
+    "celebrate_chat_id, min_group"
 )
 
 
@@ -59,7 +60,7 @@ def member_row(row: object) -> MemberRow:
 def community_row(row: object) -> CommunityRow:
     r = row
     return CommunityRow(
-        r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], bool(r[9]), r[10]
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], bool(r[9]), r[10], r[11]
     )  # type: ignore[index]
 
 
@@ -208,6 +209,7 @@ class CommunityRepo:
             "alert_member_id",
             "celebrate",
             "celebrate_chat_id",
+            "min_group",
         }
         if not values or set(values) - allowed:
             raise ValueError(f"cannot update {sorted(set(values) - allowed)}")
@@ -216,6 +218,13 @@ class CommunityRepo:
             f"UPDATE communities SET {assignments} WHERE id = ?", (*values.values(), community_id)
         )
         self._forget(community_id=community_id)
+
+    async def created(self, community_id: int) -> datetime | None:
+        """When the community first came to Haven."""
+        row = await self.db.fetchone(
+            "SELECT created_at FROM communities WHERE id = ?", (community_id,)
+        )
+        return unstamp(row[0]) if row else None
 
     async def touch(self, community_id: int, member_id: int, now: datetime) -> None:
         """Remember that a member was here, which answers "which group?" in a direct chat.

@@ -56,7 +56,7 @@ def test_mood_chart_is_private_written_to_disk_and_described(console):
     assert not any(m.public for m in t.messages)  # mood never reaches the group
 
     bad = t.step("/mood chart 12").text
-    assert "7, 30, 90" in bad and "Usage: /mood chart [7|30|90]" in bad
+    assert "7, 30, 90" in bad and "Usage: /mood chart [7|30|90|365]" in bad
 
     (report,) = t.step("/mood").messages
     assert report.buttons == ("📈 7 days", "📈 30 days", "📈 90 days")

@@ -150,3 +150,21 @@ def test_twelve_hour_times_are_understood_and_the_forms_listed_once(console):
     assert "weekdays at 21:30" in t.step("/schedule checkin weekdays 9:30pm").text
     refused = t.step("/schedule checkin daily 9").text
     assert refused.count("daily 09:00") == 1 and "Usage: /schedule checkin" in refused
+
+
+def test_a_small_group_chooses_its_threshold_and_sunday_covers_its_own_week(console):
+    """A lead lowers the threshold to 3 (never below); members are told it in /privacy; a
+    summary on Sunday evening covers the week ending that day and no week from before the
+    group came to Haven."""
+    lines = [":in lounge", ":as sam lead", "/community threshold 2", "/community threshold 3"]
+    for name, mood in (("ann", 4), ("bob", 3), ("cat", 2)):
+        lines += [f":as {name}", "/consent yes", f"/checkin {mood}"]
+    lines += [":as ann", "/privacy", ":clock 2026-01-11T20:00", ":as sam lead", "/summary"]
+    t = console(lines)  # the group comes to Haven on Mon 05 Jan
+    assert "from 3 to 100, not 2" in t.step("/community threshold 2").text
+    assert "at least 3 members" in t.step("/community threshold 3").text
+    assert "each standing for at least 3 members of this group" in t.step("/privacy").text
+    summary = t.step("/summary").text
+    assert "weeks with at least 3 members" in summary
+    assert "Week of 05 Jan: 3 members, 3 check-ins" in summary
+    assert "Week of 29 Dec" not in summary and "Week of 22 Dec" not in summary
