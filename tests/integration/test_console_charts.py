@@ -59,7 +59,7 @@ def test_mood_chart_is_private_written_to_disk_and_described(console):
     assert "7, 30, 90" in bad and "Usage: /mood chart [7|30|90|365]" in bad
 
     (report,) = t.step("/mood").messages
-    assert report.buttons == ("📈 7 days", "📈 30 days", "📈 90 days")
+    assert report.buttons == ("📈 7 days", "📈 30 days", "📈 90 days", "📈 365 days")
     pressed = t.step(":press 3").text
     assert pressed.startswith("Your mood chart, last 90 days")
     found = written(pressed)
