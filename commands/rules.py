@@ -12,6 +12,7 @@ from bot.services.rules import MAX_RULE_CHARS
 from commands.common import ON_OFF, lead_scope
 
 AGREE = pack_action("rules", "agree")
+READ = pack_action("rules", "read")
 NUMBER = Option("number", Kind.INT, "Rule number", required=True, min=1, max=99)
 TEXT = Option("text", Kind.TEXT, "The rule's wording", required=True, max_length=MAX_RULE_CHARS)
 
@@ -78,6 +79,23 @@ async def welcome_setting(svc: Services, request: Request, args: dict[str, Any])
     return [private(f"New members {state} a welcome with the rules and an I agree button.")]
 
 
+async def read(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """The group's rules for the one who asked, privately (the welcome's "Read the rules")."""
+    scope = await svc.people.scope(request)
+    if scope.community is None:
+        return [private("Haven's default ground rules:\n" + numbered(svc.catalog.rules))]
+    rules = await svc.rules.list(scope.community.id)
+    title = scope.community.title or "this group"
+    if not rules:
+        return [private(f"{title} has no ground rules yet.")]
+    return [
+        private(
+            f"Ground rules of {title} (only you see this message):\n{numbered(rules)}\n"
+            "When you're ready, press I agree under the welcome, or type /rules agree."
+        )
+    ]
+
+
 async def agree(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
     if scope.community is None:
@@ -94,13 +112,14 @@ async def welcome(svc: Services, actor: Actor, place: Place) -> list[Reply]:
         return []
     member = await svc.people.member(actor)
     await svc.people.communities.touch(community.id, member.id, svc.clock.now())
-    rules = await svc.rules.list(community.id)
+    count = len(await svc.rules.list(community.id))
     text = (
-        f"Welcome, {actor.name}! This is a peer-support space. Please read our ground "
-        f"rules:\n{numbered(rules)}\nPress I agree to confirm. /help shows what I can do; "
-        "/sos is there any time you need someone now."
+        f"Welcome, {actor.name}! This is a peer-support space with {count} ground rules that "
+        "keep it safe for everyone. Press Read the rules (only you will see them), then I "
+        "agree. /help shows what I can do; /sos is there any time you need someone now."
     )
-    return [public(text, to=place, buttons=((Button("I agree", action=AGREE),),))]
+    buttons = ((Button("Read the rules", action=READ), Button("I agree", action=AGREE)),)
+    return [public(text, to=place, buttons=buttons)]
 
 
 RULES = Command(
@@ -109,6 +128,7 @@ RULES = Command(
     subcommands=(
         Command("show", "Show the ground rules", show),
         Command("agree", "Agree to the group's ground rules", agree),
+        Command("read", "Read the ground rules privately", read),
         Command(
             "add",
             "Add a rule at the end (leads)",
@@ -149,6 +169,6 @@ RULES = Command(
     default="show",
     public=True,
     examples=("/rules", "/rules add Be kind to yourself too", "/rules move 5 1"),
-    actions=(AGREE,),
+    actions=(AGREE, READ),
 )
 COMMANDS = [RULES]

@@ -143,8 +143,11 @@ async def test_deep_link_when_the_member_never_started_the_bot(
 async def test_welcome_on_join_and_agreement(fake: FakeTelegram, haven: Haven) -> None:
     fake.join(KIM, GROUP)
     welcome = await reply_in(fake, GROUP, "Welcome, Kim")
-    button = welcome["reply_markup"]["inline_keyboard"][0][0]
-    assert button["text"] == "I agree"
+    read, button = welcome["reply_markup"]["inline_keyboard"][0]
+    assert read["text"] == "Read the rules" and button["text"] == "I agree"
+    assert "Be respectful" not in welcome["text"]  # compact: the rules are a press away
+    fake.press(KIM, welcome, read["callback_data"])
+    await reply_in(fake, KIM, "Ground rules of")
     fake.press(KIM, welcome, button["callback_data"])
     await reply_in(fake, KIM, "agreement to the ground rules is recorded")
     assert rows(haven, "SELECT agreed_at IS NOT NULL FROM community_members") == [(1,)]

@@ -80,27 +80,32 @@ def test_join_posts_welcome_and_agreement_is_recorded_once(console, defaults):
             ":in lounge",
             ":join kim",
             ":as kim",
-            ":press 1",
-            ":press 1",
-            ":join lee",  # lee never presses
+            ":press 1",  # Read the rules: privately
+            ":press 2",  # I agree
             ":press 2",
+            ":join lee",  # lee never presses
+            ":press 3",
         ]
     )
     (welcome,) = t.step(":join kim").messages
     assert welcome.header == "#lounge"
     assert welcome.text.startswith("Welcome, kim!")
-    assert _numbered(defaults) in welcome.text
-    assert welcome.buttons == ("I agree",)
+    assert f"with {len(defaults)} ground rules" in welcome.text
+    assert _numbered(defaults) not in welcome.text  # one compact message, not the whole list
+    assert welcome.buttons == ("Read the rules", "I agree")
 
-    (agreed,) = t.step(":press 1").messages
+    (read,) = t.step(":press 1").messages
+    assert read.header == "@kim private" and _numbered(defaults) in read.text
+
+    (agreed,) = t.step(":press 2").messages
     assert agreed.header == "@kim private"
     assert "agreement to the ground rules is recorded" in agreed.text
-    (again,) = t.step(":press 1", 1).messages
+    (again,) = t.step(":press 2", 1).messages
     assert again.header == "@kim private"
     assert "already agreed" in again.text
 
-    (no_button,) = t.step(":press 2").messages
-    assert no_button.is_note and "from 1 to 1" in no_button.text
+    (no_button,) = t.step(":press 3").messages
+    assert no_button.is_note and "from 1 to 2" in no_button.text
 
     rows = dict(
         t.query(

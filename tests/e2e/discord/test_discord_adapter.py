@@ -231,7 +231,12 @@ async def test_welcome_on_join_needs_the_members_intent(fake: FakeDiscord, tmp_p
             )
         )
         welcome = next(m for m in fake.channel_messages(GENERAL) if "Welcome" in m["content"])
-        button = welcome["components"][0]["components"][0]
+        read, button = welcome["components"][0]["components"]
+        assert read["label"] == "Read the rules" and read["custom_id"] == "h:rules read"
+        rules = await answer(
+            fake, await fake.press(KIM, read["custom_id"], welcome, guild_id=GUILD)
+        )
+        assert rules.ephemeral and "Ground rules of" in rules.content
         assert button["label"] == "I agree" and button["custom_id"] == "h:rules agree"
         agreed = await answer(
             fake, await fake.press(KIM, button["custom_id"], welcome, guild_id=GUILD)
