@@ -126,6 +126,13 @@ class App:
         """Everything timed, for the simulated clock: fixed jobs and each active schedule."""
         return [*self.jobs, *await self.schedules.jobs()]
 
+    async def chat_moved(self, platform: str, old: str, new: str) -> None:
+        """A platform moved a group to a new chat id (Telegram: a group became a supergroup):
+        its rules, schedules and settings follow (a schedule's row is read again at each
+        firing, so the plan needs no change)."""
+        if await self.services.people.chat_moved(platform, old, new):
+            log.warning("a %s group moved to a new chat id; its data followed", platform)
+
     async def member_joined(self, actor: Actor, place: Place) -> list[Reply]:
         try:
             return await self.on_join(self.services, actor, place)

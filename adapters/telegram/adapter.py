@@ -135,6 +135,7 @@ class TelegramAdapter:
         self.ptb.add_handler(
             MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, self._on_new_members)
         )
+        self.ptb.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
         self.ptb.add_handler(ChatMemberHandler(self._on_chat_member, ChatMemberHandler.CHAT_MEMBER))
         self.ptb.add_handler(
             MessageHandler(filters.TEXT & ~filters.COMMAND & new_messages, self._on_text)
@@ -303,6 +304,21 @@ class TelegramAdapter:
                 await self._call(query.answer)
         except TelegramError:
             log.warning("could not answer a button press", exc_info=True)
+
+    async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup: Telegram sends `migrate_to_chat_id` in the old chat and
+        `migrate_from_chat_id` in the new one; either moves the group's data (the second finds
+        nothing left to move)."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            old, new = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old, new = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        await self.app.chat_moved(self.platform, str(old), str(new))
 
     async def _on_new_members(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, chat = update.effective_message, update.effective_chat

@@ -58,6 +58,10 @@ class PeopleService:
     async def community_since(self, community_id: int) -> datetime | None:
         return await self.communities.created(community_id)
 
+    async def chat_moved(self, platform: str, old: str, new: str) -> bool:
+        """A group's chat id changed on its platform; its data follows (see CommunityRepo)."""
+        return await self.communities.move_chat(platform, old, new)
+
     async def community(self, community_id: int) -> CommunityRow | None:
         return await self.communities.get(community_id)
 

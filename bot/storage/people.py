@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from cachetools import TTLCache
 
-from bot.storage.database import Database, stamp, unstamp
+from bot.storage.database import Database, Statement, stamp, unstamp
 
 TOUCH_EVERY = timedelta(minutes=10)
 # Caches are bounded in size (least recently used go first) and in age, so memory stays flat
@@ -152,6 +152,49 @@ class CommunityRepo:
             self._last.pop(member_id, None)
             for key in [k for k in self._seen if k[1] == member_id]:
                 del self._seen[key]
+
+    async def move_chat(self, platform: str, old: str, new: str) -> bool:
+        """A group got a new chat id (a Telegram group upgraded to a supergroup): its
+        community, schedules, milestone posts and messages still waiting in the outbox follow
+        it. A community Haven made for the new id in the meantime (a message there before the
+        notice) is dropped first. False when there was nothing under the old id."""
+        found = await self.db.fetchone(
+            "SELECT id FROM communities WHERE platform = ? AND key = ?", (platform, old)
+        )
+        if found is None:
+            return False
+        await self.db.write(
+            Statement(
+                "DELETE FROM communities WHERE platform = ? AND key = ? AND id <> ?",
+                (platform, new, found[0]),
+            ),
+            Statement(
+                "UPDATE communities SET key = ?, chat_id = ? WHERE id = ?", (new, new, found[0])
+            ),
+            Statement(
+                "UPDATE communities SET celebrate_chat_id = ? WHERE id = ? AND "
+                "celebrate_chat_id = ?",
+                (new, found[0], old),
+            ),
+            Statement(
+                "UPDATE schedules SET chat_id = ? WHERE platform = ? AND chat_id = ?",
+                (new, platform, old),
+            ),
+            Statement(
+                "UPDATE milestones SET chat_id = ? WHERE chat_platform = ? AND chat_id = ?",
+                (new, platform, old),
+            ),
+            Statement(  # the target as bot/storage/outbox.py writes it
+                "UPDATE outbox SET target = json_set(target, '$.place', ?, '$.community', "
+                "CASE WHEN json_extract(target, '$.community') = ? THEN ? "
+                "ELSE json_extract(target, '$.community') END) "
+                "WHERE platform = ? AND state = 'pending' AND json_extract(target, '$.place') = ?",
+                (new, old, new, platform, old),
+            ),
+        )
+        self._by_key.clear()
+        self._last.clear()
+        return True
 
     def forget_member(self, member_id: int) -> None:
         self._forget(member_id=member_id)

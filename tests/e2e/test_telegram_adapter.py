@@ -211,3 +211,22 @@ async def test_crisis_text_in_a_direct_chat_gets_the_private_reply(
     reply = await reply_in(fake, ALICE, "You're not alone")
     assert "I haven't saved what you wrote" in reply["text"]
     assert rows(haven, "SELECT COUNT(*) FROM checkins") == [(0,)]
+
+
+async def test_a_group_that_becomes_a_supergroup_keeps_its_rules_and_schedules(
+    fake: FakeTelegram, haven: Haven
+) -> None:
+    fake.send_text(LEAD, "/rules add Celebrate small wins", chat_id=GROUP)
+    await reply_in(fake, LEAD, "Added rule 9")
+    fake.send_text(LEAD, "/schedule rules weekly mon 09:00", chat_id=GROUP)
+    await reply_in(fake, LEAD, "Schedule #1")
+    new_group = GROUP - 1_000_000_000_000
+    fake.migrate(GROUP, new_group)
+    await fake.wait_for(
+        lambda: rows(haven, "SELECT key FROM communities") == [(str(new_group),)], timeout=10
+    )
+    assert rows(haven, "SELECT chat_id FROM schedules") == [(str(new_group),)]
+    fake.send_text(ALICE, "/rules", chat_id=new_group)
+    rules = await reply_in(fake, new_group, "Ground rules of Calm Corner")
+    assert "9. Celebrate small wins" in rules["text"]
+    assert rows(haven, "SELECT COUNT(*) FROM communities") == [(1,)]

@@ -469,6 +469,29 @@ class FakeTelegram:
         self._messages[(chat_id, message["message_id"])] = message
         return self._enqueue({"message": message}, None)
 
+    def migrate(self, chat_id: int, new_chat_id: int) -> None:
+        """Group `chat_id` becomes supergroup `new_chat_id`, as Telegram does it: the new chat
+        takes the members and admins, and each chat gets a service message naming the other
+        (`migrate_to_chat_id` in the old, `migrate_from_chat_id` in the new)."""
+        old = self._group(chat_id)
+        self.add_group(new_chat_id, old["title"], creator=self._creator[chat_id])
+        self._admins[new_chat_id] = list(self._admins[chat_id])
+        self._members[new_chat_id] = set(self._members[chat_id])
+        creator = self._creator[chat_id] or self.bot_id
+        for chat, key, other in (
+            (chat_id, "migrate_to_chat_id", new_chat_id),
+            (new_chat_id, "migrate_from_chat_id", chat_id),
+        ):
+            message = {
+                "message_id": self._new_message_id(chat),
+                "from": copy.deepcopy(self.users.get(creator, {"id": creator, "is_bot": True})),
+                "date": int(time.time()),
+                "chat": copy.deepcopy(self._group(chat)),
+                key: other,
+            }
+            self._messages[(chat, message["message_id"])] = message
+            self._enqueue({"message": message}, None)
+
     def push(self, update: dict[str, Any]) -> None:
         """Queue `update` (which has its update_id) once more, even if it was confirmed."""
         update_id = update["update_id"]
