@@ -92,6 +92,8 @@ def _creator(kind: str) -> Any:
                     community_id=community_id,
                     note=note or None,
                     created_by=scope.member.id,
+                    # Made inside a forum topic, it posts there.
+                    thread_id=None if kind == "summary" else request.place.thread_id,
                 )
             )
         except ValueError as error:
@@ -208,7 +210,7 @@ async def pause(svc: Services, request: Request, args: dict[str, Any]) -> list[R
 # -- what a firing sends -------------------------------------------------------------------
 async def firing_items(svc: Services, row: ScheduleRow, fire_time: datetime) -> list[OutboxItem]:
     key = f"schedule:{row.id}:{fire_time.isoformat()}"
-    place = Place(row.platform, row.chat_id, is_direct=False)
+    place = Place(row.platform, row.chat_id, is_direct=False, thread_id=row.thread_id)
     if row.kind == "checkin":
         text = row.note or "Time for a check-in. How are you feeling? Your answer is private."
         return [OutboxItem(key, public(text, to=place, buttons=mood_buttons()), None, BULK)]

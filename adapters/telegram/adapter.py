@@ -360,7 +360,7 @@ class TelegramAdapter:
             name,
             text,
             tr.actor(user),
-            tr.place(chat),
+            tr.place(chat, message),
             tr.when(message),
             via,
             is_lead=lead,
@@ -406,8 +406,9 @@ class TelegramAdapter:
                 continue
             direct = not reply.private or request.place.is_direct
             chat = request.place.chat_id if direct else request.actor.user_id
+            thread = request.place.thread_id if direct else None  # the topic it was asked in
             try:  # a private reply asked for in a group: the member's direct chat or nowhere
-                await self._send(chat, reply)
+                await self._send(chat, reply, thread=thread)
                 outcome = outcome if direct else "dm"
             except Forbidden:
                 if direct:
@@ -421,7 +422,9 @@ class TelegramAdapter:
             if request.via is not Via.BUTTON:
                 link = self._deep_link(request.command or "start")
                 await self._send(
-                    request.place.chat_id, Reply(NO_DM.format(name=request.actor.name, link=link))
+                    request.place.chat_id,
+                    Reply(NO_DM.format(name=request.actor.name, link=link)),
+                    thread=request.place.thread_id,
                 )
             outcome = "no-dm"
         return outcome
@@ -455,14 +458,15 @@ class TelegramAdapter:
     ) -> None:
         """One outbox message (bulk priority), with Telegram's errors in the outbox's terms."""
         target = reply.to
+        thread = None
         if isinstance(target, Actor):
             chat_id = target.user_id
         elif isinstance(target, Place) and (target.is_direct or not reply.private):
-            chat_id = target.chat_id
+            chat_id, thread = target.chat_id, target.thread_id
         else:
             raise Rejected("a private reply cannot be posted in a group")
         try:
-            await self._send(chat_id, reply, bulk=bulk, attempt=attempt)
+            await self._send(chat_id, reply, bulk=bulk, attempt=attempt, thread=thread)
         except Forbidden as error:
             raise Unreachable(str(error)) from error
         except (RetryAfter, NetworkError) as error:  # TimedOut and 5xx are NetworkErrors
@@ -477,20 +481,29 @@ class TelegramAdapter:
         *,
         bulk: bool = False,
         attempt: Attempt | None = None,
+        thread: str | None = None,
     ) -> None:
         """Telegram says "chat not found" (400) to a member who never opened a chat with the
-        bot; for text, a photo or a file alike that is a refused direct chat, as a 403 is."""
+        bot; for text, a photo or a file alike that is a refused direct chat, as a 403 is.
+        `thread`: the forum topic to post in."""
         try:
-            await self._send_now(chat_id, reply, bulk=bulk, attempt=attempt)
+            await self._send_now(chat_id, reply, bulk=bulk, attempt=attempt, thread=thread)
         except BadRequest as error:
             if "chat not found" in str(error).casefold():
                 raise Forbidden(str(error)) from error
             raise
 
     async def _send_now(
-        self, chat_id: int | str, reply: Reply, *, bulk: bool, attempt: Attempt | None = None
+        self,
+        chat_id: int | str,
+        reply: Reply,
+        *,
+        bulk: bool,
+        attempt: Attempt | None = None,
+        thread: str | None = None,
     ) -> None:
         bot = self.ptb.bot
+        topic = int(thread) if thread else None
         limit_args = Bulk(attempt) if bulk else None
         markup = tr.keyboard(reply)
         a = reply.attachment
@@ -506,6 +519,7 @@ class TelegramAdapter:
                     InputFile(a.data, filename=a.name),
                     caption=text,
                     reply_markup=markup,
+                    message_thread_id=topic,
                     rate_limit_args=limit_args,
                 )
             )
@@ -520,6 +534,7 @@ class TelegramAdapter:
                     part,
                     reply_markup=markup if last else None,
                     link_preview_options=no_preview,
+                    message_thread_id=topic,
                     rate_limit_args=limit_args,
                 )
             )
@@ -527,13 +542,19 @@ class TelegramAdapter:
             if a.mime.startswith("image/"):
                 await call(
                     lambda: bot.send_photo(
-                        chat_id, InputFile(a.data, filename=a.name), rate_limit_args=limit_args
+                        chat_id,
+                        InputFile(a.data, filename=a.name),
+                        message_thread_id=topic,
+                        rate_limit_args=limit_args,
                     )
                 )
             else:
                 await call(
                     lambda: bot.send_document(
-                        chat_id, InputFile(a.data, filename=a.name), rate_limit_args=limit_args
+                        chat_id,
+                        InputFile(a.data, filename=a.name),
+                        message_thread_id=topic,
+                        rate_limit_args=limit_args,
                     )
                 )
 

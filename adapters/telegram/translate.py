@@ -26,11 +26,20 @@ def actor(user: User) -> Actor:
     return Actor(PLATFORM, str(user.id), user.full_name or user.username or str(user.id))
 
 
-def place(chat: Chat) -> Place:
+def place(chat: Chat, message: Message | None = None) -> Place:
+    """The chat, and the forum topic the message was written in (answers go back there)."""
     if chat.type == Chat.PRIVATE:
         return Place(PLATFORM, str(chat.id), is_direct=True)
+    thread = None
+    if message is not None and message.is_topic_message and message.message_thread_id:
+        thread = str(message.message_thread_id)
     return Place(
-        PLATFORM, str(chat.id), is_direct=False, community_id=str(chat.id), title=chat.title or ""
+        PLATFORM,
+        str(chat.id),
+        is_direct=False,
+        community_id=str(chat.id),
+        title=chat.title or "",
+        thread_id=thread,
     )
 
 

@@ -41,13 +41,15 @@ class Actor:
 
 @dataclass(frozen=True)
 class Place:
-    """A chat. `community_id` is the group or server the chat belongs to (None for a DM)."""
+    """A chat. `community_id` is the group or server the chat belongs to (None for a DM);
+    `thread_id` a topic inside the chat (a Telegram forum topic), where answers go too."""
 
     platform: str
     chat_id: str
     is_direct: bool
     community_id: str | None = None
     title: str = ""
+    thread_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -48,9 +48,14 @@ def _encode_target(target: Place | Actor | None) -> str:
     if isinstance(target, Actor):
         return json.dumps({"actor": target.user_id, "name": target.name})
     if isinstance(target, Place):
-        return json.dumps(
-            {"place": target.chat_id, "direct": target.is_direct, "community": target.community_id}
-        )
+        encoded: dict[str, object] = {
+            "place": target.chat_id,
+            "direct": target.is_direct,
+            "community": target.community_id,
+        }
+        if target.thread_id is not None:
+            encoded["thread"] = target.thread_id
+        return json.dumps(encoded)
     raise ValueError("an outbox reply needs a target")
 
 
@@ -62,7 +67,13 @@ def _decode(
     to: Place | Actor = (
         Actor(platform, t["actor"], t.get("name", ""))
         if "actor" in t
-        else Place(platform, t["place"], bool(t.get("direct")), t.get("community"))
+        else Place(
+            platform,
+            t["place"],
+            bool(t.get("direct")),
+            t.get("community"),
+            thread_id=t.get("thread"),
+        )
     )
     buttons = tuple(
         tuple(Button(b["label"], b.get("action"), b.get("url")) for b in row)

@@ -10,7 +10,7 @@ from bot.storage.outbox import OutboxItem, insert_items
 
 COLUMNS = (
     "id, community_id, member_id, kind, platform, chat_id, spec, timezone, note, paused, "
-    "created_at, created_by"
+    "created_at, created_by, thread_id"
 )
 
 
@@ -28,6 +28,7 @@ class ScheduleRow:
     paused: bool
     created_at: datetime
     created_by: int | None = None  # the lead who made it: a summary goes to them
+    thread_id: str | None = None  # the forum topic it posts in
 
 
 def _row(r: object) -> ScheduleRow:
@@ -45,6 +46,7 @@ def _row(r: object) -> ScheduleRow:
         bool(x[9]),  # type: ignore[index]
         unstamp(x[10]),
         x[11],  # type: ignore[index]
+        x[12],  # type: ignore[index]
     )  # type: ignore[index]
 
 
@@ -59,6 +61,7 @@ class NewSchedule:
     member_id: int | None = None
     note: str | None = None
     created_by: int | None = None
+    thread_id: str | None = None
 
 
 class ScheduleRepo:
@@ -68,7 +71,8 @@ class ScheduleRepo:
     async def add(self, s: NewSchedule, now: datetime) -> int:
         return await self.db.execute(
             "INSERT INTO schedules (community_id, member_id, kind, platform, chat_id, spec, "
-            "timezone, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "timezone, note, created_by, created_at, thread_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 s.community_id,
                 s.member_id,
@@ -80,6 +84,7 @@ class ScheduleRepo:
                 s.note,
                 s.created_by,
                 stamp(now),
+                s.thread_id,
             ),
         )
 

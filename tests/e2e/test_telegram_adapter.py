@@ -230,3 +230,26 @@ async def test_a_group_that_becomes_a_supergroup_keeps_its_rules_and_schedules(
     rules = await reply_in(fake, new_group, "Ground rules of Calm Corner")
     assert "9. Celebrate small wins" in rules["text"]
     assert rows(haven, "SELECT COUNT(*) FROM communities") == [(1,)]
+
+
+async def test_forum_topics_are_answered_in_their_topic_and_schedules_post_there(
+    fake: FakeTelegram, haven: Haven
+) -> None:
+    forum = GROUP - 5
+    fake.add_group(forum, "Topics", admins=[LEAD], creator=LEAD, forum=True)
+    fake.send_text(ALICE, "/rules", chat_id=forum, thread_id=42)
+    rules = await reply_in(fake, forum, "Ground rules of Topics")
+    assert rules.get("message_thread_id") == 42 and rules.get("is_topic_message")
+    fake.send_text(LEAD, "/schedule checkin daily 09:00", chat_id=forum, thread_id=7)
+    await reply_in(fake, LEAD, "Schedule #1")  # the lead's confirmation is private
+    assert rows(haven, "SELECT thread_id FROM schedules") == [("7",)]
+    fake.send_text(ALICE, "/rules", chat_id=forum)  # the general topic: no thread
+    general = [m for m in fake.messages_to(forum) if "Ground rules" in m.get("text", "")]
+    await fake.wait_for(
+        lambda: (
+            len([m for m in fake.messages_to(forum) if "Ground rules" in m.get("text", "")]) == 2
+        ),
+        timeout=10,
+    )
+    general = [m for m in fake.messages_to(forum) if "Ground rules" in m.get("text", "")]
+    assert "message_thread_id" not in general[-1]

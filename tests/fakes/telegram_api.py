@@ -351,10 +351,13 @@ class FakeTelegram:
         *,
         admins: Iterable[int] = (),
         creator: int | None = None,
+        forum: bool = False,
     ) -> dict[str, Any]:
         if chat_id >= 0:
             raise ValueError("group chat ids are negative (e.g. -1001234567890)")
-        chat = {"id": chat_id, "type": "supergroup", "title": title}
+        chat: dict[str, Any] = {"id": chat_id, "type": "supergroup", "title": title}
+        if forum:
+            chat["is_forum"] = True  # messages carry message_thread_id, the topic
         self.groups[chat_id] = chat
         admin_ids = [a for a in admins if a != creator]
         self._admins[chat_id] = admin_ids
@@ -380,8 +383,10 @@ class FakeTelegram:
         update_id: int | None = None,
         reply_to_bot: bool = False,
         sender_chat_id: int | None = None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
-        """A text message from `user_id` in `chat_id` (default: the user's private chat)."""
+        """A text message from `user_id` in `chat_id` (default: the user's private chat);
+        `thread_id`: the forum topic it is written in."""
         user = self._user(user_id)
         chat_id = user_id if chat_id is None else chat_id
         if chat_id > 0 and chat_id != user_id:
@@ -394,6 +399,11 @@ class FakeTelegram:
             "chat": chat,
             "text": text,
         }
+        if thread_id is not None:
+            if not chat.get("is_forum"):
+                raise ValueError("topics exist only in forum groups (add_group(forum=True))")
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
         if sender_chat_id is not None:
             if sender_chat_id != chat_id:
                 raise ValueError("sender_chat_id must be the group the message is sent in")
@@ -725,7 +735,7 @@ class FakeTelegram:
         markup = _reply_markup(params)
         reply_to = self._reply_to(chat_id, params)
         self._check_limits(chat_id)
-        message = self._bot_message(chat_id, markup, reply_to)
+        message = self._bot_message(chat_id, markup, reply_to, params.get("message_thread_id"))
         message["text"] = text
         if isinstance(params.get("link_preview_options"), dict):
             message["link_preview_options"] = params["link_preview_options"]
@@ -749,7 +759,7 @@ class FakeTelegram:
         markup = _reply_markup(params)
         reply_to = self._reply_to(chat_id, params)
         self._check_limits(chat_id)
-        message = self._bot_message(chat_id, markup, reply_to)
+        message = self._bot_message(chat_id, markup, reply_to, params.get("message_thread_id"))
         file_info = {
             "file_id": upload.file_id,
             "file_unique_id": upload.file_unique_id,
@@ -1054,6 +1064,7 @@ class FakeTelegram:
         chat_id: int,
         markup: dict[str, Any] | None,
         reply_to: dict[str, Any] | None,
+        thread: object = None,
     ) -> dict[str, Any]:
         message: dict[str, Any] = {
             "message_id": self._new_message_id(chat_id),
@@ -1061,6 +1072,11 @@ class FakeTelegram:
             "date": int(time.time()),
             "chat": self._chat_dict(chat_id),
         }
+        if thread is not None:  # as Telegram: a topic only in a forum group
+            if not self._chat_dict(chat_id).get("is_forum"):
+                raise bad_request("message thread not found")
+            message["message_thread_id"] = int(str(thread))
+            message["is_topic_message"] = True
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         _set_markup(message, markup)

@@ -364,3 +364,27 @@ async def test_a_year_of_missed_firings_costs_one_look_each(tmp_path: Path) -> N
         assert calls <= 3 * 50  # a few trigger looks per schedule, not one per missed day
     finally:
         await second.app.close()
+
+
+async def test_a_schedule_made_in_a_topic_posts_in_that_topic(tmp_path) -> None:
+    """The topic travels with the schedule into the outbox and back out (Telegram forums)."""
+    from datetime import UTC, datetime
+
+    from bot.app import build
+    from bot.settings import Settings
+    from bot.storage.outbox import _decode, _encode_target, _payload
+    from bot.storage.schedules import NewSchedule
+    from commands.schedule import firing_items
+
+    app = build(Settings(bot={"database": tmp_path / "t.db"}))
+    await app.start()
+    try:
+        row = await app.services.schedules.create(
+            NewSchedule("checkin", "telegram", "-1009", "daily 09:00", "UTC", thread_id="7")
+        )
+        [item] = await firing_items(app.services, row, datetime(2026, 1, 5, 9, tzinfo=UTC))
+        assert item.reply.to.thread_id == "7"
+        back = _decode("telegram", _encode_target(item.reply.to), _payload(item), (None,) * 3)
+        assert back.to.thread_id == "7" and back.to.chat_id == "-1009"
+    finally:
+        await app.close()
