@@ -58,7 +58,8 @@ async def chart(svc: Services, request: Request, args: dict[str, Any]) -> list[R
         ]
     name = f"mood-{days}-days-{data.days[-1].isoformat()}.png"
     alt = (
-        f"Chart of your mood over the last {days} days: one point per day, a {data.window}-day "
+        f"Chart of your mood over the last {len(data.days)} days: one point per day, a "
+        f"{data.window}-day "
         f"average line, your current {data.streak}-day streak shaded, and the feelings you "
         "named most. The message has it in words."
     )
@@ -78,8 +79,13 @@ def describe(data: MoodChart) -> str:
     high_value, high_day = max(days_in, key=lambda p: (p[0], -p[1].toordinal()))
     average = data.average
     assert average is not None
+    span = (
+        f"last {n} days (you asked for {data.asked}; your first check-in is within these)"
+        if data.since_start
+        else f"last {n} days"
+    )
     lines = [
-        f"Your mood chart, last {n} days (only you can see it).",
+        f"Your mood chart, {span} (only you can see it).",
         f"In words: {data.checkins} check-in{'s' if data.checkins != 1 else ''} on "
         f"{data.checkin_days} of {n} days; average {average:.1f} "
         f"({_level(average).word}), trend {data.trend}.",

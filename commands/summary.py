@@ -66,6 +66,8 @@ def summary_text(chart: CommunityChart) -> str:
         lines.append(f"{label}: {counts}, {_moods(result, min_group)}")
     if len(chart.shown) >= 3:
         lines.append(f"Trend over these weeks: {chart.trend}")
+    if chart.last_change:
+        lines.append(f"Of the last two: {chart.last_change}.")
     if not chart.drawable:
         lines.append(
             "No chart this time: no week has moods that can be shown without singling someone out."

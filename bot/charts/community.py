@@ -27,8 +27,8 @@ def draw_community(chart: CommunityChart) -> bytes:
 
     with matplotlib.rc_context(style.RC):
         fig = style.figure()
-        top, bottom = fig.subplots(2, 1, height_ratios=(3, 2), sharex=True)
-        fig.subplots_adjust(left=0.12, right=0.96, top=0.9, bottom=0.08, hspace=0.3)
+        top, bottom = fig.subplots(2, 1, height_ratios=(3, 2))
+        fig.subplots_adjust(left=0.12, right=0.96, top=0.86, bottom=0.08, hspace=0.42)
         _shares(top, chart)
         _averages(bottom, chart)
         labels = [
@@ -36,10 +36,15 @@ def draw_community(chart: CommunityChart) -> bytes:
             for w in chart.weeks
         ]
         bottom.set_xticks(range(len(chart.weeks)), labels, fontsize=10)
+        # Both panels name their weeks (a shared axis would leave the upper one unlabelled).
+        top.set_xticks(
+            range(len(chart.weeks)), [f"week of {w.start:%d %b}" for w in chart.weeks], fontsize=9
+        )
+        top.set_xlim(-0.6, len(chart.weeks) - 0.4)
         fig.suptitle(
             f"Community mood by week (anonymous)\nWeeks with fewer than {chart.min_group} "
-            "members are not shown; mood bands only when each holds that many",
-            fontsize=13,
+            "members are not shown;\nmood bands only when each band holds that many",
+            fontsize=12,
             color=style.INK,
         )
         return style.png(fig)
@@ -83,7 +88,8 @@ def _shares(ax: Any, chart: CommunityChart) -> None:
     ax.set_ylim(0, 100)
     ax.set_ylabel("share of members (%)")
     ax.set_title("Mood bands", loc="left", fontsize=12)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=3, fontsize=10)
+    if any(week.bands is not None for week in chart.weeks):  # no legend for bars not drawn
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=10)
 
 
 def _averages(ax: Any, chart: CommunityChart) -> None:
@@ -107,4 +113,7 @@ def _averages(ax: Any, chart: CommunityChart) -> None:
     ax.set_xlim(-0.6, len(chart.weeks) - 0.4)
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
-    ax.set_title(f"Average mood · trend: {chart.trend}", loc="left", fontsize=12)
+    title = f"Average mood · trend over {len(chart.weeks)} weeks: {chart.trend}"
+    if chart.last_change:
+        title += f"\n{chart.last_change[0].upper()}{chart.last_change[1:]}"
+    ax.set_title(title, loc="left", fontsize=11)

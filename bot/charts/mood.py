@@ -38,7 +38,12 @@ def draw_mood(chart: MoodChart) -> bytes:
         _feelings_panel(bottom, chart)
         first, last = chart.days[0], chart.days[-1]
         fig.suptitle(
-            f"Your mood, last {len(chart.days)} days\n{first:%d %b %Y} – {last:%d %b %Y}",
+            (
+                f"Your mood, last {len(chart.days)} days (since your first check-in)"
+                if chart.since_start
+                else f"Your mood, last {len(chart.days)} days"
+            )
+            + f"\n{first:%d %b %Y} – {last:%d %b %Y}",
             fontsize=14,
             color=style.INK,
         )
@@ -75,7 +80,7 @@ def _mood_panel(ax: Any, chart: MoodChart) -> None:
             label="daily mood",
         )
     smoothed = [float("nan") if v is None else v for v in chart.smoothed]
-    if points:
+    if any(v is not None for v in chart.smoothed):  # never a legend entry for a line not drawn
         ax.plot(
             list(xs),
             smoothed,
@@ -103,6 +108,8 @@ def _mood_panel(ax: Any, chart: MoodChart) -> None:
             color=style.MUTED,
             fontsize=13,
         )
+    if not ax.get_legend_handles_labels()[0]:
+        return
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.13 if n <= 7 else -0.09),
@@ -120,7 +127,7 @@ def _feelings_panel(ax: Any, chart: MoodChart) -> None:
         ax.text(
             0.0,
             0.5,
-            "No feelings named in these days. Add some: /checkin 4 tired,hopeful",
+            "No feelings named in these days. Add some to today's: /checkin feel tired,hopeful",
             transform=ax.transAxes,
             ha="left",
             va="center",

@@ -32,6 +32,12 @@ class MoodChart:
     streak_start: date | None  # first day of the current streak (may precede the chart)
     feelings: tuple[tuple[str, int], ...]  # most named first
     checkins: int
+    asked: int = 0  # the days asked for; more than len(days) when it starts at the first check-in
+
+    @property
+    def since_start(self) -> bool:
+        """The chart starts at the member's first check-in, later than the days asked for."""
+        return self.asked > len(self.days)
 
     @property
     def checkin_days(self) -> int:
@@ -46,18 +52,22 @@ class MoodChart:
         return trend(self.values)
 
 
-def rolling_mean(values: Sequence[float | None], window: int) -> list[float | None]:
-    """Trailing mean over the last `window` days that have data; None where none of them do.
+def rolling_mean(
+    values: Sequence[float | None], window: int, at_least: int = 1
+) -> list[float | None]:
+    """Trailing mean over the last `window` days that have data; None where fewer than
+    `at_least` of them do.
 
-    Gaps are skipped rather than counted as zero, and a stretch without any check-in breaks the
-    line instead of drawing a slope nobody reported.
+    Gaps are skipped rather than counted as zero, and a stretch without enough check-ins breaks
+    the line instead of drawing a slope nobody reported (one day alone at the start of a chart
+    is a point, not an average).
     """
     out: list[float | None] = []
     for i in range(len(values)):
         present = [
             v for v in values[max(0, i - window + 1) : i + 1] if v is not None and not math.isnan(v)
         ]
-        out.append(math.fsum(present) / len(present) if present else None)
+        out.append(math.fsum(present) / len(present) if len(present) >= at_least else None)
     return out
 
 
@@ -65,15 +75,24 @@ def smoothing_window(days: int) -> int:
     return 3 if days <= 7 else 7 if days <= 92 else 28
 
 
+MIN_CHART_DAYS = 7  # a chart of a new member's first days still shows a week
+
+
 def mood_chart(
     entries: Iterable[tuple[date, int, tuple[str, ...]]],
     last: date,
     days: int,
     streak: int,
+    began: date | None = None,
 ) -> MoodChart:
-    """`entries` are (local day, mood, feelings) of one member; only the window is used."""
+    """`entries` are (local day, mood, feelings) of one member; only the window is used.
+    `began`: the member's first check-in ever; a window reaching further back starts there
+    instead (at least a week), so a new member's 90 days are not mostly empty."""
     if not 1 <= days <= MAX_CHART_DAYS:
         raise ValueError(f"a chart covers 1 to {MAX_CHART_DAYS} days")
+    asked = days
+    if began is not None and began > last - timedelta(days=days - 1):
+        days = max(min(days, MIN_CHART_DAYS), (last - began).days + 1)
     first = last - timedelta(days=days - 1)
     rows = [(d, m, tags) for d, m, tags in entries if first <= d <= last]
     values = daily_means(((d, m) for d, m, _ in rows), first, last)
@@ -86,12 +105,13 @@ def mood_chart(
     return MoodChart(
         days=tuple(first + timedelta(days=i) for i in range(days)),
         values=tuple(values),
-        smoothed=tuple(rolling_mean(values, window)),
+        smoothed=tuple(rolling_mean(values, window, at_least=max(1, window // 2))),
         window=window,
         streak=streak,
         streak_start=streak_start,
         feelings=feelings,
         checkins=len(rows),
+        asked=asked,
     )
 
 
@@ -128,3 +148,17 @@ class CommunityChart:
     def trend(self) -> str:
         averages = [w.average for w in self.weeks]
         return trend(averages) if len(self.shown) >= 3 else "not enough data"
+
+    @property
+    def last_change(self) -> str | None:
+        """The latest week against the one before it, when both are shown: said beside the
+        trend over all the weeks, so "rising" never hides a last week that fell."""
+        if len(self.weeks) < 2:
+            return None
+        before, last = self.weeks[-2].average, self.weeks[-1].average
+        if before is None or last is None:
+            return None
+        if abs(last - before) < 0.05:
+            return f"the last week about the same as the one before ({last:.1f})"
+        word = "higher" if last > before else "lower"
+        return f"the last week {word} than the one before ({before:.1f} to {last:.1f})"

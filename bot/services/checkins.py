@@ -210,7 +210,9 @@ class CheckinService:
         rows = await self.checkins.since(member_id, now - timedelta(days=days + 1))
         entries = [(streaks.local_date(r.at, tz), r.mood, r.tags) for r in rows]
         streak = await self.streak(member_id, now, tz)
-        return charts.mood_chart(entries, today, days, streak.current)
+        first = await self.checkins.first_at(member_id)
+        began = streaks.local_date(first, tz) if first else None
+        return charts.mood_chart(entries, today, days, streak.current, began)
 
     async def community_weeks(
         self, community_id: int, starts: Sequence[datetime], min_group: int

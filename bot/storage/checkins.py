@@ -183,6 +183,13 @@ class CheckinRepo:
         deleted, *_ = await self.db.write(*statements)
         return deleted.rowcount == 1
 
+    async def first_at(self, member_id: int) -> datetime | None:
+        """When the member first checked in (of what is kept)."""
+        row = await self.db.fetchone(
+            "SELECT at FROM checkins WHERE member_id = ? ORDER BY at LIMIT 1", (member_id,)
+        )
+        return unstamp(row[0]) if row else None
+
     async def streak(self, member_id: int) -> StreakRow | None:
         row = await self.db.fetchone(
             "SELECT timezone, last_day, current, longest, grace_day FROM member_streaks "

@@ -61,7 +61,8 @@ def test_mood_chart_is_private_written_to_disk_and_described(console):
     (report,) = t.step("/mood").messages
     assert report.buttons == ("📈 7 days", "📈 30 days", "📈 90 days", "📈 365 days")
     pressed = t.step(":press 3").text
-    assert pressed.startswith("Your mood chart, last 90 days")
+    # A new member's chart starts at the first check-in (at least a week), not 83 empty days.
+    assert pressed.startswith("Your mood chart, last 7 days (you asked for 90")
     found = written(pressed)
     assert found is not None and found[0] == "mood-90-days-2026-01-07.png"
 

@@ -94,3 +94,32 @@ def test_community_chart_is_drawable_only_when_a_week_reached_the_threshold() ->
     one = CommunityChart((_week(4, 4), _week(3, 5), _week(2, 4), _week(1, 3)), 5)
     assert one.drawable and len(one.shown) == 1
     assert one.trend == "not enough data"  # one shown week is no trend
+
+
+def test_the_average_line_waits_for_enough_days() -> None:
+    """One day alone at the start is a point, not an average that swings with it."""
+    values = [None, 5.0, None, None, 1.0, 3.0, 3.0, 3.0]
+    smoothed = rolling_mean(values, 7, at_least=3)
+    assert smoothed[:5] == [None] * 5
+    assert smoothed[5] == pytest.approx(3.0)
+
+
+def test_a_new_members_chart_starts_at_their_first_checkin() -> None:
+    entries = _entries([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    chart = mood_chart(entries, LAST, 90, streak=10, began=LAST - timedelta(days=9))
+    assert len(chart.days) == 10 and chart.asked == 90 and chart.since_start
+    assert chart.checkin_days == 10  # nothing empty before the first check-in
+    short = mood_chart(_entries([0, 1]), LAST, 90, streak=2, began=LAST - timedelta(days=1))
+    assert len(short.days) == 7  # at least a week
+    settled = mood_chart(entries, LAST, 7, streak=10, began=LAST - timedelta(days=300))
+    assert len(settled.days) == 7 and not settled.since_start
+
+
+def test_the_last_week_is_said_beside_the_trend() -> None:
+    def week(n: int, mood: int) -> Week:
+        members = [(m, mood) for m in range(6)] + [(9, 1), (10, 5)]
+        return Week(LAST - timedelta(weeks=n), aggregate(members, 5))
+
+    chart = CommunityChart((week(3, 2), week(2, 3), week(1, 5), week(0, 4)), 5)
+    assert chart.trend == "rising"
+    assert chart.last_change is not None and "lower than the one before" in chart.last_change

@@ -90,9 +90,17 @@ def community(members: list[int], seed: int = 5) -> CommunityChart:
 
 
 def test_community_chart_is_a_png_of_the_agreed_size() -> None:
-    picture = image(draw_community(community([9, 4, 12, 7])))  # one week below the threshold
+    chart = community([9, 4, 40, 7])  # one week below the threshold, one with bands
+    assert any(w.bands for w in chart.weeks)
+    picture = image(draw_community(chart))
     assert picture.size == style.SIZE_PX
     assert has_colour(picture, style.BLUE) and has_colour(picture, style.VERMILLION)
+
+
+def test_bands_not_drawn_are_not_in_the_legend() -> None:
+    chart = community([9, 4, 12, 7])  # no week with every band big enough
+    assert not any(w.bands for w in chart.weeks)
+    assert not has_colour(image(draw_community(chart)), style.BLUE)
 
 
 def test_below_the_threshold_there_is_no_community_chart() -> None:
