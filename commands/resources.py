@@ -42,7 +42,8 @@ async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         return [
             private(
                 "Nothing matched that search. Try a simpler word (like sleep or grief), or "
-                "/resources to see all topics."
+                "/resources to see all topics. For a short breathing or grounding exercise "
+                "right now: /cope."
             )
         ]
     return [private("\n".join(["Best matches:", *(_entry(r, request.is_lead) for r in rows)]))]

@@ -12,6 +12,7 @@ from bot.domain.search import correct_terms, normalise, tokenize
 from bot.storage.resources import NewResource, ResourceRepo, ResourceRow
 
 TOPIC = re.compile(r"^[a-z][a-z0-9-]{1,29}$")
+PREFIX_CHARS = 4
 MAX_URL = 2048  # what browsers and link previews reliably carry
 HOST = re.compile(r"(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}")
 
@@ -53,8 +54,13 @@ class ResourceService:
         if self._vocabulary is None:
             self._vocabulary = await self.repo.vocabulary()
         fixed = correct_terms(terms, self._vocabulary)
-        # Each term may match as a prefix ("panic" finds "panicking"); any term may match.
-        query = " OR ".join(f'"{term}"*' for term in fixed)
+        # A term may match as a prefix ("panic" finds "panicking"), a short one ("sle", "anx",
+        # typed on the way to a word) only at the start of a title or topic word, never
+        # in a description or tag ("art" must not find "articles"); any term may match.
+        query = " OR ".join(
+            f'"{term}"*' if len(term) >= PREFIX_CHARS else f'({{title topic}} : "{term}"*)'
+            for term in fixed
+        )
         return await self.repo.search(community_id, query)
 
     async def add(

@@ -111,3 +111,10 @@ def test_cope_helplines_and_sos(console, catalog):
     assert sos_group.header == "@you private"  # never posted in the group
     assert "call 999" in sos_group.text
     assert not any(m.public for m in t.messages)
+
+
+def test_a_short_word_matches_titles_not_inside_descriptions(console):
+    t = console(["/resources art", "/resources sle", "/resources mindfulness"])
+    assert "Nothing matched" in t.step("/resources art").text  # never "articles"
+    assert "Sleep" in t.step("/resources sle").text  # a word still being typed
+    assert "/cope" in t.step("/resources mindfulness").text  # an exercise is there at once
