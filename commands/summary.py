@@ -44,7 +44,16 @@ def week_starts(
 async def community_weeks(
     svc: Services, community_id: int, zone: ZoneInfo, now: datetime
 ) -> CommunityChart:
-    since = await svc.people.community_since(community_id)
+    # The group's weeks begin when it came to Haven (or with its first check-in, if older).
+    times = [
+        t
+        for t in (
+            await svc.people.community_since(community_id),
+            await svc.checkins.community_first(community_id),
+        )
+        if t is not None
+    ]
+    since = min(times) if times else None
     community = await svc.people.community(community_id)
     starts = week_starts(now, zone, since=since)
     return await svc.checkins.community_weeks(community_id, starts, svc.people.min_group(community))

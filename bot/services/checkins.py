@@ -214,6 +214,9 @@ class CheckinService:
         began = streaks.local_date(first, tz) if first else None
         return charts.mood_chart(entries, today, days, streak.current, began)
 
+    async def community_first(self, community_id: int) -> datetime | None:
+        return await self.checkins.community_first_at(community_id)
+
     async def community_weeks(
         self, community_id: int, starts: Sequence[datetime], min_group: int
     ) -> charts.CommunityChart:

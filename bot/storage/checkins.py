@@ -183,6 +183,13 @@ class CheckinRepo:
         deleted, *_ = await self.db.write(*statements)
         return deleted.rowcount == 1
 
+    async def community_first_at(self, community_id: int) -> datetime | None:
+        """The community's first check-in (of what is kept)."""
+        row = await self.db.fetchone(
+            "SELECT at FROM checkins WHERE community_id = ? ORDER BY at LIMIT 1", (community_id,)
+        )
+        return unstamp(row[0]) if row else None
+
     async def first_at(self, member_id: int) -> datetime | None:
         """When the member first checked in (of what is kept)."""
         row = await self.db.fetchone(

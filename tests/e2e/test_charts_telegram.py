@@ -64,7 +64,7 @@ async def test_mood_chart_typed_in_a_group_goes_to_the_direct_chat(
     await check_ins(haven.app, "telegram", {ALICE: "Alice"}, (timedelta(days=1),), moods=(2,))
     fake.send_text(ALICE, "/mood chart 30", chat_id=GROUP)
     photo = await one_photo(fake, ALICE)
-    assert "Your mood chart, last 30 days (only you can see it)." in photo["caption"]
+    assert "Your mood chart, last 7 days (you asked for 30" in photo["caption"]
     assert png_size(photo_bytes(fake, photo)) == CHART_SIZE
     assert [c.params["chat_id"] for c in fake.calls_of("sendPhoto", ok=False)] == [ALICE]
     assert fake.messages_to(GROUP) == []  # not even a pointer: the member asked, it came

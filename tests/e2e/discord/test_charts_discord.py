@@ -63,10 +63,11 @@ async def test_mood_chart_is_an_ephemeral_png(fake: FakeDiscord, haven: Haven) -
     (file,) = with_file.files
     assert file["filename"].startswith("mood-30-days-") and file["filename"].endswith(".png")
     assert png_size(file["data"]) == CHART_SIZE
-    assert file["description"].startswith("Chart of your mood over the last 30 days")  # alt text
+    # Alice began 12 days ago: the chart starts there, not 17 empty days earlier.
+    assert file["description"].startswith("Chart of your mood over the last 13 days")  # alt text
     assert with_file.content is not None
-    assert with_file.content.startswith("Your mood chart, last 30 days (only you can see it).")
-    assert "In words: 3 check-ins on 3 of 30 days" in with_file.content
+    assert with_file.content.startswith("Your mood chart, last 13 days (you asked for 30;")
+    assert "In words: 3 check-ins on 3 of 13 days" in with_file.content
     assert nothing_public(fake) and fake.dm_messages(ALICE) == []
 
     shown = await answered(fake, await fake.slash(ALICE, "mood", sub("show"), guild_id=GUILD))
