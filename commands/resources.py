@@ -16,7 +16,10 @@ from commands.common import lead_scope
 
 
 def _entry(row: ResourceRow, show_id: bool) -> str:
-    mark = f" [#{row.id}, added by this group]" if show_id and row.community_id else ""
+    """Leads see each entry's number: their own to remove, a built-in one to hide."""
+    mark = ""
+    if show_id:
+        mark = f" [#{row.id}, added by this group]" if row.community_id else f" [#{row.id}]"
     return f"• {row.title}{mark}: {row.description}\n  {row.url}"
 
 
@@ -32,12 +35,13 @@ async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         ]
         return [private("\n".join(lines), buttons=button_rows(buttons))]
     slug = svc.resources.topic_slug(query)
+    country = svc.people.country(scope.member, scope.community)
     if slug is not None:
-        rows = await svc.resources.by_topic(scope.community_id, slug)
+        rows = await svc.resources.by_topic(scope.community_id, slug, country)
         topic = svc.catalog.topics.get(slug)
         heading = f"{topic.title}: {topic.summary}" if topic else slug
         return [private("\n".join([heading, *(_entry(r, request.is_lead) for r in rows)]))]
-    rows = await svc.resources.search(scope.community_id, query)
+    rows = await svc.resources.search(scope.community_id, query, country)
     if not rows:
         return [
             private(
@@ -72,6 +76,42 @@ async def remove(svc: Services, request: Request, args: dict[str, Any]) -> list[
             f"#{args['id']} is not one of this group's resources (built-in ones can't be removed)"
         )
     return [private(f"Removed #{args['id']}.")]
+
+
+async def hide(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    title = await svc.resources.hide(community_id, args["id"], svc.clock.now())
+    if title is None:
+        raise ArgumentError(
+            f"#{args['id']} is not a built-in resource (this group's own are removed with "
+            "/resources remove)"
+        )
+    return [
+        private(
+            f"{title} is hidden in this group. /resources hidden lists what is hidden; "
+            f"/resources unhide {args['id']} shows it again."
+        )
+    ]
+
+
+async def unhide(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    title = await svc.resources.unhide(community_id, args["id"])
+    if title is None:
+        raise ArgumentError(f"#{args['id']} is not hidden here; /resources hidden lists them")
+    return [private(f"{title} is shown in this group again.")]
+
+
+async def hidden(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    rows = await svc.resources.hidden(community_id)
+    if not rows:
+        return [private("No built-in resource is hidden in this group.")]
+    lines = ["Built-in resources hidden in this group (/resources unhide N to show one):"]
+    return [private("\n".join([*lines, *(_entry(r, True) for r in rows)]))]
 
 
 async def cope(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -142,6 +182,23 @@ RESOURCES = Command(
             remove,
             lead_only=True,
             options=(Option("id", Kind.INT, "Resource number, e.g. 12", required=True, min=1),),
+        ),
+        Command(
+            "hide",
+            "Hide a built-in resource in this group (leads)",
+            hide,
+            lead_only=True,
+            options=(Option("id", Kind.INT, "Resource number, e.g. 12", required=True, min=1),),
+        ),
+        Command(
+            "unhide",
+            "Show a hidden built-in resource again (leads)",
+            unhide,
+            lead_only=True,
+            options=(Option("id", Kind.INT, "Resource number, e.g. 12", required=True, min=1),),
+        ),
+        Command(
+            "hidden", "List the built-in resources hidden here (leads)", hidden, lead_only=True
         ),
     ),
     default="show",

@@ -66,3 +66,39 @@ def correct_terms(terms: Sequence[str], vocabulary: Collection[str]) -> list[str
 
 def _is_known_prefix(term: str, candidates: Sequence[str]) -> bool:
     return len(term) >= _MIN_PREFIX_CHARS and any(word.startswith(term) for word in candidates)
+
+
+# Country words in the shipped entries' tags, so a list can put the reader's country first.
+COUNTRY_TAGS = {
+    "uk": "GB",
+    "nhs": "GB",
+    "us": "US",
+    "usa": "US",
+    "canada": "CA",
+    "australia": "AU",
+    "ireland": "IE",
+    "new-zealand": "NZ",
+    "nz": "NZ",
+    "india": "IN",
+}
+
+
+def tag_countries(tags: Sequence[str]) -> frozenset[str]:
+    """The countries an entry is for, from its tags; empty for an entry for everyone."""
+    return frozenset(COUNTRY_TAGS[t] for t in tags if t in COUNTRY_TAGS)
+
+
+def by_country(countries: Sequence[frozenset[str]], country: str | None) -> list[int]:
+    """Positions in the order to show them: entries for `country` first, then those for
+    everyone, then those for other countries; otherwise as given (best match first). With no
+    country known, as given."""
+    if country is None:
+        return list(range(len(countries)))
+
+    def rank(i: int) -> tuple[int, int]:
+        found = countries[i]
+        if country in found:
+            return (0, i)
+        return (1, i) if not found else (2, i)
+
+    return sorted(range(len(countries)), key=rank)

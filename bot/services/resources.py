@@ -8,7 +8,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from bot.catalog import Catalog, Exercise
-from bot.domain.search import correct_terms, normalise, tokenize
+from bot.domain.search import by_country, correct_terms, normalise, tag_countries, tokenize
 from bot.storage.resources import NewResource, ResourceRepo, ResourceRow
 
 TOPIC = re.compile(r"^[a-z][a-z0-9-]{1,29}$")
@@ -44,10 +44,23 @@ class ResourceService:
                 return slug
         return None
 
-    async def by_topic(self, community_id: int | None, slug: str) -> list[ResourceRow]:
-        return await self.repo.by_topic(community_id, slug)
+    async def by_topic(
+        self, community_id: int | None, slug: str, country: str | None = None
+    ) -> list[ResourceRow]:
+        return _for_country(await self.repo.by_topic(community_id, slug), country)
 
-    async def search(self, community_id: int | None, text: str) -> list[ResourceRow]:
+    async def hide(self, community_id: int, resource_id: int, now: datetime) -> str | None:
+        return await self.repo.hide(community_id, resource_id, now)
+
+    async def unhide(self, community_id: int, resource_id: int) -> str | None:
+        return await self.repo.unhide(community_id, resource_id)
+
+    async def hidden(self, community_id: int) -> list[ResourceRow]:
+        return await self.repo.hidden(community_id)
+
+    async def search(
+        self, community_id: int | None, text: str, country: str | None = None
+    ) -> list[ResourceRow]:
         terms = tokenize(text)
         if not terms:
             return []
@@ -61,7 +74,7 @@ class ResourceService:
             f'"{term}"*' if len(term) >= PREFIX_CHARS else f'({{title topic}} : "{term}"*)'
             for term in fixed
         )
-        return await self.repo.search(community_id, query)
+        return _for_country(await self.repo.search(community_id, query), country)
 
     async def add(
         self, community_id: int, resource: NewResource, member_id: int, now: datetime
@@ -113,3 +126,9 @@ def check_url(value: str) -> str:
     ):
         raise ValueError("link must be a full web address starting with https://")
     return value
+
+
+def _for_country(rows: list[ResourceRow], country: str | None) -> list[ResourceRow]:
+    """The reader's country first, then entries for everyone, then other countries'."""
+    order = by_country([tag_countries(r.tags) for r in rows], country)
+    return [rows[i] for i in order]

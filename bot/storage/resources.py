@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.database import Database, stamp
+from bot.storage.database import Database, Statement, stamp
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,12 @@ class NewResource:
 
 
 COLUMNS = "r.id, r.community_id, r.topic, r.title, r.description, r.url, r.tags"
-VISIBLE = "(r.community_id IS NULL OR r.community_id = ?)"
+# What a community sees (its parameters: the community's id, twice): the built-in entries it
+# did not hide, and its own.
+VISIBLE = (
+    "(r.community_id IS NULL OR r.community_id = ?) AND NOT EXISTS (SELECT 1 FROM "
+    "resource_hidden h WHERE h.community_id = ? AND h.url = r.url AND r.community_id IS NULL)"
+)
 
 
 def _row(r: object) -> ResourceRow:
@@ -83,11 +88,51 @@ class ResourceRepo:
             )
             return cursor.rowcount == 1
 
+    async def hide(self, community_id: int, resource_id: int, now: datetime) -> str | None:
+        """Hide a built-in entry in this community; its title, or None when `resource_id` is
+        no built-in entry."""
+        row = await self.db.fetchone(
+            "SELECT title, url FROM resources WHERE id = ? AND community_id IS NULL",
+            (resource_id,),
+        )
+        if row is None:
+            return None
+        await self.db.execute(
+            "INSERT INTO resource_hidden (community_id, url, hidden_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (community_id, row[1], stamp(now)),
+        )
+        return str(row[0])
+
+    async def unhide(self, community_id: int, resource_id: int) -> str | None:
+        row = await self.db.fetchone(
+            "SELECT title, url FROM resources WHERE id = ? AND community_id IS NULL",
+            (resource_id,),
+        )
+        if row is None:
+            return None
+        [outcome] = await self.db.write(
+            Statement(
+                "DELETE FROM resource_hidden WHERE community_id = ? AND url = ?",
+                (community_id, row[1]),
+            )
+        )
+        return str(row[0]) if outcome.rowcount else None
+
+    async def hidden(self, community_id: int) -> list[ResourceRow]:
+        """The built-in entries this community hides, as they are now."""
+        rows = await self.db.fetchall(
+            f"SELECT {COLUMNS} FROM resource_hidden h JOIN resources r "
+            "ON r.url = h.url AND r.community_id IS NULL WHERE h.community_id = ? ORDER BY r.id",
+            (community_id,),
+        )
+        return [_row(r) for r in rows]
+
     async def topics(self, community_id: int | None) -> list[tuple[str, int]]:
         rows = await self.db.fetchall(
             f"SELECT r.topic, COUNT(*) FROM resources r WHERE {VISIBLE} GROUP BY r.topic "
             "ORDER BY r.topic",
-            (community_id,),
+            (community_id, community_id),
         )
         return [(r[0], r[1]) for r in rows]
 
@@ -95,7 +140,7 @@ class ResourceRepo:
         rows = await self.db.fetchall(
             f"SELECT {COLUMNS} FROM resources r WHERE {VISIBLE} AND r.topic = ? "
             "ORDER BY r.community_id IS NOT NULL, r.id",
-            (community_id, topic),
+            (community_id, community_id, topic),
         )
         return [_row(r) for r in rows]
 
@@ -107,7 +152,7 @@ class ResourceRepo:
             f"SELECT {COLUMNS} FROM resources_fts f JOIN resources r ON r.id = f.rowid "
             f"WHERE resources_fts MATCH ? AND {VISIBLE} "
             "ORDER BY bm25(resources_fts, 10.0, 2.0, 5.0, 3.0) LIMIT ?",
-            (match, community_id, limit),
+            (match, community_id, community_id, limit),
         )
         return [_row(r) for r in rows]
 

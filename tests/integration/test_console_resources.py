@@ -118,3 +118,36 @@ def test_a_short_word_matches_titles_not_inside_descriptions(console):
     assert "Nothing matched" in t.step("/resources art").text  # never "articles"
     assert "Sleep" in t.step("/resources sle").text  # a word still being typed
     assert "/cope" in t.step("/resources mindfulness").text  # an exercise is there at once
+
+
+def test_the_readers_country_first_and_a_lead_hides_a_built_in_entry(console):
+    """A group in Germany gets the entries for everyone before other countries' services; a
+    group in Britain gets British ones first; a lead hides a built-in entry for the group
+    only (by its link, so it stays hidden after a restart reloads the built-in rows)."""
+    t = console(
+        [
+            ":in lounge",
+            ":as sam lead",
+            "/community country DE",
+            "/resources anxiety",
+            "/community country GB",
+            "/resources anxiety",
+            "/resources hide 5",
+            "/resources hidden",
+            ":as kim",
+            "/resources anxiety",
+            ":in other",
+            "/resources anxiety",
+        ]
+    )
+    german = t.step("/resources anxiety", 0).text
+    lines = [line for line in german.splitlines() if line.startswith("• ")]
+    assert lines[0].startswith("• WHO:")  # for everyone, before any one country's service
+    assert all("NHS" not in line for line in lines[:2])
+    british = [x for x in t.step("/resources anxiety", 1).text.splitlines() if x.startswith("• ")]
+    assert "NHS" in british[0] or "Mind" in british[0]
+    assert "is hidden in this group" in t.step("/resources hide 5").text
+    hidden_title = t.step("/resources hidden").text.splitlines()[1].split(" [#")[0]
+    assert hidden_title not in t.step("/resources anxiety", 2).text  # kim, in lounge
+    assert hidden_title in t.step("/resources anxiety", 3).text  # another group still has it
+    assert t.query("SELECT COUNT(*) FROM resource_hidden") == [(1,)]

@@ -131,3 +131,18 @@ def test_correct_terms_properties(terms: list[str], vocabulary: set[str]) -> Non
         if term in vocabulary:
             assert fixed == term
     assert correct_terms(result, vocabulary) == result  # correcting twice changes nothing
+
+
+def test_entries_are_ordered_for_the_readers_country() -> None:
+    from bot.domain.search import by_country, tag_countries
+
+    countries = [
+        tag_countries(("panic", "canada")),
+        tag_countries(("global",)),
+        tag_countries(("nhs", "uk")),
+        tag_countries(()),
+    ]
+    assert countries[2] == frozenset({"GB"})
+    assert by_country(countries, "GB") == [2, 1, 3, 0]
+    assert by_country(countries, "DE") == [1, 3, 0, 2]  # everyone's first, others' after
+    assert by_country(countries, None) == [0, 1, 2, 3]  # unknown: the best match first
