@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.messages import Button, Reply, Request, button_rows, private
+from bot.core.messages import Actor, Button, Reply, Request, button_rows, private
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.moods import FEELINGS
@@ -114,6 +114,85 @@ async def hidden(svc: Services, request: Request, args: dict[str, Any]) -> list[
     return [private("\n".join([*lines, *(_entry(r, True) for r in rows)]))]
 
 
+async def suggest(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """A member suggests a resource for their group; a lead approves it or not. Nothing is
+    shown to the group before a lead approves it."""
+    scope = await svc.people.scope(request)
+    if scope.community is None:
+        raise ArgumentError("suggest it in the group you would like it in")
+    number = await svc.resources.suggest(
+        scope.community.id,
+        scope.member.id,
+        args["url"],
+        args["title"],
+        args.get("description", ""),
+        svc.clock.now(),
+    )
+    group = scope.community.title or "your group"
+    return [
+        private(
+            f"Thank you. Your suggestion #{number} waits for a lead of {group}, who sees it "
+            "in /resources suggestions; I'll tell you privately what they decide."
+        )
+    ]
+
+
+async def suggestions(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    waiting = await svc.resources.suggestions(community_id)
+    if not waiting:
+        return [private("No suggestions are waiting.")]
+    lines = ["Suggested by members (approve with /resources approve N topic, or decline N):"]
+    lines += [f"• #{s.id} {s.title}: {s.description}\n  {s.url}".rstrip() for s in waiting]
+    return [private("\n".join(lines))]
+
+
+async def _tell(svc: Services, member_id: int, text: str) -> list[Reply]:
+    member = await svc.people.member_by_id(member_id)
+    if member is None:
+        return []
+    return [private(text, to=Actor(member.platform, member.user_id, member.name))]
+
+
+async def approve(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    done = await svc.resources.approve(
+        community_id, args["id"], args["topic"], scope.member.id, svc.clock.now()
+    )
+    if done is None:
+        raise ArgumentError(f"#{args['id']} is no waiting suggestion; /resources suggestions")
+    found, resource_id = done
+    title = scope.community.title if scope.community else "your group"
+    return [
+        private(f"Added {found.title} to {args['topic']} as #{resource_id}."),
+        *await _tell(
+            svc,
+            found.member_id,
+            f"Your suggestion {found.title} was added to {title}'s resources. Thank you!",
+        ),
+    ]
+
+
+async def decline(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    found = await svc.resources.decline(community_id, args["id"])
+    if found is None:
+        raise ArgumentError(f"#{args['id']} is no waiting suggestion; /resources suggestions")
+    title = scope.community.title if scope.community else "your group"
+    return [
+        private(f"Declined suggestion #{args['id']}."),
+        *await _tell(
+            svc,
+            found.member_id,
+            f"Thank you for suggesting {found.title}; the leads of {title} decided not to add "
+            "it this time.",
+        ),
+    ]
+
+
 async def cope(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     feeling = args.get("feeling")
     exercise = svc.resources.exercise(feeling)
@@ -199,6 +278,40 @@ RESOURCES = Command(
         ),
         Command(
             "hidden", "List the built-in resources hidden here (leads)", hidden, lead_only=True
+        ),
+        Command(
+            "suggest",
+            "Suggest a resource for this group; a lead decides",
+            suggest,
+            options=(
+                Option("url", Kind.WORD, "Link, https://...", required=True, check=check_url),
+                Option(
+                    "title",
+                    Kind.WORD,
+                    "Title (use quotes for several words)",
+                    required=True,
+                    max_length=100,
+                ),
+                Option("description", Kind.TEXT, "One line about it", max_length=200),
+            ),
+        ),
+        Command("suggestions", "Members' suggestions waiting (leads)", suggestions, lead_only=True),
+        Command(
+            "approve",
+            "Add a member's suggestion to a topic (leads)",
+            approve,
+            lead_only=True,
+            options=(
+                Option("id", Kind.INT, "Suggestion number", required=True, min=1),
+                Option("topic", Kind.WORD, "Topic, e.g. sleep", required=True, check=check_topic),
+            ),
+        ),
+        Command(
+            "decline",
+            "Decline a member's suggestion (leads)",
+            decline,
+            lead_only=True,
+            options=(Option("id", Kind.INT, "Suggestion number", required=True, min=1),),
         ),
     ),
     default="show",

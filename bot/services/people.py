@@ -62,6 +62,9 @@ class PeopleService:
         """A group's chat id changed on its platform; its data follows (see CommunityRepo)."""
         return await self.communities.move_chat(platform, old, new)
 
+    async def member_by_id(self, member_id: int) -> MemberRow | None:
+        return await self.members.get(member_id)
+
     async def community(self, community_id: int) -> CommunityRow | None:
         return await self.communities.get(community_id)
 

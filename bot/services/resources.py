@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from bot.catalog import Catalog, Exercise
 from bot.domain.search import by_country, correct_terms, normalise, tag_countries, tokenize
-from bot.storage.resources import NewResource, ResourceRepo, ResourceRow
+from bot.storage.resources import NewResource, ResourceRepo, ResourceRow, Suggestion
 
 TOPIC = re.compile(r"^[a-z][a-z0-9-]{1,29}$")
 PREFIX_CHARS = 4
@@ -57,6 +57,34 @@ class ResourceService:
 
     async def hidden(self, community_id: int) -> list[ResourceRow]:
         return await self.repo.hidden(community_id)
+
+    async def suggest(
+        self,
+        community_id: int,
+        member_id: int,
+        url: str,
+        title: str,
+        description: str,
+        now: datetime,
+    ) -> int:
+        return await self.repo.suggest(community_id, member_id, url, title, description, now)
+
+    async def suggestions(self, community_id: int) -> list[Suggestion]:
+        return await self.repo.pending(community_id)
+
+    async def approve(
+        self, community_id: int, suggestion_id: int, topic: str, lead_id: int, now: datetime
+    ) -> tuple[Suggestion, int] | None:
+        """The suggestion becomes one of the group's own resources (added by the lead who
+        approved it); None when there is no such pending suggestion."""
+        found = await self.repo.settle(community_id, suggestion_id, "approved")
+        if found is None:
+            return None
+        resource = NewResource(topic, found.title, found.description, found.url, ("community",))
+        return found, await self.add(community_id, resource, lead_id, now)
+
+    async def decline(self, community_id: int, suggestion_id: int) -> Suggestion | None:
+        return await self.repo.settle(community_id, suggestion_id, "declined")
 
     async def search(
         self, community_id: int | None, text: str, country: str | None = None

@@ -41,6 +41,10 @@ MEMBER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "schedules": ("member_id", ("kind", "spec", "timezone", "created_at")),
     "outbox": ("member_id", ("key", "state", "created_at")),
     "safety_plans": ("member_id", ("plan", "updated_at")),
+    "resource_suggestions": (
+        "member_id",
+        ("community_id", "url", "title", "description", "state", "created_at"),
+    ),
 }
 # Columns elsewhere that only point at a member (who added a resource, who made a schedule,
 # who receives lead alerts): cleared on erasure, never exported as the member's own data.

@@ -24,6 +24,15 @@ class ResourceRow:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    id: int
+    member_id: int
+    url: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
 class NewResource:
     topic: str
     title: str
@@ -127,6 +136,39 @@ class ResourceRepo:
             (community_id,),
         )
         return [_row(r) for r in rows]
+
+    async def suggest(
+        self,
+        community_id: int,
+        member_id: int,
+        url: str,
+        title: str,
+        description: str,
+        now: datetime,
+    ) -> int:
+        return await self.db.execute(
+            "INSERT INTO resource_suggestions (community_id, member_id, url, title, description, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (community_id, member_id, url, title, description, stamp(now)),
+        )
+
+    async def pending(self, community_id: int) -> list[Suggestion]:
+        rows = await self.db.fetchall(
+            "SELECT id, member_id, url, title, description FROM resource_suggestions "
+            "WHERE community_id = ? AND state = 'pending' ORDER BY id",
+            (community_id,),
+        )
+        return [Suggestion(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def settle(self, community_id: int, suggestion_id: int, state: str) -> Suggestion | None:
+        """Mark a pending suggestion of this community approved or declined; None when there
+        is no such pending suggestion."""
+        rows = await self.db.write_returning(
+            "UPDATE resource_suggestions SET state = ? WHERE id = ? AND community_id = ? "
+            "AND state = 'pending' RETURNING id, member_id, url, title, description",
+            (state, suggestion_id, community_id),
+        )
+        return Suggestion(*rows[0]) if rows else None
 
     async def topics(self, community_id: int | None) -> list[tuple[str, int]]:
         rows = await self.db.fetchall(

@@ -151,3 +151,42 @@ def test_the_readers_country_first_and_a_lead_hides_a_built_in_entry(console):
     assert hidden_title not in t.step("/resources anxiety", 2).text  # kim, in lounge
     assert hidden_title in t.step("/resources anxiety", 3).text  # another group still has it
     assert t.query("SELECT COUNT(*) FROM resource_hidden") == [(1,)]
+
+
+def test_a_member_suggests_a_resource_and_a_lead_decides(console):
+    t = console(
+        [
+            ":in lounge",
+            ":as kim",
+            '/resources suggest https://example.org/calm "Calm breathing" A gentle guide',
+            "/resources stress",
+            ":as sam lead",
+            "/resources suggestions",
+            "/resources approve 1 stress",
+            "/resources approve 1 stress",
+            ":as kim",
+            '/resources suggest https://example.org/x "Something else"',
+            "/resources suggestions",
+            ":as sam lead",
+            "/resources decline 2",
+            ":as kim",
+            "/resources stress",
+            "/forgetme confirm",
+        ]
+    )
+    asked = t.step('/resources suggest https://example.org/calm "Calm breathing" A gentle guide')
+    assert "waits for a lead of lounge" in asked.text
+    assert "Calm breathing" not in t.step("/resources stress", 0).text  # not before a lead
+    assert "#1 Calm breathing: A gentle guide" in t.step("/resources suggestions", 0).text
+    approved = t.step("/resources approve 1 stress").messages
+    assert [m.header for m in approved] == ["@sam private", "@kim private"]
+    assert "was added to lounge's resources" in approved[1].text
+    assert "no waiting suggestion" in t.step("/resources approve 1 stress", 1).text
+    assert "is for group leads" in t.step("/resources suggestions", 1).text
+    declined = t.step("/resources decline 2").messages
+    assert "decided not to add it" in declined[1].text and declined[1].header == "@kim private"
+    assert "Calm breathing" in t.step("/resources stress", 1).text
+    assert t.query("SELECT COUNT(*) FROM resource_suggestions") == [(0,)]  # erased with kim
+    assert t.query("SELECT title FROM resources WHERE community_id IS NOT NULL") == [
+        ("Calm breathing",)
+    ]
