@@ -102,3 +102,33 @@ def by_country(countries: Sequence[frozenset[str]], country: str | None) -> list
         return (1, i) if not found else (2, i)
 
     return sorted(range(len(countries)), key=rank)
+
+
+# Words members search with that the entries say otherwise: each also searches its kin.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "mindfulness": ("meditation", "relaxation", "calm", "breathing"),
+    "meditation": ("mindfulness", "relaxation", "calm", "breathing"),
+    "breathing": ("relaxation", "calm"),
+    "relax": ("relaxation", "calm"),
+    "podcast": ("audio", "podcasts"),
+    "podcasts": ("audio", "podcast"),
+    "audio": ("podcast", "podcasts"),
+    "book": ("books", "reading"),
+    "books": ("book", "reading"),
+    "app": ("apps",),
+    "apps": ("app",),
+    "hotline": ("helpline", "helplines", "phone"),
+    "helpline": ("hotline", "helplines", "phone"),
+    "therapy": ("therapist", "therapists", "counselling", "counseling", "treatment"),
+    "therapist": ("therapy", "counselling", "counseling"),
+    "counseling": ("counselling", "therapy"),
+    "counselling": ("counseling", "therapy"),
+    "course": ("courses", "skills", "programme", "program"),
+    "video": ("videos",),
+    "videos": ("video",),
+}
+
+
+def with_synonyms(terms: Sequence[str]) -> list[str]:
+    """The terms and their kin, each once, the member's own first."""
+    return list(dict.fromkeys([*terms, *(k for t in terms for k in SYNONYMS.get(t, ()))]))

@@ -8,7 +8,14 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from bot.catalog import Catalog, Exercise
-from bot.domain.search import by_country, correct_terms, normalise, tag_countries, tokenize
+from bot.domain.search import (
+    by_country,
+    correct_terms,
+    normalise,
+    tag_countries,
+    tokenize,
+    with_synonyms,
+)
 from bot.storage.resources import NewResource, ResourceRepo, ResourceRow, Suggestion
 
 TOPIC = re.compile(r"^[a-z][a-z0-9-]{1,29}$")
@@ -94,7 +101,7 @@ class ResourceService:
             return []
         if self._vocabulary is None:
             self._vocabulary = await self.repo.vocabulary()
-        fixed = correct_terms(terms, self._vocabulary)
+        fixed = with_synonyms(correct_terms(terms, self._vocabulary))
         # A term may match as a prefix ("panic" finds "panicking"), a short one ("sle", "anx",
         # typed on the way to a word) only at the start of a title or topic word, never
         # in a description or tag ("art" must not find "articles"); any term may match.
