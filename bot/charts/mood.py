@@ -55,7 +55,10 @@ def _mood_panel(ax: Any, chart: MoodChart) -> None:
     xs = range(n)
     if chart.streak_start is not None:
         start = (chart.streak_start - chart.days[0]).days
-        end = min(start + chart.streak - 1, n - 1)
+        # To the latest check-in: the streak is alive, so that is its last day (a bridged
+        # missed day inside it makes the span longer than the streak's count).
+        latest = max((i for i, v in enumerate(chart.values) if v is not None), default=n - 1)
+        end = min(latest, n - 1)
         if end >= max(start, 0):
             ax.axvspan(
                 max(start, 0) - 0.5,

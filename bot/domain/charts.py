@@ -90,6 +90,7 @@ def mood_chart(
     instead (at least a week), so a new member's 90 days are not mostly empty."""
     if not 1 <= days <= MAX_CHART_DAYS:
         raise ValueError(f"a chart covers 1 to {MAX_CHART_DAYS} days")
+    entries = list(entries)  # read twice below
     asked = days
     if began is not None and began > last - timedelta(days=days - 1):
         days = max(min(days, MIN_CHART_DAYS), (last - began).days + 1)
@@ -100,8 +101,15 @@ def mood_chart(
     feelings = most_named((tag for _, _, tags in rows for tag in tags), TOP_FEELINGS)
     streak_start = None
     if streak:
-        end = last if values[-1] is not None else last - timedelta(days=1)
-        streak_start = end - timedelta(days=streak - 1)
+        # The streak is its last `streak` check-in days (a bridged day lies between two of
+        # them): its first day is the streak-th latest day with a check-in, or, when the
+        # streak is longer than the days at hand, before the chart anyway.
+        checked = sorted({d for d, _, _ in entries if d <= last}, reverse=True)
+        if len(checked) >= streak:
+            streak_start = checked[streak - 1]
+        else:
+            end = checked[0] if checked else last
+            streak_start = end - timedelta(days=streak - 1)
     return MoodChart(
         days=tuple(first + timedelta(days=i) for i in range(days)),
         values=tuple(values),

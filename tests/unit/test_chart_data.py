@@ -123,3 +123,13 @@ def test_the_last_week_is_said_beside_the_trend() -> None:
     chart = CommunityChart((week(3, 2), week(2, 3), week(1, 5), week(0, 4)), 5)
     assert chart.trend == "rising"
     assert chart.last_change is not None and "lower than the one before" in chart.last_change
+
+
+def test_the_shaded_streak_spans_a_bridged_day() -> None:
+    """Four check-in days with one missed day among them: the streak of 4 is shaded from its
+    first check-in, five days back, not four."""
+    entries = _entries([0, 1, 3, 4])  # LAST-2 missed, bridged
+    chart = mood_chart(entries, LAST, 7, streak=4)
+    assert chart.streak_start == LAST - timedelta(days=4)
+    alive = mood_chart(_entries([2, 3]), LAST, 7, streak=2)  # yesterday missed: still alive
+    assert alive.streak_start == LAST - timedelta(days=3)
