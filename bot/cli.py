@@ -172,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(run_console(settings, start))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`haven console ... | head`): end quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's own flush cannot fail again
+        return 0
     except Exception as error:  # one line, redacted: a library's message may hold the token
         logging.getLogger("bot").debug("stopped by an error", exc_info=True)
         print(f"haven: {type(error).__name__}: {hide(str(error))}", file=sys.stderr)

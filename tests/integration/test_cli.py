@@ -188,3 +188,26 @@ async def test_an_older_haven_refuses_a_database_a_newer_one_migrated(tmp_path: 
     await newer.close()
     done = haven("console", "--database", str(path), cwd=tmp_path, stdin="/help\n")
     assert done.returncode == 1 and "newer than this version" in done.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_console_quietly(tmp_path: Path) -> None:
+    """`haven console < tour.txt | head`: no traceback and no error line when head is done."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--database", str(tmp_path / "h.db")],
+        cwd=tmp_path,
+        env=CLEAN_ENV,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write("/help\n" * 300)
+    process.stdin.close()
+    process.stdout.readline()
+    process.stdout.close()  # as head does after its lines
+    process.wait(timeout=60)
+    assert process.stderr is not None
+    err = process.stderr.read()
+    assert "BrokenPipe" not in err and "Traceback" not in err, err
+    assert process.returncode == 0
