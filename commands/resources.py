@@ -221,6 +221,13 @@ async def helpline(svc: Services, request: Request, args: dict[str, Any]) -> lis
     return [private("\n".join(x for x in (text, footer) if x))]
 
 
+TOPIC = Option("topic", Kind.WORD, "Topic, e.g. sleep", required=True, check=check_topic)
+URL = Option("url", Kind.WORD, "Link, https://...", required=True, check=check_url)
+TITLE = Option(
+    "title", Kind.WORD, "Title (use quotes for several words)", required=True, max_length=100
+)
+DESCRIPTION = Option("description", Kind.TEXT, "One line about it", max_length=200)
+RESOURCE_NUMBER = Option("id", Kind.INT, "Resource number, e.g. 12", required=True, min=1)
 COUNTRY = Option(
     "country", Kind.WORD, "Two-letter country code, e.g. GB, US, IN", check=check_country
 )
@@ -241,18 +248,7 @@ RESOURCES = Command(
             "Add a resource for this group (leads)",
             add,
             lead_only=True,
-            options=(
-                Option("topic", Kind.WORD, "Topic, e.g. sleep", required=True, check=check_topic),
-                Option("url", Kind.WORD, "Link, https://...", required=True, check=check_url),
-                Option(
-                    "title",
-                    Kind.WORD,
-                    "Title (use quotes for several words)",
-                    required=True,
-                    max_length=100,
-                ),
-                Option("description", Kind.TEXT, "One line about it", max_length=200),
-            ),
+            options=(TOPIC, URL, TITLE, DESCRIPTION),
             examples=('/resources add sleep https://example.org "Sleep guide" Tips',),
         ),
         Command(
@@ -260,21 +256,21 @@ RESOURCES = Command(
             "Remove one of this group's resources (leads)",
             remove,
             lead_only=True,
-            options=(Option("id", Kind.INT, "Resource number, e.g. 12", required=True, min=1),),
+            options=(RESOURCE_NUMBER,),
         ),
         Command(
             "hide",
             "Hide a built-in resource in this group (leads)",
             hide,
             lead_only=True,
-            options=(Option("id", Kind.INT, "Resource number, e.g. 12", required=True, min=1),),
+            options=(RESOURCE_NUMBER,),
         ),
         Command(
             "unhide",
             "Show a hidden built-in resource again (leads)",
             unhide,
             lead_only=True,
-            options=(Option("id", Kind.INT, "Resource number, e.g. 12", required=True, min=1),),
+            options=(RESOURCE_NUMBER,),
         ),
         Command(
             "hidden", "List the built-in resources hidden here (leads)", hidden, lead_only=True
@@ -283,17 +279,7 @@ RESOURCES = Command(
             "suggest",
             "Suggest a resource for this group; a lead decides",
             suggest,
-            options=(
-                Option("url", Kind.WORD, "Link, https://...", required=True, check=check_url),
-                Option(
-                    "title",
-                    Kind.WORD,
-                    "Title (use quotes for several words)",
-                    required=True,
-                    max_length=100,
-                ),
-                Option("description", Kind.TEXT, "One line about it", max_length=200),
-            ),
+            options=(URL, TITLE, DESCRIPTION),
         ),
         Command("suggestions", "Members' suggestions waiting (leads)", suggestions, lead_only=True),
         Command(
@@ -303,7 +289,7 @@ RESOURCES = Command(
             lead_only=True,
             options=(
                 Option("id", Kind.INT, "Suggestion number", required=True, min=1),
-                Option("topic", Kind.WORD, "Topic, e.g. sleep", required=True, check=check_topic),
+                TOPIC,
             ),
         ),
         Command(
