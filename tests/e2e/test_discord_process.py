@@ -13,17 +13,23 @@ from fakes.discord_api import FakeDiscord
 from fakes.haven_discord import ALICE, GUILD, populate
 
 
-async def test_haven_run_from_environment(tmp_path: Path) -> None:
-    fake = FakeDiscord()
-    populate(fake)
-    await fake.start()
+def _env(fake: FakeDiscord) -> dict[str, str]:
+    """This process's environment without any HAVEN_ setting, pointed at the fake Discord."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")}
     env.update(
         HAVEN_DISCORD__TOKEN=fake.token,
         HAVEN_DISCORD__API_BASE=fake.api_base,
         HAVEN_DISCORD__GATEWAY_URL=fake.gateway_url,
-        HAVEN_BOT__DATABASE=str(tmp_path / "haven.db"),
     )
+    return env
+
+
+async def test_haven_run_from_environment(tmp_path: Path) -> None:
+    fake = FakeDiscord()
+    populate(fake)
+    await fake.start()
+    env = _env(fake)
+    env["HAVEN_BOT__DATABASE"] = str(tmp_path / "haven.db")
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -64,12 +70,7 @@ async def test_check_and_invite_reach_discord_once(tmp_path: Path) -> None:
     fake = FakeDiscord()
     populate(fake)
     await fake.start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")}
-    env.update(
-        HAVEN_DISCORD__TOKEN=fake.token,
-        HAVEN_DISCORD__API_BASE=fake.api_base,
-        HAVEN_DISCORD__GATEWAY_URL=fake.gateway_url,
-    )
+    env = _env(fake)
 
     async def haven(*args: str) -> tuple[int | None, str, str]:
         process = await asyncio.create_subprocess_exec(

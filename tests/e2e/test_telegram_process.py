@@ -13,15 +13,20 @@ from fakes.haven_telegram import ALICE
 from fakes.telegram_api import FakeTelegram
 
 
-async def test_haven_run_from_environment(fake: FakeTelegram, tmp_path: Path) -> None:
+def _env(fake: FakeTelegram, token: str | None = None) -> dict[str, str]:
+    """This process's environment without any HAVEN_ setting, pointed at the fake Bot API."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")}
     env.update(
-        HAVEN_TELEGRAM__TOKEN=fake.token,
+        HAVEN_TELEGRAM__TOKEN=token or fake.token,
         HAVEN_TELEGRAM__BASE_URL=fake.base_url,
         HAVEN_TELEGRAM__BASE_FILE_URL=fake.base_file_url,
-        HAVEN_BOT__DATABASE=str(tmp_path / "haven.db"),
-        HAVEN_BOT__COUNTRY="GB",
     )
+    return env
+
+
+async def test_haven_run_from_environment(fake: FakeTelegram, tmp_path: Path) -> None:
+    env = _env(fake)
+    env.update(HAVEN_BOT__DATABASE=str(tmp_path / "haven.db"), HAVEN_BOT__COUNTRY="GB")
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -63,12 +68,7 @@ async def test_haven_run_from_environment(fake: FakeTelegram, tmp_path: Path) ->
 
 
 async def _haven(fake: FakeTelegram, tmp_path: Path, *args: str, token: str | None = None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")}
-    env.update(
-        HAVEN_TELEGRAM__TOKEN=token or fake.token,
-        HAVEN_TELEGRAM__BASE_URL=fake.base_url,
-        HAVEN_TELEGRAM__BASE_FILE_URL=fake.base_file_url,
-    )
+    env = _env(fake, token)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
