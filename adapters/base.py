@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 from bot.core.messages import Reply
@@ -27,3 +28,13 @@ class Adapter(Protocol):
 
     async def deliver(self, replies: list[Reply]) -> None:
         """Send replies that carry their own target (scheduled posts, celebrations)."""
+
+
+def settled(reply: Reply, made: bool) -> Reply:
+    """The reply once its access change was tried: its text says what happened (the change's
+    `done` or `failed` line), and nothing is left for anyone to make again."""
+    access = reply.access
+    if access is None:
+        return reply
+    line = access.done if made else access.failed
+    return replace(reply, text=f"{reply.text}\n{line}" if line else reply.text, access=None)

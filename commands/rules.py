@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.core.messages import Actor, Button, Place, Reply, Request, private, public
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.services.container import Services
-from bot.services.rules import MAX_RULE_CHARS
+from bot.services.rules import MAX_ROLE_CHARS, MAX_RULE_CHARS, Gate, role_name
+from bot.storage.people import CommunityRow
 from commands.common import ON_OFF, lead_scope
 
 AGREE = pack_action("rules", "agree")
@@ -101,8 +103,76 @@ async def agree(svc: Services, request: Request, args: dict[str, Any]) -> list[R
     if scope.community is None:
         return [private("There is no group rule list to agree to here.")]
     if await svc.rules.agree(scope.community.id, scope.member.id, svc.clock.now()):
-        return [private("Thank you, your agreement to the ground rules is recorded. Welcome!")]
-    return [private("You've already agreed to this group's rules. Thank you!")]
+        text = "Thank you, your agreement to the ground rules is recorded. Welcome!"
+    else:
+        text = "You've already agreed to this group's rules. Thank you!"
+    access = svc.rules.on_agree(scope.community, request.actor)
+    if access is None:
+        return [private(text)]
+    if access.role is not None:
+        access = replace(
+            access,
+            done=f"You now have the role “{access.role}”.",
+            failed=f"I could not give you the role “{access.role}”; please tell a lead "
+            "(/rules gate shows them what Haven needs).",
+        )
+    else:
+        access = replace(
+            access,
+            done="You can write in the group now.",
+            failed="I could not lift your read-only status in the group; please tell a lead "
+            "(/rules gate shows them what Haven needs).",
+        )
+    return [private(text, access=access)]
+
+
+GATE_HELP = {
+    "role": "Discord: agreeing gives the member a role. Give that role the right to see or "
+    "write in your channels and take it from @everyone. Haven needs Manage Roles, and its own "
+    "role must sit above the one it gives.",
+    "restrict": "Telegram: newcomers can read but not write until they agree. Haven must be an "
+    "admin allowed to restrict members, in a supergroup.",
+}
+
+
+def _gate_state(community: CommunityRow) -> str:
+    gate = Gate.of(community)
+    if gate is None:
+        return "Agreeing to the rules opens nothing here (the gate is off)."
+    if gate.kind == "role":
+        return f"Agreeing to the rules gives the role “{gate.role}”.\n{GATE_HELP['role']}"
+    return f"Newcomers read only until they agree to the rules.\n{GATE_HELP['restrict']}"
+
+
+async def gate(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """What agreeing to the rules opens: `/rules gate role Members`, `/rules gate restrict`,
+    `/rules gate off`; with nothing after it, the current setting."""
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    community = scope.community
+    assert community is not None and community.id == community_id
+    mode = args.get("mode")
+    if mode is None:
+        return [private(_gate_state(community))]
+    role = args.get("role")
+    try:
+        if mode == "off":
+            chosen = None
+        elif mode == "role":
+            chosen = Gate("role", role_name(role or ""))
+        else:
+            if role:
+                raise ValueError("restrict takes nothing after it")
+            chosen = Gate("restrict")
+        await svc.rules.set_gate(community, chosen)
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    changed = await svc.people.community_of(request.place)
+    assert changed is not None
+    text = _gate_state(changed)
+    if chosen is not None and chosen.kind == "restrict":
+        text += "\nMembers who joined before now are not restricted."
+    return [private(text)]
 
 
 async def welcome(svc: Services, actor: Actor, place: Place) -> list[Reply]:
@@ -113,13 +183,26 @@ async def welcome(svc: Services, actor: Actor, place: Place) -> list[Reply]:
     member = await svc.people.member(actor)
     await svc.people.communities.touch(community.id, member.id, svc.clock.now())
     count = len(await svc.rules.list(community.id))
+    gate = Gate.of(community)
+    opens = ""
+    if gate is not None and gate.kind == "role":
+        opens = f", which gives you the role “{gate.role}”"
+    elif gate is not None:
+        opens = ", which lets you write here"
     text = (
         f"Welcome, {actor.name}! This is a peer-support space with {count} ground rules that "
         "keep it safe for everyone. Press Read the rules (only you will see them), then I "
-        "agree. /help shows what I can do; /sos is there any time you need someone now."
+        f"agree{opens}. /help shows what I can do; /sos is there any time you need someone now."
     )
     buttons = ((Button("Read the rules", action=READ), Button("I agree", action=AGREE)),)
-    return [public(text, to=place, buttons=buttons)]
+    access = svc.rules.on_join(community, actor)
+    if access is not None:
+        access = replace(
+            access,
+            failed="(Haven could not make newcomers read-only here. A lead: /rules gate shows "
+            "what Haven needs.)",
+        )
+    return [public(text, to=place, buttons=buttons, access=access)]
 
 
 RULES = Command(
@@ -159,6 +242,21 @@ RULES = Command(
             "reset", "Go back to Haven's default rules (leads)", _edited("reset"), lead_only=True
         ),
         Command(
+            "gate",
+            "What agreeing to the rules opens: a Discord role, or writing on Telegram (leads)",
+            gate,
+            options=(
+                Option(
+                    "mode",
+                    Kind.WORD,
+                    "role, restrict or off; nothing: show the setting",
+                    choices=("role", "restrict", "off"),
+                ),
+                Option("role", Kind.TEXT, "The role to give (Discord)", max_length=MAX_ROLE_CHARS),
+            ),
+            lead_only=True,
+        ),
+        Command(
             "welcome",
             "Turn the welcome message for new members on or off (leads)",
             welcome_setting,
@@ -168,7 +266,12 @@ RULES = Command(
     ),
     default="show",
     public=True,
-    examples=("/rules", "/rules add Be kind to yourself too", "/rules move 5 1"),
+    examples=(
+        "/rules",
+        "/rules add Be kind to yourself too",
+        "/rules move 5 1",
+        "/rules gate role Members",
+    ),
     actions=(AGREE, READ),
 )
 COMMANDS = [RULES]

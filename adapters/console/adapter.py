@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from adapters.base import settled
 from bot.app import App
 from bot.core.clock import SimulatedClock
-from bot.core.messages import Actor, Button, Place, Reply, Request, Via
+from bot.core.messages import Access, Actor, Button, Change, Place, Reply, Request, Via
 from bot.delivery.outbox import Attempt
 from bot.domain.schedule_time import parse_duration
 from bot.scheduler.jobs import Timeline
@@ -43,6 +44,16 @@ BANNER = (
     "Haven console: you are {member}, in a direct chat with Haven.\n"
     "/help lists commands, :help the console's own lines, :quit stops."
 )
+
+
+def made(access: Access) -> str:
+    """What a platform would do for a group's rules gate, as the console shows it."""
+    who, where = access.member.name, access.group.title or access.group.chat_id
+    if access.change is Change.GIVE_ROLE:
+        return f"platform: {who} gets the role “{access.role}” in {where}"
+    if access.change is Change.RESTRICT:
+        return f"platform: {who} may read but not write in {where} until agreeing"
+    return f"platform: {who} may write in {where} now"
 
 
 @dataclass(frozen=True)
@@ -241,6 +252,9 @@ class ConsoleAdapter:
 
     def show(self, replies: list[Reply], request: Request | None) -> None:
         for reply in replies:
+            if reply.access is not None:
+                self.note(made(reply.access))
+                reply = settled(reply, made=True)
             place = self.target_place(reply, request)
             header = self.header(reply, place, request)
             self.out.write(header + " " + reply.text + "\n")

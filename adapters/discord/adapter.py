@@ -18,12 +18,12 @@ from typing import Any
 import aiohttp
 import discord
 
-from adapters.base import AdapterFailure
+from adapters.base import AdapterFailure, settled
 from adapters.discord import schema
 from adapters.discord.endpoints import point_at
 from adapters.text import chunks
 from bot.app import App
-from bot.core.messages import Actor, Place, Priority, Reply, Request, Via
+from bot.core.messages import Actor, Change, Place, Priority, Reply, Request, Via
 from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
 from bot.delivery.outbox import Attempt
 from bot.delivery.retry import Policy, retrying
@@ -252,12 +252,47 @@ class DiscordAdapter:
     async def _handle(
         self, interaction: discord.Interaction, request: Request, *, ephemeral: bool
     ) -> list[Reply]:
-        work = asyncio.ensure_future(self.app.handle(request))
+        work = asyncio.ensure_future(self._handled(request))
         done, _ = await asyncio.wait({work}, timeout=self.defer_after)
         if not done and not interaction.response.is_done():
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
             self._deferred[interaction.id] = ephemeral
         return await work
+
+    async def _handled(self, request: Request) -> list[Reply]:
+        """The core's replies, with any role change they carry made (inside the time a
+        deferral covers, so a slow role call cannot miss Discord's deadline)."""
+        return [await self._make_access(r) for r in await self.app.handle(request)]
+
+    async def _make_access(self, reply: Reply) -> Reply:
+        """A group's rules gate: give the role the lead chose (by name, or by id). Discord
+        allows it when Haven has Manage Roles and its own highest role is above that one;
+        anything else is told in the reply (Access.failed) and logged."""
+        access = reply.access
+        if access is None:
+            return reply
+        if access.change is not Change.GIVE_ROLE or self.client is None:
+            log.warning("a %s change has no meaning on Discord", access.change)
+            return settled(reply, made=False)
+        guild_id = access.group.community_id
+        guild = self.client.get_guild(int(guild_id)) if guild_id else None
+        wanted = (access.role or "").casefold()
+        role = guild and next(
+            (r for r in guild.roles if r.name.casefold() == wanted or str(r.id) == wanted), None
+        )
+        if guild is None or role is None or role.is_default():
+            log.warning("the rules gate's role %r is not in guild %s", access.role, guild_id)
+            return settled(reply, made=False)
+        try:
+            member = guild.get_member(int(access.member.user_id)) or await guild.fetch_member(
+                int(access.member.user_id)
+            )
+            if role not in member.roles:
+                await member.add_roles(role, reason="Agreed to the group's ground rules")
+        except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+            log.warning("could not give the rules gate's role in guild %s: %s", guild_id, error)
+            return settled(reply, made=False)
+        return settled(reply, made=True)
 
     async def _respond(
         self, interaction: discord.Interaction, request: Request, replies: list[Reply]
@@ -407,6 +442,7 @@ class DiscordAdapter:
     # -- outgoing, not in answer to an interaction ------------------------------------
     async def deliver(self, replies: list[Reply]) -> None:
         for reply in sorted(replies, key=lambda r: r.priority is not Priority.CRISIS):
+            reply = await self._make_access(reply)
             try:
                 await self.send(reply)
             except SendError as error:

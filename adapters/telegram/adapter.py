@@ -17,6 +17,7 @@ from cachetools import TTLCache
 from telegram import (
     BotCommand,
     Chat,
+    ChatPermissions,
     InputFile,
     LinkPreviewOptions,
     Message,
@@ -44,14 +45,14 @@ from telegram.ext import (
     filters,
 )
 
-from adapters.base import AdapterFailure
+from adapters.base import AdapterFailure, settled
 from adapters.telegram import translate as tr
 from adapters.telegram.health import PollHealth
 from adapters.telegram.leads import LeadCache
 from adapters.telegram.limits import Bulk, FloodLimiter, seconds
 from adapters.text import chunks, utf16_units
 from bot.app import App
-from bot.core.messages import Actor, Place, Priority, Reply, Request, Via, private
+from bot.core.messages import Actor, Change, Place, Priority, Reply, Request, Via, private
 from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
 from bot.delivery.outbox import Attempt
 from bot.delivery.retry import retrying
@@ -401,6 +402,7 @@ class TelegramAdapter:
         replies = sorted(replies, key=lambda r: r.priority is not Priority.CRISIS)
         held: list[Reply] = []
         for reply in replies:
+            reply = await self._make_access(reply)
             if reply.to is not None:
                 await self.deliver([reply])
                 continue
@@ -448,6 +450,7 @@ class TelegramAdapter:
     async def deliver(self, replies: list[Reply]) -> None:
         """Live posts that name their target (a welcome): sent now, not through the outbox."""
         for reply in sorted(replies, key=lambda r: r.priority is not Priority.CRISIS):
+            reply = await self._make_access(reply)
             try:
                 await self.send(reply, bulk=False)
             except SendError as error:
@@ -557,6 +560,28 @@ class TelegramAdapter:
                         rate_limit_args=limit_args,
                     )
                 )
+
+    async def _make_access(self, reply: Reply) -> Reply:
+        """A group's rules gate: restrict a newcomer to reading, or lift that once they agree.
+        Telegram allows it in supergroups, to an admin with "Ban users"; anything else is told
+        in the reply (Access.failed) and logged."""
+        access = reply.access
+        if access is None:
+            return reply
+        if access.change is Change.RESTRICT:
+            permissions = ChatPermissions.no_permissions()
+        elif access.change is Change.LIFT:
+            permissions = ChatPermissions.all_permissions()  # the Bot API's way to lift
+        else:
+            log.warning("a %s change has no meaning on Telegram", access.change)
+            return settled(reply, made=False)
+        chat, user = access.group.chat_id, int(access.member.user_id)
+        try:
+            await self._call(lambda: self.ptb.bot.restrict_chat_member(chat, user, permissions))
+        except TelegramError as error:
+            log.warning("could not %s a member in chat %s: %s", access.change, chat, error)
+            return settled(reply, made=False)
+        return settled(reply, made=True)
 
     async def _call(self, make: Callable[[], Awaitable[object]]) -> object:
         """One Bot API call of a live answer, tried again on 5xx, 429 and network errors."""

@@ -83,6 +83,29 @@ class Request:
     handle: Any = field(default=None, compare=False, repr=False)
 
 
+class Change(StrEnum):
+    """What a group's ground-rules gate asks the platform to do for one member."""
+
+    GIVE_ROLE = "give-role"  # Discord: give the member a role (the lead chose its name)
+    RESTRICT = "restrict"  # Telegram: the member may read the group but not write yet
+    LIFT = "lift"  # Telegram: lift that restriction
+
+
+@dataclass(frozen=True)
+class Access:
+    """A change to what a member may do in a group that only the platform can make. The
+    adapter makes it before sending the reply that carries it; when the platform refuses
+    (Haven lacks the permission, the role does not exist), `failed` is added to that reply
+    instead of `done`, so nobody is told something happened that did not."""
+
+    change: Change
+    member: Actor
+    group: Place
+    role: str | None = None
+    done: str = ""  # the line added to the reply when the platform made the change
+    failed: str = ""  # ... and when it could not
+
+
 @dataclass(frozen=True)
 class Reply:
     """Plain text (adapters escape it for their platform) plus where it goes and who may see it.
@@ -98,6 +121,7 @@ class Reply:
     attachment: Attachment | None = None
     idempotency_key: str | None = None
     priority: Priority = Priority.NORMAL
+    access: Access | None = None  # made live by the adapter, never queued in the outbox
 
     @property
     def private(self) -> bool:

@@ -2,13 +2,57 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.people import CommunityRepo
+from bot.core.messages import Access, Actor, Change, Place
+from bot.storage.people import CommunityRepo, CommunityRow
 from bot.storage.rules import RuleRepo
 
 MAX_RULES = 20
 MAX_RULE_CHARS = 300
+MAX_ROLE_CHARS = 100  # Discord's limit for a role name
+RESTRICT = "restrict"
+ROLE = "role:"
+# Which gate each platform can open; the console shows both, so either can be tried there.
+GATES = {"discord": {"role"}, "telegram": {"restrict"}, "console": {"role", "restrict"}}
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What agreeing to a group's rules opens: a Discord role given, or a Telegram newcomer's
+    read-only restriction lifted. Stored in one column as "restrict" or "role:<name>"."""
+
+    kind: str  # "role" or "restrict"
+    role: str | None = None
+
+    @staticmethod
+    def of(community: CommunityRow) -> Gate | None:
+        stored = community.rules_gate
+        if stored == RESTRICT:
+            return Gate("restrict")
+        if stored and stored.startswith(ROLE):
+            return Gate("role", stored[len(ROLE) :])
+        return None
+
+    @property
+    def stored(self) -> str:
+        return RESTRICT if self.kind == "restrict" else f"{ROLE}{self.role}"
+
+
+def role_name(text: str) -> str:
+    """A role as a lead types it: "Members", "@Members" or Discord's mention "<@&123>" (kept as
+    the id, which the Discord adapter also accepts)."""
+    name = " ".join(text.split()).removeprefix("@")
+    if name.startswith("<@&") and name.endswith(">"):
+        name = name[3:-1]
+    if not name:
+        raise ValueError("name the role to give, like /rules gate role Members")
+    if len(name) > MAX_ROLE_CHARS:
+        raise ValueError(f"a role name is at most {MAX_ROLE_CHARS} characters")
+    if name.casefold() in {"everyone", "here"}:
+        raise ValueError("everyone has that role already; name a role members get on agreeing")
+    return name
 
 
 class RuleService:
@@ -58,12 +102,47 @@ class RuleService:
     async def agree(self, community_id: int, member_id: int, now: datetime) -> bool:
         return await self.communities.agree(community_id, member_id, now)
 
+    async def set_gate(self, community: CommunityRow, gate: Gate | None) -> None:
+        """Raises ValueError for a gate this platform cannot open."""
+        if gate is not None and gate.kind not in GATES.get(community.platform, set()):
+            where = "Discord" if gate.kind == "role" else "Telegram"
+            raise ValueError(f"{gate.kind} works on {where} groups only")
+        await self.communities.update(
+            community.id, rules_gate=gate.stored if gate is not None else None
+        )
+
+    @staticmethod
+    def on_join(community: CommunityRow, actor: Actor) -> Access | None:
+        """A newcomer to a group that gates writing on the rules is restricted until they
+        agree (Telegram); a role gate needs nothing at joining (the role is simply missing)."""
+        gate = Gate.of(community)
+        if gate is None or gate.kind != "restrict":
+            return None
+        return Access(Change.RESTRICT, actor, _group(community))
+
+    @staticmethod
+    def on_agree(community: CommunityRow, actor: Actor) -> Access | None:
+        """What agreeing opens; made again on a repeated agreement, so a member whose role went
+        missing (or whose first try failed) can simply agree again."""
+        gate = Gate.of(community)
+        if gate is None:
+            return None
+        if gate.kind == "role":
+            return Access(Change.GIVE_ROLE, actor, _group(community), role=gate.role)
+        return Access(Change.LIFT, actor, _group(community))
+
     @staticmethod
     def _check(number: int, rules: list[str]) -> None:
         if not rules:
             raise ValueError("there are no rules yet; add one with /rules add <text>")
         if not 1 <= number <= len(rules):
             raise ValueError(f"rule number must be from 1 to {len(rules)}, not {number}")
+
+
+def _group(community: CommunityRow) -> Place:
+    """The group itself, wherever the member asked from (agreeing works in a direct chat too):
+    its chat (Telegram's restriction is per chat) and its key (a Discord guild's id)."""
+    return Place(community.platform, community.chat_id, False, community.key, community.title)
 
 
 def _same(text: str) -> str:

@@ -43,12 +43,13 @@ class CommunityRow:
     celebrate: bool = True  # community milestones posted in the group (a lead's switch)
     celebrate_chat_id: str | None = None  # the channel a lead chose for them; None: chat_id
     min_group: int | None = None  # a lead's threshold for anonymous figures; None: the default
+    rules_gate: str | None = None  # what agreeing opens: "restrict", "role:<name>"; None
 
 
 MEMBER_COLUMNS = "id, platform, user_id, name, timezone, country, celebrate_public"
 COMMUNITY_COLUMNS = (
     "id, platform, key, title, chat_id, timezone, country, welcome, alert_member_id, celebrate, "
-    "celebrate_chat_id, min_group"
+    "celebrate_chat_id, min_group, rules_gate"
 )
 
 
@@ -60,7 +61,19 @@ def member_row(row: object) -> MemberRow:
 def community_row(row: object) -> CommunityRow:
     r = row
     return CommunityRow(
-        r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], bool(r[9]), r[10], r[11]
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        r[6],
+        bool(r[7]),
+        r[8],
+        bool(r[9]),
+        r[10],
+        r[11],
+        r[12],
     )  # type: ignore[index]
 
 
@@ -253,6 +266,7 @@ class CommunityRepo:
             "celebrate",
             "celebrate_chat_id",
             "min_group",
+            "rules_gate",
         }
         if not values or set(values) - allowed:
             raise ValueError(f"cannot update {sorted(set(values) - allowed)}")

@@ -153,6 +153,37 @@ async def test_welcome_on_join_and_agreement(fake: FakeTelegram, haven: Haven) -
     assert rows(haven, "SELECT agreed_at IS NOT NULL FROM community_members") == [(1,)]
 
 
+async def test_the_rules_gate_keeps_a_newcomer_read_only_until_they_agree(
+    fake: FakeTelegram, haven: Haven
+) -> None:
+    fake.send_text(LEAD, "/rules gate restrict", chat_id=GROUP)
+    await reply_in(fake, LEAD, "Newcomers read only until they agree")
+    assert rows(haven, "SELECT rules_gate FROM communities") == [("restrict",)]
+
+    # Haven is no admin here: Telegram refuses, and the welcome says so rather than pretend.
+    fake.join(KIM, GROUP)
+    welcome = await reply_in(fake, GROUP, "Welcome, Kim")
+    assert "could not make newcomers read-only" in welcome["text"]
+    assert (GROUP, KIM) not in fake.restricted
+
+    fake.add_group(GROUP - 1, "Open Room", admins=[LEAD, fake.bot_id], creator=LEAD)
+    fake.send_text(LEAD, "/rules gate restrict", chat_id=GROUP - 1)
+    await fake.wait_for(lambda: len(texts(fake, LEAD)) == 2)
+    fake.add_user(NOA, "Noa")
+    fake.join(NOA, GROUP - 1)
+    welcome = await reply_in(fake, GROUP - 1, "Welcome, Noa")
+    assert "once you agree" in welcome["text"] and "could not" not in welcome["text"]
+    await fake.wait_for(lambda: (GROUP - 1, NOA) in fake.restricted)
+    assert fake.restricted[(GROUP - 1, NOA)]["can_send_messages"] is False
+
+    agree = welcome["reply_markup"]["inline_keyboard"][0][1]
+    fake.set_started(NOA, True)
+    fake.press(NOA, welcome, agree["callback_data"])
+    thanks = await reply_in(fake, NOA, "agreement to the ground rules is recorded")
+    assert "You can write in the group now." in thanks["text"]
+    assert (GROUP - 1, NOA) not in fake.restricted
+
+
 async def test_markup_and_mentions_are_shown_literally(fake: FakeTelegram, haven: Haven) -> None:
     title = "<b>Bold_*[tricks]</b> for @everyone"
     fake.send_text(

@@ -64,6 +64,7 @@ DISCORD_EPOCH_MS = 1420070400000
 
 # Permission bits (https://discord.com/developers/docs/topics/permissions)
 ADMINISTRATOR = 1 << 3
+MANAGE_ROLES = 1 << 28
 ALL_PERMISSIONS = 0x1F7FFFFFFFFFFF  # discord.Permissions.all() in discord.py 2.7
 DEFAULT_EVERYONE_PERMISSIONS = (
     (1 << 6)  # ADD_REACTIONS
@@ -446,6 +447,12 @@ class FakeDiscord:
                 "GET",
                 r"/guilds/(?P<guild>\d+)/members/(?P<user>\d+)",
                 self._get_member,
+                True,
+            ),
+            (
+                "PUT",
+                r"/guilds/(?P<guild>\d+)/members/(?P<user>\d+)/roles/(?P<role>\d+)",
+                self._add_member_role,
                 True,
             ),
         ):
@@ -1681,6 +1688,34 @@ class FakeDiscord:
         if user_id not in members:
             raise not_found(*UNKNOWN_MEMBER)
         return 200, self._member_object(guild, members[user_id])
+
+    async def _add_member_role(self, req: _Request) -> tuple[int, Any]:
+        """Discord's rules: the bot needs Manage Roles, and may give only roles below its own
+        highest one (never @everyone or a role it cannot reach)."""
+        guild = self.guilds.get(int(req.match["guild"]))
+        if guild is None:
+            raise not_found(*UNKNOWN_GUILD)
+        role_id, user_id = int(req.match["role"]), int(req.match["user"])
+        if role_id not in guild.roles or role_id == guild.id:
+            raise not_found("Role", 10011)
+        members = {m.user_id: m for m in self._members_of(guild)}
+        if user_id not in members:
+            raise not_found(*UNKNOWN_MEMBER)
+        bot = guild.members.get(self.bot_user_id)
+        allowed = self.permissions(guild.id, self.bot_user_id)
+        top = max((guild.roles[r]["position"] for r in bot.roles), default=0) if bot else 0
+        if not allowed & MANAGE_ROLES or guild.roles[role_id]["position"] >= top:
+            raise ApiError(403, "Missing Permissions", 50013)
+        member = members[user_id]
+        if role_id not in member.roles:
+            member.roles.append(role_id)
+        return 204, None
+
+    def member_roles(self, guild_id: int, user_id: int) -> list[str]:
+        """The names of the roles a member has now."""
+        guild = self._guild(guild_id)
+        member = guild.members.get(user_id)
+        return [guild.roles[r]["name"] for r in member.roles] if member else []
 
     # ------------------------------------------------------------------ messages
 

@@ -92,6 +92,24 @@ NOT_MODIFIED = (
     "are exactly the same as a current content and reply markup of the message"
 )
 
+RESTRICTABLE = (
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+    "can_edit_tag",
+    "can_react_to_messages",
+)
 ADMIN_RIGHTS: dict[str, bool] = {
     "can_be_edited": False,
     "is_anonymous": False,
@@ -232,6 +250,8 @@ class FakeTelegram:
         self._members: dict[int, set[int]] = {}
         self._admins: dict[int, list[int]] = {}
         self.deleted: list[tuple[int, int]] = []  # (chat id, message id) Haven deleted
+        # (chat id, user id) -> the permissions a restricted member has (restrictChatMember)
+        self.restricted: dict[tuple[int, int], dict[str, bool]] = {}
         self._creator: dict[int, int | None] = {}
 
         # what the bot did
@@ -289,6 +309,7 @@ class FakeTelegram:
             ("getChat", self._get_chat),
             ("getChatMember", self._get_chat_member),
             ("getChatAdministrators", self._get_chat_administrators),
+            ("restrictChatMember", self._restrict_chat_member),
         ):
             self._handlers[name.lower()] = (name, handler)
 
@@ -918,6 +939,29 @@ class FakeTelegram:
             raise bad_request("invalid user_id specified")
         return self._member(chat_id, user_id)
 
+    async def _restrict_chat_member(self, params: dict[str, Any]) -> bool:
+        """The Bot API's rules: supergroups only, the bot an admin allowed to restrict, never an
+        admin or the creator; True for every permission lifts the restriction."""
+        chat_id = self._chat_id(params)
+        user_id = _optional_int(params, "user_id")
+        permissions = params.get("permissions")
+        if user_id is None or not isinstance(permissions, dict):
+            raise bad_request("invalid user_id or permissions specified")
+        if chat_id not in self.groups or self.groups[chat_id].get("type") != "supergroup":
+            raise bad_request("method is available only for supergroups")
+        if self.bot_id not in self._admins[chat_id]:
+            raise bad_request("not enough rights to restrict/unrestrict chat member")
+        if user_id == self._creator[chat_id]:
+            raise bad_request("can't remove chat owner")
+        if user_id in self._admins[chat_id]:
+            raise bad_request("user is an administrator of the chat")
+        granted = {k: bool(v) for k, v in permissions.items() if k.startswith("can_")}
+        if granted and all(granted.values()):
+            self.restricted.pop((chat_id, user_id), None)
+        else:
+            self.restricted[(chat_id, user_id)] = granted
+        return True
+
     async def _get_chat_administrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         chat_id = self._chat_id(params)
         if chat_id not in self.groups:
@@ -971,6 +1015,15 @@ class FakeTelegram:
             return {"status": "creator", "user": user, "is_anonymous": False}
         if user_id in self._admins[chat_id]:
             return {"status": "administrator", "user": user, **ADMIN_RIGHTS}
+        if (chat_id, user_id) in self.restricted:
+            granted = self.restricted[(chat_id, user_id)]
+            return {
+                "status": "restricted",
+                "user": user,
+                "is_member": user_id in self._members[chat_id],
+                "until_date": 0,
+                **{name: granted.get(name, False) for name in RESTRICTABLE},
+            }
         if user_id in self._members[chat_id]:
             return {"status": "member", "user": user}
         return {"status": "left", "user": user}

@@ -118,6 +118,50 @@ def test_join_posts_welcome_and_agreement_is_recorded_once(console, defaults):
     assert rows["lee"] is None
 
 
+def test_the_rules_gate_restricts_newcomers_and_agreeing_opens_it(console):
+    t = console(
+        [
+            ":in lounge",
+            ":as sam lead",
+            "/rules gate",
+            "/rules gate role",  # no role named: refused with the usage, nothing stored
+            "/rules gate restrict",
+            ":join kim",
+            ":as kim",
+            "/rules gate off",  # members cannot change it
+            ":press 2",
+            ":as sam lead",
+            "/rules gate role @Members",
+            ":as kim",
+            "/rules agree",
+            ":as sam lead",
+            "/rules gate off",
+            ":join lee",
+        ]
+    )
+    assert "opens nothing here" in t.step("/rules gate").text
+    refused = t.step("/rules gate role").text
+    assert "name the role" in refused.casefold() and "Usage: /rules gate" in refused
+    assert "Newcomers read only" in t.step("/rules gate restrict").text
+
+    note, welcome = t.step(":join kim").messages
+    assert note.is_note and "kim may read but not write in lounge" in note.text
+    assert "which lets you write here" in welcome.text
+    assert "is for group leads" in t.step("/rules gate off", 0).text
+    lifted, thanks = t.step(":press 2").messages
+    assert lifted.is_note and "kim may write in lounge now" in lifted.text
+    assert thanks.text.endswith("You can write in the group now.")
+
+    assert "gives the role “Members”" in t.step("/rules gate role @Members").text
+    given, again = t.step("/rules agree").messages
+    assert "kim gets the role “Members”" in given.text
+    assert "already agreed" in again.text and "You now have the role “Members”" in again.text
+
+    (plain,) = t.step(":join lee").messages  # gate off: no change, no promise in the welcome
+    assert "which" not in plain.text
+    assert t.query("SELECT rules_gate FROM communities WHERE key = 'lounge'") == [(None,)]
+
+
 def test_rule_wording_is_screened_by_the_rules_and_repeats_are_refused(console):
     """A rule's wording is group content: the learned signal alone (which scored "1 Be kind"
     0.86) does not stop it, the screen's rules still do; a repeated rule is refused."""

@@ -246,6 +246,50 @@ async def test_welcome_on_join_needs_the_members_intent(fake: FakeDiscord, tmp_p
         await stop_haven(running)
 
 
+async def test_the_rules_gate_gives_the_role_the_lead_chose(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    members, haven_role, elders = 820000000000000001, 820000000000000002, 820000000000000003
+    fake.add_role(GUILD, members, "Members")
+    fake.add_role(GUILD, haven_role, "Haven", permissions=1 << 28)  # Manage Roles
+    fake.add_role(GUILD, elders, "Elders")  # above Haven's own role: out of its reach
+    fake.add_member(GUILD, fake.bot_user_id, roles=[haven_role])
+    running = await start_haven(fake, tmp_path / "gate.db")
+
+    async def gate(role: str) -> str:
+        done = await answer(
+            fake,
+            await fake.slash(
+                LEAD, "rules", sub("gate", opt("mode", "role"), opt("role", role)), guild_id=GUILD
+            ),
+        )
+        return done.content
+
+    async def agree() -> str:
+        done = await answer(fake, await fake.slash(ALICE, "rules", sub("agree"), guild_id=GUILD))
+        assert done.ephemeral
+        return done.content
+
+    try:
+        assert "gives the role “Helpers”" in await gate("Helpers")
+        assert "could not give you the role “Helpers”" in await agree()  # no such role
+        await gate("Elders")
+        assert "could not give you the role “Elders”" in await agree()  # above Haven's
+        assert fake.member_roles(GUILD, ALICE) == []
+        await gate("@members")
+        said = await agree()
+        assert "You now have the role “members”" in said and "could not" not in said
+        assert fake.member_roles(GUILD, ALICE) == ["Members"]
+        refused = await answer(
+            fake,
+            await fake.slash(LEAD, "rules", sub("gate", opt("mode", "restrict")), guild_id=GUILD),
+        )
+        assert "works on Telegram groups only" in refused.content and "Usage:" in refused.content
+        assert rows(running, "SELECT rules_gate FROM communities") == [("role:members",)]
+    finally:
+        await stop_haven(running)
+
+
 async def test_closed_dms_fall_back_to_an_ephemeral_note(fake: FakeDiscord, haven: Haven) -> None:
     await haven.app.deliver(
         [private("Time for your check-in", to=Actor("discord", str(BOB), "bob"))]
