@@ -14,6 +14,7 @@ from importlib import resources as package_files
 from pathlib import Path
 
 from bot import DATA_DIR
+from bot.domain.search import KINDS
 from bot.storage.resources import NewResource
 
 INTERNATIONAL = "INTL"
@@ -102,6 +103,12 @@ def iso_countries() -> dict[str, str]:
     return {code.strip(): name.strip() for code, name in pairs}
 
 
+def _kind(kind: str, path: Path) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"{path.name}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    return kind
+
+
 def load_catalog(data: Path = DATA_DIR) -> Catalog:
     topics: dict[str, Topic] = {}
     resources: list[NewResource] = []
@@ -111,7 +118,12 @@ def load_catalog(data: Path = DATA_DIR) -> Catalog:
         topics[slug] = Topic(slug, doc["title"], doc.get("summary", ""))
         resources.extend(
             NewResource(
-                slug, e["title"], e.get("description", ""), e["url"], tuple(e.get("tags", ()))
+                slug,
+                e["title"],
+                e.get("description", ""),
+                e["url"],
+                tuple(e.get("tags", ())),
+                _kind(e.get("kind", "article"), path),
             )
             for e in doc.get("entry", [])
         )

@@ -8,6 +8,7 @@ from bot.core.messages import Actor, Button, Reply, Request, button_rows, privat
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.moods import FEELINGS
+from bot.domain.search import KINDS
 from bot.services.container import Services
 from bot.services.helplines import check_country
 from bot.services.resources import check_topic, check_url
@@ -16,11 +17,18 @@ from commands.common import lead_scope
 
 
 def _entry(row: ResourceRow, show_id: bool) -> str:
-    """Leads see each entry's number: their own to remove, a built-in one to hide."""
+    """Leads see each entry's number: their own to remove, a built-in one to hide. What an
+    entry is shows beside its title, but for articles, which most are."""
     mark = ""
     if show_id:
         mark = f" [#{row.id}, added by this group]" if row.community_id else f" [#{row.id}]"
-    return f"• {row.title}{mark}: {row.description}\n  {row.url}"
+    kind = f" ({KINDS[row.kind][0]})" if row.kind != "article" else ""
+    about = f": {row.description}" if row.description else ""
+    return f"• {row.title}{kind}{mark}{about}\n  {row.url}"
+
+
+def _plural(kinds: frozenset[str]) -> str:
+    return " and ".join(KINDS[k][1] for k in sorted(kinds))
 
 
 async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -41,23 +49,39 @@ async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         topic = svc.catalog.topics.get(slug)
         heading = f"{topic.title}: {topic.summary}" if topic else slug
         return [private("\n".join([heading, *(_entry(r, request.is_lead) for r in rows)]))]
-    rows = await svc.resources.search(scope.community_id, query, country)
+    found = await svc.resources.search(scope.community_id, query, country)
+    rows = found.rows
+    if not rows and found.kinds:
+        return [
+            private(
+                f"No {_plural(found.kinds)} matched that. /resources {sorted(found.kinds)[0]} "
+                "lists them all, and /resources the topics. For a short breathing or grounding "
+                "exercise right now: /cope."
+            )
+        ]
     if not rows:
         return [
             private(
                 "Nothing matched that search. Try a simpler word (like sleep or grief), or "
-                "/resources to see all topics. For a short breathing or grounding exercise "
-                "right now: /cope."
+                "/resources to see all topics. You can also ask for a kind: books, podcasts, "
+                "apps, courses, helplines or therapists. For a short breathing or grounding "
+                "exercise right now: /cope."
             )
         ]
-    return [private("\n".join(["Best matches:", *(_entry(r, request.is_lead) for r in rows)]))]
+    heading = f"{_plural(found.kinds).capitalize()}:" if found.kinds else "Best matches:"
+    return [private("\n".join([heading, *(_entry(r, request.is_lead) for r in rows)]))]
 
 
 async def add(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
     community_id = lead_scope(scope)
     resource = NewResource(
-        args["topic"], args["title"], args.get("description", ""), args["url"], ("community",)
+        args["topic"],
+        args["title"],
+        args.get("description", ""),
+        args["url"],
+        ("community",),
+        _one_kind(args.get("kind")),
     )
     resource_id = await svc.resources.add(community_id, resource, scope.member.id, svc.clock.now())
     return [
@@ -143,7 +167,7 @@ async def suggestions(svc: Services, request: Request, args: dict[str, Any]) -> 
     waiting = await svc.resources.suggestions(community_id)
     if not waiting:
         return [private("No suggestions are waiting.")]
-    lines = ["Suggested by members (approve with /resources approve N topic, or decline N):"]
+    lines = ["Suggested by members (approve with /resources approve N topic [kind], or decline N):"]
     lines += [f"• #{s.id} {s.title}: {s.description}\n  {s.url}".rstrip() for s in waiting]
     return [private("\n".join(lines))]
 
@@ -159,7 +183,12 @@ async def approve(svc: Services, request: Request, args: dict[str, Any]) -> list
     scope = await svc.people.scope(request)
     community_id = lead_scope(scope)
     done = await svc.resources.approve(
-        community_id, args["id"], args["topic"], scope.member.id, svc.clock.now()
+        community_id,
+        args["id"],
+        args["topic"],
+        scope.member.id,
+        svc.clock.now(),
+        _one_kind(args.get("kind")),
     )
     if done is None:
         raise ArgumentError(f"#{args['id']} is no waiting suggestion; /resources suggestions")
@@ -221,7 +250,20 @@ async def helpline(svc: Services, request: Request, args: dict[str, Any]) -> lis
     return [private("\n".join(x for x in (text, footer) if x))]
 
 
+def _one_kind(kinds: tuple[str, ...] | None) -> str:
+    """The kind a lead gave (a book, a podcast...); an article when none."""
+    if not kinds:
+        return "article"
+    if len(kinds) > 1:
+        raise ArgumentError(f"give one kind, not {len(kinds)}")
+    return kinds[0]
+
+
 TOPIC = Option("topic", Kind.WORD, "Topic, e.g. sleep", required=True, check=check_topic)
+# Skipped when the word after the topic is no kind (a link): "/resources add sleep https://..."
+RESOURCE_KIND = Option(
+    "kind", Kind.TAGS, "What it is: book, podcast, app, course...", choices=tuple(KINDS)
+)
 URL = Option("url", Kind.WORD, "Link, https://...", required=True, check=check_url)
 TITLE = Option(
     "title", Kind.WORD, "Title (use quotes for several words)", required=True, max_length=100
@@ -248,8 +290,11 @@ RESOURCES = Command(
             "Add a resource for this group (leads)",
             add,
             lead_only=True,
-            options=(TOPIC, URL, TITLE, DESCRIPTION),
-            examples=('/resources add sleep https://example.org "Sleep guide" Tips',),
+            options=(TOPIC, RESOURCE_KIND, URL, TITLE, DESCRIPTION),
+            examples=(
+                '/resources add sleep https://example.org "Sleep guide" Tips',
+                '/resources add sleep podcast https://example.org/talks "Sleep talks"',
+            ),
         ),
         Command(
             "remove",
@@ -290,6 +335,7 @@ RESOURCES = Command(
             options=(
                 Option("id", Kind.INT, "Suggestion number", required=True, min=1),
                 TOPIC,
+                RESOURCE_KIND,
             ),
         ),
         Command(

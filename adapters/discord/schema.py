@@ -35,12 +35,11 @@ def option_payload(option: Option) -> dict[str, Any]:
 
 
 def _options(command: Command) -> list[dict[str, Any]]:
-    seen_optional = False
-    for option in command.options:
-        if option.required and seen_optional:
-            raise ValueError(f"/{command.path}: Discord needs required options before optional")
-        seen_optional = seen_optional or not option.required
-    return [option_payload(o) for o in command.options]
+    """Discord wants required options first. Typed text may put an optional one between
+    (`/resources add sleep podcast https://...`); Discord sends options by name, so moving
+    it after the required ones changes nothing but where its box shows."""
+    ordered = sorted(command.options, key=lambda o: not o.required)  # stable
+    return [option_payload(o) for o in ordered]
 
 
 def is_lead_command(command: Command) -> bool:

@@ -80,6 +80,7 @@ COUNTRY_TAGS = {
     "new-zealand": "NZ",
     "nz": "NZ",
     "india": "IN",
+    "germany": "DE",
 }
 
 
@@ -104,28 +105,101 @@ def by_country(countries: Sequence[frozenset[str]], country: str | None) -> list
     return sorted(range(len(countries)), key=rank)
 
 
-# Words members search with that the entries say otherwise: each also searches its kin.
+# What a resource is, and how a list names one and several. One word each, so `/resources add`
+# takes it.
+KINDS: dict[str, tuple[str, str]] = {
+    "article": ("article", "articles"),
+    "book": ("book", "books"),
+    "podcast": ("podcast", "podcasts"),
+    "app": ("app", "apps"),
+    "helpline": ("helpline", "helplines"),
+    "course": ("course", "courses"),
+    "directory": ("therapist directory", "therapist directories"),
+    "group": ("support group", "support groups"),
+    "video": ("video", "videos"),
+}
+# Words that ask for a kind rather than a subject: `/resources books`, `/resources sleep apps`.
+KIND_WORDS: dict[str, str] = {
+    **{kind: kind for kind in KINDS},
+    **{f"{kind}s": kind for kind in KINDS if kind not in ("directory",)},
+    "reading": "book",
+    "workbook": "book",
+    "workbooks": "book",
+    "audio": "podcast",
+    "hotline": "helpline",
+    "hotlines": "helpline",
+    "directories": "directory",
+    "therapist": "directory",
+    "therapists": "directory",
+    "counsellor": "directory",
+    "counsellors": "directory",
+    "counselor": "directory",
+    "counselors": "directory",
+    "programme": "course",
+    "programmes": "course",
+    "program": "course",
+    "programs": "course",
+    "meetings": "group",
+}
+
+
+_KIND_TYPO_CHARS = 6  # shorter near misses are other words ("curse" is no "course")
+
+
+# Words that carry no subject in a request ("find me a therapist near me"): never searched.
+STOPWORDS = frozenset(
+    [
+        "an",
+        "and",
+        "any",
+        "for",
+        "find",
+        "in",
+        "looking",
+        "me",
+        "my",
+        "near",
+        "need",
+        "of",
+        "on",
+        "or",
+        "please",
+        "some",
+        "the",
+        "to",
+        "want",
+        "with",
+    ]
+)
+
+
+def asked_kinds(terms: Sequence[str]) -> tuple[set[str], list[str]]:
+    """The kinds a search asks for (a near miss of a longer kind word too: "podcst"), and the
+    terms left to search the subject with (without STOPWORDS)."""
+    kinds: set[str] = set()
+    rest: list[str] = []
+    for term in terms:
+        word = term
+        if word not in KIND_WORDS and len(word) >= _KIND_TYPO_CHARS:
+            near = difflib.get_close_matches(word, KIND_WORDS, n=1, cutoff=0.85)
+            word = near[0] if near else word
+        if word in KIND_WORDS:
+            kinds.add(KIND_WORDS[word])
+        elif term not in STOPWORDS:
+            rest.append(term)
+    return kinds, rest
+
+
+# Words members search with that the entries say otherwise: each also searches its kin (words
+# for a kind, "books" or "apps", choose the kind instead: KIND_WORDS).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "mindfulness": ("meditation", "relaxation", "calm", "breathing"),
     "meditation": ("mindfulness", "relaxation", "calm", "breathing"),
     "breathing": ("relaxation", "calm"),
     "relax": ("relaxation", "calm"),
-    "podcast": ("audio", "podcasts"),
-    "podcasts": ("audio", "podcast"),
-    "audio": ("podcast", "podcasts"),
-    "book": ("books", "reading"),
-    "books": ("book", "reading"),
-    "app": ("apps",),
-    "apps": ("app",),
-    "hotline": ("helpline", "helplines", "phone"),
-    "helpline": ("hotline", "helplines", "phone"),
     "therapy": ("therapist", "therapists", "counselling", "counseling", "treatment"),
-    "therapist": ("therapy", "counselling", "counseling"),
     "counseling": ("counselling", "therapy"),
     "counselling": ("counseling", "therapy"),
-    "course": ("courses", "skills", "programme", "program"),
-    "video": ("videos",),
-    "videos": ("video",),
 }
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from bot.catalog import Catalog, Exercise
 from bot.domain.search import (
+    asked_kinds,
     by_country,
     correct_terms,
     normalise,
@@ -22,6 +24,14 @@ TOPIC = re.compile(r"^[a-z][a-z0-9-]{1,29}$")
 PREFIX_CHARS = 4
 MAX_URL = 2048  # what browsers and link previews reliably carry
 HOST = re.compile(r"(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}")
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a search found, and the kinds it asked for (`/resources books`: {"book"})."""
+
+    rows: list[ResourceRow]
+    kinds: frozenset[str] = frozenset()
 
 
 class ResourceService:
@@ -80,14 +90,22 @@ class ResourceService:
         return await self.repo.pending(community_id)
 
     async def approve(
-        self, community_id: int, suggestion_id: int, topic: str, lead_id: int, now: datetime
+        self,
+        community_id: int,
+        suggestion_id: int,
+        topic: str,
+        lead_id: int,
+        now: datetime,
+        kind: str = "article",
     ) -> tuple[Suggestion, int] | None:
         """The suggestion becomes one of the group's own resources (added by the lead who
         approved it); None when there is no such pending suggestion."""
         found = await self.repo.settle(community_id, suggestion_id, "approved")
         if found is None:
             return None
-        resource = NewResource(topic, found.title, found.description, found.url, ("community",))
+        resource = NewResource(
+            topic, found.title, found.description, found.url, ("community",), kind
+        )
         return found, await self.add(community_id, resource, lead_id, now)
 
     async def decline(self, community_id: int, suggestion_id: int) -> Suggestion | None:
@@ -95,21 +113,30 @@ class ResourceService:
 
     async def search(
         self, community_id: int | None, text: str, country: str | None = None
-    ) -> list[ResourceRow]:
+    ) -> Found:
+        """Words for a kind ("books", "apps", "therapist") choose the kind; the other words
+        search the subject, typos forgiven. Only kind words: every entry of those kinds."""
         terms = tokenize(text)
         if not terms:
-            return []
+            return Found([])
         if self._vocabulary is None:
             self._vocabulary = await self.repo.vocabulary()
-        fixed = with_synonyms(correct_terms(terms, self._vocabulary))
+        kinds, rest = asked_kinds(terms)
+        more, rest = asked_kinds(correct_terms(rest, self._vocabulary))  # "podcst"
+        kinds = frozenset(kinds | more)
+        if not rest:
+            return Found(
+                _for_country(await self.repo.by_kinds(community_id, kinds), country), kinds
+            )
         # A term may match as a prefix ("panic" finds "panicking"), a short one ("sle", "anx",
         # typed on the way to a word) only at the start of a title or topic word, never
         # in a description or tag ("art" must not find "articles"); any term may match.
         query = " OR ".join(
             f'"{term}"*' if len(term) >= PREFIX_CHARS else f'({{title topic}} : "{term}"*)'
-            for term in fixed
+            for term in with_synonyms(rest)
         )
-        return _for_country(await self.repo.search(community_id, query), country)
+        rows = await self.repo.search(community_id, query, kinds=kinds)
+        return Found(_for_country(rows, country), kinds)
 
     async def add(
         self, community_id: int, resource: NewResource, member_id: int, now: datetime

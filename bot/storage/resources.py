@@ -21,6 +21,7 @@ class ResourceRow:
     description: str
     url: str
     tags: tuple[str, ...]
+    kind: str = "article"
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,10 @@ class NewResource:
     description: str
     url: str
     tags: tuple[str, ...] = ()
+    kind: str = "article"
 
 
-COLUMNS = "r.id, r.community_id, r.topic, r.title, r.description, r.url, r.tags"
+COLUMNS = "r.id, r.community_id, r.topic, r.title, r.description, r.url, r.tags, r.kind"
 # What a community sees (its parameters: the community's id, twice): the built-in entries it
 # did not hide, and its own.
 VISIBLE = (
@@ -52,7 +54,8 @@ VISIBLE = (
 
 def _row(r: object) -> ResourceRow:
     x = r
-    return ResourceRow(x[0], x[1], x[2], x[3], x[4], x[5], tuple(t for t in x[6].split(",") if t))  # type: ignore[index]
+    tags = tuple(t for t in x[6].split(",") if t)  # type: ignore[index]
+    return ResourceRow(x[0], x[1], x[2], x[3], x[4], x[5], tags, x[7])  # type: ignore[index]
 
 
 class ResourceRepo:
@@ -64,9 +67,12 @@ class ResourceRepo:
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM resources WHERE community_id IS NULL")
             await conn.executemany(
-                "INSERT INTO resources (topic, title, description, url, tags) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(r.topic, r.title, r.description, r.url, ",".join(r.tags)) for r in resources],
+                "INSERT INTO resources (topic, title, description, url, tags, kind) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (r.topic, r.title, r.description, r.url, ",".join(r.tags), r.kind)
+                    for r in resources
+                ],
             )
 
     async def add(
@@ -74,8 +80,8 @@ class ResourceRepo:
     ) -> int:
         r = resource
         return await self.db.execute(
-            "INSERT INTO resources (community_id, topic, title, description, url, tags, "
-            "added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO resources (community_id, topic, title, description, url, tags, kind, "
+            "added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 community_id,
                 r.topic,
@@ -83,6 +89,7 @@ class ResourceRepo:
                 r.description,
                 r.url,
                 ",".join(r.tags),
+                r.kind,
                 member_id,
                 stamp(now),
             ),
@@ -187,14 +194,29 @@ class ResourceRepo:
         return [_row(r) for r in rows]
 
     async def search(
-        self, community_id: int | None, match: str, limit: int = 8
+        self,
+        community_id: int | None,
+        match: str,
+        limit: int = 8,
+        kinds: frozenset[str] = frozenset(),
     ) -> list[ResourceRow]:
-        """`match` is an FTS5 query built by the service from cleaned terms."""
+        """`match` is an FTS5 query built by the service from cleaned terms; `kinds`, when
+        given, keeps only entries of those kinds."""
+        only = f" AND r.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
         rows = await self.db.fetchall(
             f"SELECT {COLUMNS} FROM resources_fts f JOIN resources r ON r.id = f.rowid "
-            f"WHERE resources_fts MATCH ? AND {VISIBLE} "
+            f"WHERE resources_fts MATCH ? AND {VISIBLE}{only} "
             "ORDER BY bm25(resources_fts, 10.0, 2.0, 5.0, 3.0) LIMIT ?",
-            (match, community_id, community_id, limit),
+            (match, community_id, community_id, *sorted(kinds), limit),
+        )
+        return [_row(r) for r in rows]
+
+    async def by_kinds(self, community_id: int | None, kinds: frozenset[str]) -> list[ResourceRow]:
+        """Every entry of these kinds a community sees, by topic."""
+        rows = await self.db.fetchall(
+            f"SELECT {COLUMNS} FROM resources r WHERE r.kind IN "
+            f"({', '.join('?' * len(kinds))}) AND {VISIBLE} ORDER BY r.topic, r.id",
+            (*sorted(kinds), community_id, community_id),
         )
         return [_row(r) for r in rows]
 

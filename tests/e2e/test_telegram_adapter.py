@@ -172,7 +172,7 @@ async def test_the_rules_gate_keeps_a_newcomer_read_only_until_they_agree(
     fake.add_user(NOA, "Noa")
     fake.join(NOA, GROUP - 1)
     welcome = await reply_in(fake, GROUP - 1, "Welcome, Noa")
-    assert "once you agree" in welcome["text"] and "could not" not in welcome["text"]
+    assert "which lets you write here" in welcome["text"] and "could not" not in welcome["text"]
     await fake.wait_for(lambda: (GROUP - 1, NOA) in fake.restricted)
     assert fake.restricted[(GROUP - 1, NOA)]["can_send_messages"] is False
 

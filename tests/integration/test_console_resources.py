@@ -114,10 +114,12 @@ def test_cope_helplines_and_sos(console, catalog):
 
 
 def test_a_short_word_matches_titles_not_inside_descriptions(console):
-    t = console(["/resources art", "/resources sle", "/resources books"])
+    t = console(["/resources art", "/resources sle", "/resources lgbtq books"])
     assert "Nothing matched" in t.step("/resources art").text  # never "articles"
     assert "Sleep" in t.step("/resources sle").text  # a word still being typed
-    assert "/cope" in t.step("/resources books").text  # an exercise is there at once
+    none = t.step("/resources lgbtq books").text
+    assert "No books matched" in none and "/resources book lists them all" in none
+    assert "/cope" in none  # an exercise is there at once
 
 
 def test_the_readers_country_first_and_a_lead_hides_a_built_in_entry(console):
@@ -162,7 +164,7 @@ def test_a_member_suggests_a_resource_and_a_lead_decides(console):
             "/resources stress",
             ":as sam lead",
             "/resources suggestions",
-            "/resources approve 1 stress",
+            "/resources approve 1 stress course",
             "/resources approve 1 stress",
             ":as kim",
             '/resources suggest https://example.org/x "Something else"',
@@ -178,22 +180,60 @@ def test_a_member_suggests_a_resource_and_a_lead_decides(console):
     assert "waits for a lead of lounge" in asked.text
     assert "Calm breathing" not in t.step("/resources stress", 0).text  # not before a lead
     assert "#1 Calm breathing: A gentle guide" in t.step("/resources suggestions", 0).text
-    approved = t.step("/resources approve 1 stress").messages
+    approved = t.step("/resources approve 1 stress course").messages
     assert [m.header for m in approved] == ["@sam private", "@kim private"]
     assert "was added to lounge's resources" in approved[1].text
-    assert "no waiting suggestion" in t.step("/resources approve 1 stress", 1).text
+    assert "no waiting suggestion" in t.step("/resources approve 1 stress").text
     assert "is for group leads" in t.step("/resources suggestions", 1).text
     declined = t.step("/resources decline 2").messages
     assert "decided not to add it" in declined[1].text and declined[1].header == "@kim private"
     assert "Calm breathing" in t.step("/resources stress", 1).text
     assert t.query("SELECT COUNT(*) FROM resource_suggestions") == [(0,)]  # erased with kim
-    assert t.query("SELECT title FROM resources WHERE community_id IS NOT NULL") == [
-        ("Calm breathing",)
+    assert t.query("SELECT title, kind FROM resources WHERE community_id IS NOT NULL") == [
+        ("Calm breathing", "course")
     ]
 
 
 def test_words_members_use_find_what_the_entries_call_otherwise(console):
-    t = console(["/resources mindfulness", "/resources podcast", "/resources books"])
-    assert "Best matches" in t.step("/resources mindfulness").text  # relaxation, calm
-    assert "audio" in t.step("/resources podcast").text
-    assert "Nothing matched" in t.step("/resources books").text  # no books are listed yet
+    t = console(["/resources meditation", "/resources calm counselling"])
+    assert "Best matches" in t.step("/resources meditation").text  # mindfulness, relaxation
+    assert "Best matches" in t.step("/resources calm counselling").text
+
+
+def test_a_kind_word_asks_for_books_podcasts_apps_or_therapists(console):
+    t = console(
+        [
+            "/resources books",
+            "/resources podcst",  # a near miss of a kind word
+            "/resources mindfulness",  # a topic
+            "/resources sleep apps",  # a subject and a kind
+            "/resources find a therapist",
+            ":in lounge",
+            ":as sam lead",
+            '/resources add sleep podcast https://example.org/talks "Sleep talks" Calm talks',
+            '/resources add sleep https://example.org/guide "Sleep guide"',
+            '/resources add sleep podcast,book https://example.org/x "Two kinds"',
+            "/resources sleep",
+            "/resources podcasts",
+        ]
+    )
+    books = t.step("/resources books").text
+    assert books.startswith("Books:") and "Reading Well" in books
+    assert all("(book)" in line for line in books.splitlines()[1::2])  # nothing but books
+    podcasts = t.step("/resources podcst").text
+    assert podcasts.startswith("Podcasts:") and "The Happiness Lab (podcast)" in podcasts
+    topic = t.step("/resources mindfulness").text
+    assert topic.startswith("Mindfulness:") and "Palouse Mindfulness (course)" in topic
+    assert "(app)" in topic
+    apps = t.step("/resources sleep apps").text
+    assert apps.startswith("Apps:") and "Medito (app)" in apps and "Sleep Foundation" not in apps
+    therapists = t.step("/resources find a therapist").text
+    assert therapists.startswith("Therapist directories:") and "NHS Talking Therapies" in therapists
+
+    refused = t.step('/resources add sleep podcast,book https://example.org/x "Two kinds"').text
+    assert "give one kind, not 2" in refused.casefold() and "Usage: /resources add" in refused
+    listed = t.step("/resources sleep").text
+    assert "• Sleep talks (podcast) [#" in listed and "Sleep guide [#" in listed
+    assert "Sleep guide (" not in listed  # an article: no label
+    assert "Two kinds" not in listed
+    assert "Sleep talks (podcast)" in t.step("/resources podcasts").text  # the group's own too

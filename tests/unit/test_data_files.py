@@ -8,9 +8,11 @@ import datetime as dt
 import json
 import re
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 from bot.domain.moods import FEELINGS as MOOD_FEELINGS
+from bot.domain.search import KINDS
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 HELPLINES = DATA / "helplines"
@@ -222,6 +224,26 @@ def test_resource_entries_are_well_formed():
             tags = entry.get("tags")
             assert isinstance(tags, list) and tags, where
             assert all(isinstance(t, str) and t.strip() for t in tags), where
+            assert entry.get("kind", "article") in KINDS, where
+
+
+def test_resources_offer_every_kind_members_ask_for():
+    """Books, podcasts, apps, courses, helplines and therapist directories: each is a word a
+    member searches with (/resources books), so each must find several real entries."""
+    found = Counter(
+        entry.get("kind", "article")
+        for path in _resource_files()
+        for entry in _load_toml(path)["entry"]
+    )
+    for kind in ("book", "podcast", "app", "helpline", "course", "directory", "group"):
+        assert found[kind] >= 3, (kind, found[kind])
+    urls = [e["url"] for path in _resource_files() for e in _load_toml(path)["entry"]]
+    repeated = {u for u in urls if urls.count(u) > 1}
+    assert repeated <= {  # the same page under two topics, on purpose
+        "https://www.nhs.uk/mental-health/self-help/guides-tools-and-activities/five-steps-to-mental-wellbeing/",
+        "https://www.nhs.uk/every-mind-matters/mental-health-issues/stress/",
+        "https://headspace.org.au/",
+    }, repeated
 
 
 # ---------------------------------------------------------------- coping

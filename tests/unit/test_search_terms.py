@@ -146,3 +146,14 @@ def test_entries_are_ordered_for_the_readers_country() -> None:
     assert by_country(countries, "GB") == [2, 1, 3, 0]
     assert by_country(countries, "DE") == [1, 3, 0, 2]  # everyone's first, others' after
     assert by_country(countries, None) == [0, 1, 2, 3]  # unknown: the best match first
+
+
+def test_words_for_a_kind_choose_the_kind_and_leave_the_subject() -> None:
+    from bot.domain.search import asked_kinds
+
+    assert asked_kinds(["books"]) == ({"book"}, [])
+    assert asked_kinds(["sleep", "apps"]) == ({"app"}, ["sleep"])
+    assert asked_kinds(["find", "me", "therapist"]) == ({"directory"}, [])
+    assert asked_kinds(["podcst"]) == ({"podcast"}, [])  # a near miss of a long kind word
+    assert asked_kinds(["curse"]) == (set(), ["curse"])  # short words are never "corrected"
+    assert asked_kinds(["therapy", "grief"]) == (set(), ["therapy", "grief"])  # a subject
