@@ -76,7 +76,7 @@ async def consent(svc: Services, request: Request, args: dict[str, Any]) -> list
     scope = await svc.people.scope(request)
     answer = args.get("answer")
     if answer is None:
-        given = await svc.privacy.repo.consent_given(scope.member.id)
+        given = await svc.privacy.consent_given(scope.member.id)
         state = f"You agreed on {given[:10]}." if given else "You have not agreed yet."
         return [
             private(
@@ -102,7 +102,7 @@ async def consent(svc: Services, request: Request, args: dict[str, Any]) -> list
 async def privacy(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
     counts = await svc.privacy.stored(scope.member.id)
-    given = await svc.privacy.repo.consent_given(scope.member.id)
+    given = await svc.privacy.consent_given(scope.member.id)
     m = scope.member
     lines = [
         "What Haven stores about you (only you can see this):",

@@ -76,7 +76,7 @@ async def welcome_setting(svc: Services, request: Request, args: dict[str, Any])
     scope = await svc.people.scope(request)
     community_id = lead_scope(scope)
     on = args["state"] == "on"
-    await svc.people.communities.update(community_id, welcome=int(on))
+    await svc.people.set_welcome(community_id, on)
     state = "will get" if on else "won't get"
     return [private(f"New members {state} a welcome with the rules and an I agree button.")]
 
@@ -181,7 +181,7 @@ async def welcome(svc: Services, actor: Actor, place: Place) -> list[Reply]:
     if community is None or not community.welcome:
         return []
     member = await svc.people.member(actor)
-    await svc.people.communities.touch(community.id, member.id, svc.clock.now())
+    await svc.people.visited(community.id, member.id)
     count = len(await svc.rules.list(community.id))
     gate = Gate.of(community)
     opens = ""

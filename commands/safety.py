@@ -101,7 +101,7 @@ async def support(svc: Services, request: Request, args: dict[str, Any]) -> list
     community = scope.community
     if community is None or community.alert_member_id is None:
         return [private(texts["no_lead"])]
-    lead = await svc.people.members.get(community.alert_member_id)
+    lead = await svc.people.member_by_id(community.alert_member_id)
     if lead is None:
         return [private(texts["no_lead"])]
     group = community.title or "your group"

@@ -229,7 +229,7 @@ async def _reminder_items(
     svc: Services, row: ScheduleRow, fire_time: datetime, key: str
 ) -> list[OutboxItem]:
     assert row.member_id is not None
-    member = await svc.people.members.get(row.member_id)
+    member = await svc.people.member_by_id(row.member_id)
     if member is None:
         return []
     unreachable, paused_until = await svc.schedules.nudge_state(member.id)
@@ -237,7 +237,7 @@ async def _reminder_items(
         return []
     zone = ZoneInfo(row.timezone)
     day_start = datetime.combine(local_date(fire_time, zone), datetime.min.time(), zone)
-    if await svc.checkins.checkins.checked_in_since(member.id, day_start):
+    if await svc.checkins.checked_in_since(member.id, day_start):
         return []  # already checked in today: no nudge
     actor = Actor(member.platform, member.user_id, member.name)
     reply = private(
@@ -253,7 +253,7 @@ async def _summary_items(
 ) -> list[OutboxItem]:
     if row.community_id is None or row.created_by is None:
         return []
-    lead = await svc.people.members.get(row.created_by)
+    lead = await svc.people.member_by_id(row.created_by)
     if lead is None:
         return []
     actor = Actor(lead.platform, lead.user_id, lead.name)

@@ -42,15 +42,15 @@ async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
 async def set_member(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
     if "zone" in args:
-        await svc.people.members.update(scope.member.id, timezone=args["zone"])
+        await svc.people.set_member_timezone(scope.member.id, args["zone"])
         return [private(f"Time zone set to {args['zone']}. Streaks now count your days there.")]
     if "code" in args:
         code = None if args["code"] == "INTL" else args["code"]
-        await svc.people.members.update(scope.member.id, country=code)
+        await svc.people.set_member_country(scope.member.id, code)
         name = svc.helplines.country_name(code) if code else "international"
         return [private(f"Country set to {name}; /helpline and /sos will show its lines.")]
     public_on = args["visibility"] == "public"
-    await svc.people.members.update(scope.member.id, celebrate_public=int(public_on))
+    await svc.people.set_celebrate_public(scope.member.id, public_on)
     where = "in the group (never with any mood data)" if public_on else "privately, to you only"
     return [private(f"Your celebrations will be shared {where}.")]
 
@@ -79,10 +79,10 @@ async def community_set(svc: Services, request: Request, args: dict[str, Any]) -
     scope = await svc.people.scope(request)
     community_id = lead_scope(scope)
     if "zone" in args:
-        await svc.people.communities.update(community_id, timezone=args["zone"])
+        await svc.people.set_community_timezone(community_id, args["zone"])
         return [private(f"Group time zone set to {args['zone']}.")]
     code = None if args["code"] == "INTL" else args["code"]
-    await svc.people.communities.update(community_id, country=code)
+    await svc.people.set_community_country(community_id, code)
     return [private(f"Group country set to {code or 'international'}.")]
 
 
@@ -92,9 +92,7 @@ async def community_alerts(svc: Services, request: Request, args: dict[str, Any]
     scope = await svc.people.scope(request)
     community_id = lead_scope(scope)
     on = args["state"] == "on"
-    await svc.people.communities.update(
-        community_id, alert_member_id=scope.member.id if on else None
-    )
+    await svc.people.set_alerts(community_id, scope.member.id if on else None)
     if on:
         return [
             private(
@@ -116,12 +114,8 @@ async def community_celebrations(
     scope = await svc.people.scope(request)
     community_id = lead_scope(scope)
     on = args["state"] == "on"
-    if on:  # posted where the lead turned them on: on Discord, the channel they chose
-        await svc.people.communities.update(
-            community_id, celebrate=1, celebrate_chat_id=request.place.chat_id
-        )
-    else:
-        await svc.people.communities.update(community_id, celebrate=0)
+    # Posted where the lead turned them on: on Discord, the channel they chose.
+    await svc.people.set_celebrations(community_id, request.place.chat_id if on else None)
     if on:
         return [
             private(

@@ -100,6 +100,10 @@ class CheckinService:
                 reached.append(threshold)
         return Recorded(checkin_id, current, tuple(reached))
 
+    async def checked_in_since(self, member_id: int, start: datetime) -> bool:
+        """Whether the member checked in at `start` or later (a nudge is skipped then)."""
+        return await self.checkins.checked_in_since(member_id, start)
+
     async def today(self, member_id: int, now: datetime, tz: ZoneInfo) -> Entry | None:
         """The member's latest check-in of their own today, the one they may change."""
         midnight = datetime.combine(streaks.local_date(now, tz), datetime.min.time(), tz)

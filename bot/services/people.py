@@ -55,6 +55,43 @@ class PeopleService:
     async def set_min_group(self, community_id: int, value: int | None) -> None:
         await self.communities.update(community_id, min_group=value)
 
+    # -- a member's own settings (/settings) --------------------------------------------
+    async def set_member_timezone(self, member_id: int, zone: str) -> None:
+        await self.members.update(member_id, timezone=zone)
+
+    async def set_member_country(self, member_id: int, code: str | None) -> None:
+        """None: no country, the international directories."""
+        await self.members.update(member_id, country=code)
+
+    async def set_celebrate_public(self, member_id: int, public: bool) -> None:
+        await self.members.update(member_id, celebrate_public=int(public))
+
+    # -- a group's settings (leads: /community, /rules welcome) --------------------------
+    async def set_community_timezone(self, community_id: int, zone: str) -> None:
+        await self.communities.update(community_id, timezone=zone)
+
+    async def set_community_country(self, community_id: int, code: str | None) -> None:
+        await self.communities.update(community_id, country=code)
+
+    async def set_welcome(self, community_id: int, on: bool) -> None:
+        await self.communities.update(community_id, welcome=int(on))
+
+    async def set_alerts(self, community_id: int, lead_id: int | None) -> None:
+        """The lead told when a member asks for support; None: nobody (the default)."""
+        await self.communities.update(community_id, alert_member_id=lead_id)
+
+    async def set_celebrations(self, community_id: int, chat_id: str | None) -> None:
+        """Community milestones posted in `chat_id` (where the lead turned them on); None: off."""
+        if chat_id is None:
+            await self.communities.update(community_id, celebrate=0)
+        else:
+            await self.communities.update(community_id, celebrate=1, celebrate_chat_id=chat_id)
+
+    async def visited(self, community_id: int, member_id: int) -> None:
+        """A member was in a group (joined it, or spoke there): "which group?" in a direct
+        chat is answered from this."""
+        await self.communities.touch(community_id, member_id, self.clock.now())
+
     async def community_since(self, community_id: int) -> datetime | None:
         return await self.communities.created(community_id)
 

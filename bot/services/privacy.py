@@ -47,6 +47,10 @@ class PrivacyService:
     def take_pending(self, member_id: int) -> Request | None:
         return self._pending.pop(member_id, None)
 
+    async def consent_given(self, member_id: int) -> str | None:
+        """When the member agreed (an ISO timestamp), or None."""
+        return await self.repo.consent_given(member_id)
+
     async def has_consent(self, member_id: int) -> bool:
         if member_id in self._consented:
             return True
