@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import aiosqlite  # noqa: E402
-import asyncpg  # noqa: E402
-from pgserver import PgServer  # noqa: E402
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text  # noqa: E402
-from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
+import aiosqlite
+import asyncpg
+from pgserver import PgServer
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 BATCH = 100
 metadata = MetaData()

@@ -40,7 +40,7 @@ from bot.services.schedules import ScheduleService
 from bot.settings import Settings
 from bot.storage.checkins import CheckinRepo
 from bot.storage.community_milestones import CommunityMilestoneRepo
-from bot.storage.database import Database
+from bot.storage.engine import open_engine
 from bot.storage.inbound import InboundLedger
 from bot.storage.milestones import MilestoneRepo
 from bot.storage.outbox import CRISIS, NORMAL, OutboxItem, OutboxRepo
@@ -158,7 +158,7 @@ def build(
 
     clock = clock or SystemClock()
     catalog = catalog or load_catalog()
-    db = Database(settings.bot.database)
+    db = open_engine(settings.bot.database)
     members, communities = MemberRepo(db), CommunityRepo(db)
     people = PeopleService(
         members,

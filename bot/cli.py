@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.logsetup import configure, redactor
 from bot.settings import ConfigError, Settings, load_settings
+from bot.storage.engine import is_postgres, shown, sqlite_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     for p in sub.choices.values():
         p.add_argument("--config", type=Path, default=argparse.SUPPRESS)
-        p.add_argument("--database", type=Path, help="SQLite file (overrides bot.database)")
+        p.add_argument(
+            "--database", help="SQLite file or postgresql:// address (overrides bot.database)"
+        )
     return parser
 
 
@@ -50,7 +53,13 @@ NO_TERMINAL = (
 def _backup(settings: Settings, target: Path | None) -> int:
     from bot.storage.backup import backup
 
-    source = Path(settings.bot.database)
+    if is_postgres(settings.bot.database):
+        print(
+            "haven: bot.database is PostgreSQL: back it up with pg_dump (see docs/deploy.md)",
+            file=sys.stderr,
+        )
+        return 2
+    source = sqlite_path(settings.bot.database)
     try:
         written = backup(source, target or source.parent)
     except (OSError, sqlite3.Error) as error:
@@ -68,7 +77,11 @@ async def _check(settings: Settings, config: Path | None) -> int:
     problems = 0
     where = config or Path("config.toml")
     print(f"config: ok ({where})" if where.is_file() else "config: ok (no file; defaults)")
-    database = Path(settings.bot.database)
+    if is_postgres(settings.bot.database):
+        print(f"database: PostgreSQL at {shown(settings.bot.database)}")
+        database = Path("/nonexistent")
+    else:
+        database = sqlite_path(settings.bot.database)
     latest = len(migrations())
     if database.is_file():
         try:
@@ -139,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.config)
         if getattr(args, "database", None):
-            settings.bot.database = args.database
+            settings.bot.database = str(args.database)
         start = _start_time(getattr(args, "clock", None))
     except ConfigError as error:
         print(error, file=sys.stderr)

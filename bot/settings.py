@@ -20,6 +20,7 @@ from pydantic_settings import (
 )
 
 from bot.domain.schedule_time import parse_timezone
+from bot.storage.engine import is_postgres, sqlite_path
 
 
 class ConfigError(Exception):
@@ -29,10 +30,16 @@ class ConfigError(Exception):
 class BotSection(BaseModel):
     model_config = {"extra": "forbid"}
 
-    database: Path = Path("haven.db")
+    # A path or sqlite:///path (SQLite, the default), or postgresql://user@host/db.
+    database: str = "haven.db"
     timezone: str = "UTC"
     country: str | None = None
     language: str = "en"
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> object:
+        return str(value) if isinstance(value, Path) else value
 
     @field_validator("timezone")
     @classmethod
@@ -169,8 +176,10 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     except ValueError as exc:  # e.g. a TOML syntax error
         raise ConfigError(f"config file {path} could not be read: {exc}") from None
     database = loaded.bot.database
-    if path.is_file() and str(database) != ":memory:" and not database.is_absolute():
-        loaded.bot.database = path.resolve().parent / database
+    if path.is_file() and database != ":memory:" and not is_postgres(database):
+        file = sqlite_path(database)
+        if not file.is_absolute():
+            loaded.bot.database = str(path.resolve().parent / file)
     return loaded
 
 

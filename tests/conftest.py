@@ -126,10 +126,33 @@ class Transcript:
         return self.query(f"SELECT COUNT(*) FROM {table} WHERE {where}")[0][0]
 
 
-def query(database: Path, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    """Read the database with the standard library, as an outsider would."""
+def query(database: Path | str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Read the database as an outsider would: SQLite with the standard library, PostgreSQL
+    with asyncpg on a thread of its own (`?` placeholders either way)."""
+    if str(database).startswith("postgresql://"):
+        return pg_query(str(database), sql, params)
     with sqlite3.connect(database) as conn:
         return [tuple(row) for row in conn.execute(sql, tuple(params))]
+
+
+def pg_query(dsn: str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    import asyncpg
+
+    from bot.storage.postgres import translate
+
+    async def run() -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            text, _, _, _ = translate(sql)
+            return [tuple(r) for r in await conn.fetch(text, *params)]
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def _split_steps(lines: Sequence[str], stdout: str) -> list[Step]:
@@ -173,7 +196,7 @@ def console(tmp_path: Path) -> ConsoleRunner:
     """`console(lines, db="x.db", start=START)` runs one `haven console` over the whole script."""
 
     def run(lines: Sequence[str], db: str = "x.db", start: str = START) -> Transcript:
-        database = tmp_path / db
+        database: Path | str = db if "://" in db else tmp_path / db
         script: list[str] = []
         for line in lines:
             assert "\n" not in line, "one console line per item"
@@ -256,6 +279,37 @@ class Harness:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return query(self.database, sql, params)
+
+
+PG_BIN = os.environ.get("HAVEN_PG_BIN")  # read before any test clears HAVEN_* variables
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Any:
+    """A real PostgreSQL server for this test process (tests/pgserver.py). Without the server
+    binaries the PostgreSQL tests are skipped with one line saying how to enable them, except
+    under CI=true, where they must run."""
+    from pgserver import ENABLE, PgServer, pg_bin
+
+    if PG_BIN:
+        os.environ["HAVEN_PG_BIN"] = PG_BIN
+    if pg_bin() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(ENABLE)
+        pytest.skip(ENABLE)
+    server = PgServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_database(pg_server: Any) -> str:
+    """A new, empty database on the test server: its postgresql:// address."""
+    import uuid
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    pg_query(pg_server.dsn, f"CREATE DATABASE {name}")
+    return pg_server.dsn.rsplit("/", 1)[0] + "/" + name
 
 
 @pytest.fixture(autouse=True)

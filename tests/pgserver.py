@@ -118,7 +118,9 @@ class PgServer:
         if self.folder is None or binaries is None:
             return
         try:
-            self._run(str(binaries / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "stop")
+            self._run(
+                str(binaries / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "stop"
+            )
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None

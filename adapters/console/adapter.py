@@ -25,6 +25,7 @@ from bot.core.messages import Access, Actor, Button, Change, Place, Reply, Reque
 from bot.delivery.outbox import Attempt
 from bot.domain.schedule_time import parse_duration
 from bot.scheduler.jobs import Timeline
+from bot.storage.engine import is_postgres, sqlite_path
 
 PLATFORM = "console"
 CONSOLE_NAMES = frozenset({"haven", "havenbot"})  # /cmd@haven is ours; /cmd@OtherBot is not
@@ -81,9 +82,9 @@ class ConsoleAdapter:
         self.clock = clock
         self.out = out
         # Files (/mydata) are written beside the database unless told otherwise.
-        self.attachments = (
-            attachments or Path(app.services.settings.bot.database).parent / "attachments"
-        )
+        database = app.services.settings.bot.database
+        beside = Path() if is_postgres(database) else sqlite_path(database).parent
+        self.attachments = attachments or beside / "attachments"
         self.zone = ZoneInfo(zone)
         self.timeline = Timeline(app.timeline_jobs, clock, app.services, app.deliver, self.settle)
         app.add_adapter(self)

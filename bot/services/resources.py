@@ -21,7 +21,6 @@ from bot.domain.search import (
 from bot.storage.resources import NewResource, ResourceRepo, ResourceRow, Suggestion
 
 TOPIC = re.compile(r"^[a-z][a-z0-9-]{1,29}$")
-PREFIX_CHARS = 4
 MAX_URL = 2048  # what browsers and link previews reliably carry
 HOST = re.compile(r"(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}")
 
@@ -128,14 +127,7 @@ class ResourceService:
             return Found(
                 _for_country(await self.repo.by_kinds(community_id, kinds), country), kinds
             )
-        # A term may match as a prefix ("panic" finds "panicking"), a short one ("sle", "anx",
-        # typed on the way to a word) only at the start of a title or topic word, never
-        # in a description or tag ("art" must not find "articles"); any term may match.
-        query = " OR ".join(
-            f'"{term}"*' if len(term) >= PREFIX_CHARS else f'({{title topic}} : "{term}"*)'
-            for term in with_synonyms(rest)
-        )
-        rows = await self.repo.search(community_id, query, kinds=kinds)
+        rows = await self.repo.search(community_id, with_synonyms(rest), kinds=kinds)
         return Found(_for_country(rows, country), kinds)
 
     async def add(

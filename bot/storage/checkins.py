@@ -45,35 +45,50 @@ class StreakRow:
 # The rule is `Streak.after` in bot/domain/streaks.py: the next day adds one; a day after one
 # missed day adds one too when no other day was bridged in the seven before it; later, 1.
 # (SQLite's SET expressions all read the row as it was before the update.)
-_RESET = ":rebuild OR s.timezone <> excluded.timezone"
-_BRIDGE = (
-    "(excluded.last_day = date(s.last_day, '+2 day') AND (s.grace_day IS NULL OR "
-    "julianday(excluded.last_day) - julianday(s.grace_day) >= 8))"
-)
-_ADVANCE = (
-    f"CASE WHEN {_RESET} THEN excluded.current "
-    "WHEN excluded.last_day = s.last_day THEN s.current "
-    "WHEN excluded.last_day = date(s.last_day, '+1 day') THEN s.current + 1 "
-    f"WHEN {_BRIDGE} THEN s.current + 1 "
-    "WHEN excluded.last_day > s.last_day THEN 1 ELSE s.current END"
-)
-_GRACE = (
-    f"CASE WHEN {_RESET} THEN excluded.grace_day "
-    f"WHEN {_BRIDGE} THEN date(excluded.last_day, '-1 day') "
-    "WHEN excluded.last_day > date(s.last_day, '+1 day') THEN NULL ELSE s.grace_day END"
-)
-_STREAK = (
-    "INSERT INTO member_streaks AS s (member_id, timezone, last_day, current, longest, grace_day) "
-    "VALUES (:member, :zone, :day, :current, :longest, :grace) "
-    "ON CONFLICT (member_id) DO UPDATE SET "
-    f"current = {_ADVANCE}, "
-    f"longest = max(s.longest, excluded.longest * :rebuild, {_ADVANCE}), "
-    f"grace_day = {_GRACE}, "
-    f"last_day = CASE WHEN {_RESET} THEN excluded.last_day "
-    "ELSE max(s.last_day, excluded.last_day) END, "
-    "timezone = excluded.timezone "
-    "RETURNING timezone, last_day, current, longest, grace_day"
-)
+def _streak_sql(dialect: str) -> str:
+    """The same rule in each engine's words for "a day later" and "days between" (text
+    YYYY-MM-DD dates on both)."""
+    if dialect == "postgresql":
+        reset = "(:rebuild = 1 OR s.timezone <> excluded.timezone)"
+        plus = "(s.last_day::date + {n})::text"
+        gap = "excluded.last_day::date - s.grace_day::date"
+        day_before = "(excluded.last_day::date - 1)::text"
+        biggest = "GREATEST"
+    else:
+        reset = "(:rebuild OR s.timezone <> excluded.timezone)"
+        plus = "date(s.last_day, '+{n} day')"
+        gap = "julianday(excluded.last_day) - julianday(s.grace_day)"
+        day_before = "date(excluded.last_day, '-1 day')"
+        biggest = "max"
+    bridge = f"(excluded.last_day = {plus.format(n=2)} AND (s.grace_day IS NULL OR {gap} >= 8))"
+    advance = (
+        f"CASE WHEN {reset} THEN excluded.current "
+        "WHEN excluded.last_day = s.last_day THEN s.current "
+        f"WHEN excluded.last_day = {plus.format(n=1)} THEN s.current + 1 "
+        f"WHEN {bridge} THEN s.current + 1 "
+        "WHEN excluded.last_day > s.last_day THEN 1 ELSE s.current END"
+    )
+    grace = (
+        f"CASE WHEN {reset} THEN excluded.grace_day "
+        f"WHEN {bridge} THEN {day_before} "
+        f"WHEN excluded.last_day > {plus.format(n=1)} THEN NULL ELSE s.grace_day END"
+    )
+    return (
+        "INSERT INTO member_streaks AS s "
+        "(member_id, timezone, last_day, current, longest, grace_day) "
+        "VALUES (:member, :zone, :day, :current, :longest, :grace) "
+        "ON CONFLICT (member_id) DO UPDATE SET "
+        f"current = {advance}, "
+        f"longest = {biggest}(s.longest, excluded.longest * :rebuild, {advance}), "
+        f"grace_day = {grace}, "
+        f"last_day = CASE WHEN {reset} THEN excluded.last_day "
+        f"ELSE {biggest}(s.last_day, excluded.last_day) END, "
+        "timezone = excluded.timezone "
+        "RETURNING timezone, last_day, current, longest, grace_day"
+    )
+
+
+_STREAK = {dialect: _streak_sql(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 def _streak_row(row: tuple) -> StreakRow:
@@ -107,7 +122,7 @@ class CheckinRepo:
                 (member_id, community_id, mood, ",".join(tags), note or None, stamp(at)),
             ),
             Statement(
-                _STREAK,
+                _STREAK[self.db.dialect],
                 {
                     "member": member_id,
                     "zone": streak.timezone,
@@ -124,7 +139,7 @@ class CheckinRepo:
                 Statement(
                     "INSERT INTO checkin_counts (community_id, member_id, checkins) "
                     "VALUES (?, ?, 1) ON CONFLICT (community_id, member_id) "
-                    "DO UPDATE SET checkins = checkins + 1",
+                    "DO UPDATE SET checkins = checkin_counts.checkins + 1",
                     (community_id, member_id),
                 )
             )

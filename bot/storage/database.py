@@ -166,6 +166,8 @@ class _Turn:
 
 
 class Database:
+    dialect = "sqlite"
+
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None

@@ -149,6 +149,18 @@ async def insert_items(conn: aiosqlite.Connection, items: list[OutboxItem], now:
         )
         for i in items
     ]
+    if getattr(conn, "dialect", "sqlite") == "postgresql":
+        # One statement for the whole list; RETURNING counts what was new.
+        columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(11)]
+        async with conn.execute(
+            "INSERT INTO outbox (key, platform, target, member_id, payload, priority, "
+            "not_before, created_at, attachment_name, attachment_mime, attachment) "
+            "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], "
+            "?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[]) "
+            "ON CONFLICT (key) DO NOTHING RETURNING 1",
+            [list(c) for c in columns],
+        ) as cursor:
+            return len(await cursor.fetchall())
     before = conn.total_changes
     await conn.executemany(
         "INSERT INTO outbox (key, platform, target, member_id, payload, priority, not_before, "

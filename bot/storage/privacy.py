@@ -55,6 +55,10 @@ MEMBER_REFERENCES: dict[str, str] = {
 }
 
 
+# Rows in the order they were written: SQLite's rowid, PostgreSQL's physical order.
+ORDER = {"sqlite": "rowid", "postgresql": "ctid"}
+
+
 class PrivacyRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -78,8 +82,9 @@ class PrivacyRepo:
     async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, list[dict[str, Any]]] = {}
         for table, (column, columns) in MEMBER_TABLES.items():
+            order = ORDER[self.db.dialect]
             rows = await self.db.fetchall(
-                f"SELECT {', '.join(columns)} FROM {table} WHERE {column} = ? ORDER BY rowid",
+                f"SELECT {', '.join(columns)} FROM {table} WHERE {column} = ? ORDER BY {order}",
                 (member_id,),
             )
             found[table] = [dict(zip(columns, row, strict=True)) for row in rows]

@@ -43,6 +43,7 @@ class NewResource:
     kind: str = "article"
 
 
+PREFIX_CHARS = 4  # shorter terms match the start of a title or topic word only
 COLUMNS = "r.id, r.community_id, r.topic, r.title, r.description, r.url, r.tags, r.kind"
 # What a community sees (its parameters: the community's id, twice): the built-in entries it
 # did not hide, and its own.
@@ -196,13 +197,34 @@ class ResourceRepo:
     async def search(
         self,
         community_id: int | None,
-        match: str,
+        terms: list[str],
         limit: int = 8,
         kinds: frozenset[str] = frozenset(),
     ) -> list[ResourceRow]:
-        """`match` is an FTS5 query built by the service from cleaned terms; `kinds`, when
-        given, keeps only entries of those kinds."""
+        """Entries matching any of `terms` (cleaned words: letters and digits only), best
+        first; `kinds`, when given, keeps only entries of those kinds. A term matches as a
+        prefix ("panic" finds "panicking"); a short one ("sle", "anx", typed on the way to a
+        word) only at the start of a title or topic word, never in a description or tag ("art"
+        must not find "articles"). SQLite ranks with FTS5's bm25, PostgreSQL with ts_rank, both
+        weighing titles most, then tags, topics and descriptions."""
+        if not terms:
+            return []
         only = f" AND r.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
+        if self.db.dialect == "postgresql":
+            query = " | ".join(
+                f"{term}:*" if len(term) >= PREFIX_CHARS else f"{term}:*AB" for term in terms
+            )
+            rows = await self.db.fetchall(
+                f"SELECT {COLUMNS} FROM resources r, to_tsquery('simple', ?) q "
+                f"WHERE r.document @@ q AND {VISIBLE}{only} "
+                "ORDER BY ts_rank('{0.2, 0.5, 0.3, 1.0}', r.document, q) DESC, r.id LIMIT ?",
+                (query, community_id, community_id, *sorted(kinds), limit),
+            )
+            return [_row(r) for r in rows]
+        match = " OR ".join(
+            f'"{term}"*' if len(term) >= PREFIX_CHARS else f'({{title topic}} : "{term}"*)'
+            for term in terms
+        )
         rows = await self.db.fetchall(
             f"SELECT {COLUMNS} FROM resources_fts f JOIN resources r ON r.id = f.rowid "
             f"WHERE resources_fts MATCH ? AND {VISIBLE}{only} "
@@ -221,5 +243,11 @@ class ResourceRepo:
         return [_row(r) for r in rows]
 
     async def vocabulary(self) -> set[str]:
-        rows = await self.db.fetchall("SELECT term FROM resources_vocab")
+        """Every word the search index holds (typos are corrected toward these)."""
+        if self.db.dialect == "postgresql":
+            rows = await self.db.fetchall(
+                "SELECT word FROM ts_stat('SELECT document FROM resources')"
+            )
+        else:
+            rows = await self.db.fetchall("SELECT term FROM resources_vocab")
         return {r[0] for r in rows}
