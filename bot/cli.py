@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument(
         "target", nargs="?", type=Path, help="file or folder (default: beside the database)"
     )
+    migrate = sub.add_parser(
+        "migrate", help="copy the SQLite history into an empty PostgreSQL database"
+    )
+    migrate.add_argument("--to", required=True, help="postgresql://user@host/database")
     for p in sub.choices.values():
         p.add_argument("--config", type=Path, default=argparse.SUPPRESS)
         p.add_argument(
@@ -66,6 +70,35 @@ def _backup(settings: Settings, target: Path | None) -> int:
         print(f"haven: backup failed: {error}", file=sys.stderr)
         return 1
     print(f"backup: {written} ({written.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+async def _migrate(settings: Settings, target: str) -> int:
+    """Copy bot.database (SQLite) into `target` (PostgreSQL), then say how to switch."""
+    from bot.storage.transfer import TransferError, migrate_to_postgres
+
+    if not is_postgres(target):
+        print("haven: --to takes a postgresql:// address", file=sys.stderr)
+        return 2
+    if is_postgres(settings.bot.database):
+        print(
+            "haven: bot.database is PostgreSQL already; migrate copies from SQLite", file=sys.stderr
+        )
+        return 2
+    source = sqlite_path(settings.bot.database)
+    if not source.is_file():
+        print(f"haven: no SQLite database at {source}", file=sys.stderr)
+        return 2
+    try:
+        copied = await migrate_to_postgres(source, target)
+    except TransferError as error:
+        print(f"haven: nothing copied: {error}", file=sys.stderr)
+        return 1
+    total = sum(c.rows for c in copied)
+    print(
+        f"copied {total} rows in {len(copied)} tables, counts checked; set "
+        f'bot.database = "{shown(target)}" and start Haven'
+    )
     return 0
 
 
@@ -173,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
             return _backup(settings, args.target)
         if mode == "check":
             return asyncio.run(_check(settings, args.config))
+        if mode == "migrate":
+            return asyncio.run(_migrate(settings, args.to))
         if mode == "invite":
             return asyncio.run(_invite(settings))
         if mode == "run" and has_token:

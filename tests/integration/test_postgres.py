@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import haven_env, query
 
 from bot.storage.postgres import PgDatabase, translate
+from bot.storage.transfer import TABLES
 
 # Most of what Haven keeps, in one console session: check-ins with feelings, notes, an undo
 # and an edit; streaks over days with a bridged one; charts; milestones; rules, the welcome
@@ -168,3 +172,39 @@ async def test_a_newer_schema_is_refused(pg_database):
     newer = PgDatabase(pg_database)
     with pytest.raises(RuntimeError, match="newer than this version of Haven"):
         await newer.open()
+
+
+def test_a_sqlite_history_moves_to_postgresql_whole(console, pg_database, tmp_path):
+    """`haven migrate --to`: every row of every table, ids kept, counts checked; Haven then
+    goes on from that history on PostgreSQL (streaks, milestones, schedules) as it would have
+    on SQLite."""
+    before = console(SESSION, db="s.db")
+    moved = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate", "--to", pg_database, "--database", "s.db"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=haven_env(),
+        timeout=120,
+    )
+    assert moved.returncode == 0, moved.stderr
+    assert "counts checked" in moved.stdout and "checkins: " in moved.stdout
+    for table in TABLES:
+        count = f"SELECT COUNT(*) FROM {table}"
+        assert query(pg_database, count) == before.query(count), table
+    ids = "SELECT id, mood, at FROM checkins ORDER BY id"
+    assert query(pg_database, ids) == before.query(ids)
+
+    later = [":as ana", "/checkin 4", "/mood", "/milestones", ":in lounge", "/schedules"]
+    on_sqlite = console(later, db="s.db", start="2026-01-10T08:00:00+00:00")
+    on_postgres = console(later, db=pg_database, start="2026-01-10T08:00:00+00:00")
+    assert on_postgres.stdout == on_sqlite.stdout
+    again = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate", "--to", pg_database, "--database", "s.db"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=haven_env(),
+        timeout=120,
+    )
+    assert again.returncode == 1 and "copy into an empty one" in again.stderr
