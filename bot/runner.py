@@ -1,5 +1,7 @@
 """`haven run`: the configured platform adapters and the scheduler in one event loop, until
-SIGINT or SIGTERM (or an adapter stops on its own), then a clean shutdown of everything.
+SIGINT or SIGTERM (or an adapter stops on its own), then a clean shutdown of everything. The
+scheduler and the outbox senders run in the leading process only (bot/delivery/leader.py):
+with SQLite that is this one; with PostgreSQL, one of however many run.
 
 Exit codes: 0 after a signal; 1 when an adapter could not start or stopped on its own (a
 rejected token, polling that stopped), with one line naming the platform and the cause."""
@@ -11,10 +13,14 @@ import contextlib
 import logging
 import signal
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from adapters.base import Adapter, AdapterFailure
 from bot.app import App, build
+from bot.delivery.leader import Leadership
 from bot.scheduler.jobs import start_realtime
 from bot.settings import Settings
+from bot.storage.engine import is_postgres
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +38,31 @@ def platform_adapters(app: App, settings: Settings) -> list[Adapter]:
     return adapters
 
 
+def lead_timed_work(app: App, database: str) -> Leadership:
+    """The scheduler (fixed jobs and members' schedules) and the outbox senders, run while
+    this process leads."""
+    timed: list[AsyncIOScheduler] = []
+
+    async def start_duties() -> None:
+        await app.start_delivery()
+        timed.append(start_realtime(app.jobs, app.services, app.deliver))
+        await app.schedules.start_realtime()
+
+    async def stop_duties() -> None:
+        while timed:
+            timed.pop().shutdown(wait=False)
+        await app.schedules.stop()
+        await app.outbox.stop()
+
+    return Leadership(
+        database if is_postgres(database) else None,
+        start_duties,
+        stop_duties,
+        on_schedule=app.schedules.changed,
+        on_outbox=lambda platform: app.outbox.kick({platform}),
+    )
+
+
 async def run_platforms(settings: Settings) -> int:
     app = build(settings)
     await app.start()
@@ -42,7 +73,7 @@ async def run_platforms(settings: Settings) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    scheduler = None
+    leadership = lead_timed_work(app, settings.bot.database)
     started: list[Adapter] = []
     code = 0
     try:
@@ -50,9 +81,7 @@ async def run_platforms(settings: Settings) -> int:
             await adapter.start()
             started.append(adapter)
             app.add_adapter(adapter)
-        await app.start_delivery()
-        scheduler = start_realtime(app.jobs, app.services, app.deliver)
-        await app.schedules.start_realtime()
+        await leadership.begin()
         log.warning("Haven is running on %s", ", ".join(a.platform for a in adapters))
         waits = [asyncio.ensure_future(stop.wait())]
         waits += [asyncio.ensure_future(a.wait()) for a in adapters]
@@ -67,9 +96,7 @@ async def run_platforms(settings: Settings) -> int:
         log.error("%s", failure)
         code = 1
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
-        await app.schedules.stop()
+        await leadership.end()
         for adapter in reversed(started):
             try:
                 await adapter.stop()

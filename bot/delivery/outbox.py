@@ -59,6 +59,9 @@ class Outbox:
         self.senders: dict[str, Sender] = {}
         self._wake: dict[str, asyncio.Event] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
+        # Told of what was queued, beside this process's own workers (on PostgreSQL: the
+        # leader, which may be another process; bot/delivery/leader.py).
+        self.announce: Callable[[set[str]], None] = lambda platforms: None
 
     def register(self, platform: str, sender: Sender) -> None:
         self.senders[platform] = sender
@@ -66,7 +69,10 @@ class Outbox:
 
     async def enqueue(self, items: list[OutboxItem]) -> int:
         added = await self.repo.enqueue(items, self.clock.now())
-        self.kick({i.reply.to.platform for i in items if i.reply.to is not None})
+        platforms = {i.reply.to.platform for i in items if i.reply.to is not None}
+        self.kick(platforms)
+        if added:
+            self.announce(platforms)
         return added
 
     def kick(self, platforms: set[str]) -> None:

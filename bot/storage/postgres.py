@@ -16,6 +16,7 @@ returns only after its COMMIT, so "recorded" is said only of what is durable.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import logging
 import re
@@ -208,6 +209,7 @@ class PgDatabase:
         self._sizes = (min_size, max_size)
         self.batches = 0  # COMMITs of writes, as the SQLite engine counts them
         self.writes = 0
+        self._notices: set[asyncio.Task[None]] = set()
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(
@@ -256,6 +258,19 @@ class PgDatabase:
                         await conn.execute("INSERT INTO schema_version VALUES ($1)", number)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+
+    def notify_soon(self, channel: str, payload: str) -> None:
+        """Tell every process listening on `channel` (the leader: bot/delivery/leader.py);
+        sent in the background, after the caller's own commit."""
+        task = asyncio.get_running_loop().create_task(self._notify(channel, payload))
+        self._notices.add(task)
+        task.add_done_callback(self._notices.discard)
+
+    async def _notify(self, channel: str, payload: str) -> None:
+        try:
+            await self.pool.execute("SELECT pg_notify($1, $2)", channel, payload)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            log.warning("could not tell the leader about a change: %s", error)
 
     async def schema_version(self) -> int:
         return int(await self.pool.fetchval("SELECT max(version) FROM schema_version") or 0)

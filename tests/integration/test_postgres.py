@@ -208,3 +208,70 @@ def test_a_sqlite_history_moves_to_postgresql_whole(console, pg_database, tmp_pa
         timeout=120,
     )
     assert again.returncode == 1 and "copy into an empty one" in again.stderr
+
+
+class Recorder:
+    """A platform that keeps what it was sent."""
+
+    platform = "test"
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send(self, reply, *, attempt=None) -> None:
+        if attempt is not None:
+            await attempt()
+        self.sent.append(reply.text)
+
+
+async def _until(condition, seconds: float) -> float:
+    start = asyncio.get_running_loop().time()
+    while not condition():
+        if asyncio.get_running_loop().time() - start > seconds:
+            raise AssertionError(f"not within {seconds} s")
+        await asyncio.sleep(0.05)
+    return asyncio.get_running_loop().time() - start
+
+
+async def test_one_process_sends_and_another_takes_over_when_it_goes(pg_database):
+    """Two Havens on one PostgreSQL database, as two processes: one leads and sends what
+    either queues (told at once by NOTIFY); when the leader's connection dies, the other
+    leads within seconds, and nothing is sent twice or left unsent."""
+    from bot.app import build
+    from bot.core.messages import Actor, private
+    from bot.runner import lead_timed_work
+    from bot.settings import Settings
+
+    havens = []
+    for _ in range(2):
+        app = build(Settings(bot={"database": pg_database}))
+        await app.start()
+        recorder = Recorder()
+        app.add_adapter(recorder)
+        leader = lead_timed_work(app, pg_database)
+        leader.retry = 0.2
+        await leader.begin()
+        havens.append((app, recorder, leader))
+    try:
+        await _until(lambda: sum(h[2].leading for h in havens) == 1, 5)
+        (lead_app, lead_sent, lead), (other_app, other_sent, other) = sorted(
+            havens, key=lambda h: not h[2].leading
+        )
+        member = Actor("test", "u1", "U")
+        await other_app.deliver([private("first", to=member, idempotency_key="k1")])
+        await _until(lambda: lead_sent.sent == ["first"], 3)  # NOTIFY: not the 5 s idle look
+        assert other_sent.sent == []
+
+        pid = lead._conn.get_server_pid()  # the leader's lock connection dies (a crash)
+        await other_app.services.db.fetchone("SELECT pg_terminate_backend(?)", (pid,))
+        took = await _until(lambda: other.leading and not lead.leading, 10)
+        assert took < 5
+        await lead_app.deliver([private("second", to=member, idempotency_key="k2")])
+        await _until(lambda: other_sent.sent == ["second"], 5)
+        assert lead_sent.sent == ["first"]
+        sent = await other_app.services.db.fetchall("SELECT key, state FROM outbox ORDER BY key")
+        assert [tuple(r) for r in sent] == [("k1", "sent"), ("k2", "sent")]
+    finally:
+        for app, _, leader in havens:
+            await leader.end()
+            await app.close()
