@@ -37,7 +37,14 @@ class PrivacyService:
         self.settings = settings
         # Consent is checked on every check-in, so it is cached (bounded in size and age).
         self._consented: TTLCache[int, bool] = TTLCache(MEMBERS_CACHED, CACHE_AGE)
+        repo.on_consent_change(self._forget_consent)  # withdrawn in any process
         self._pending: TTLCache[int, Request] = TTLCache(MEMBERS_CACHED, PENDING_SECONDS)
+
+    def _forget_consent(self, member_id: int | None) -> None:
+        if member_id is None:
+            self._consented.clear()
+        else:
+            self._consented.pop(member_id, None)
 
     def hold(self, member_id: int, request: Request) -> None:
         """Keep what the member asked for until they answer the consent question (the latest
@@ -81,10 +88,7 @@ class PrivacyService:
 
     async def erase(self, member_id: int) -> int:
         self._consented.pop(member_id, None)
-        removed = await self.repo.erase(member_id)
-        self.members.forget_cached(member_id)
-        self.communities.forget_member(member_id)
-        return removed
+        return await self.repo.erase(member_id)  # every process's caches forget the member
 
     async def purge(self, now: datetime) -> tuple[int, int, int, int]:
         """Retention, daily: (notes, check-ins, sent messages, platform updates) removed."""

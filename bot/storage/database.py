@@ -34,6 +34,7 @@ import aiosqlite
 
 from bot import DATA_DIR
 from bot.storage.backup import backup, before_migration
+from bot.storage.invalidation import Invalidations
 
 log = logging.getLogger(__name__)
 MIGRATIONS = DATA_DIR / "migrations"
@@ -165,10 +166,11 @@ class _Turn:
         self.committed = self.granted.get_loop().create_future()
 
 
-class Database:
+class Database(Invalidations):
     dialect = "sqlite"
 
     def __init__(self, path: Path | str) -> None:
+        super().__init__()
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None  # reads, beside the writes (WAL)

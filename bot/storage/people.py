@@ -46,6 +46,7 @@ class CommunityRow:
     rules_gate: str | None = None  # what agreeing opens: "restrict", "role:<name>"; None
 
 
+MEMBER, COMMUNITY = "member", "community"  # kinds of cached rows (bot/storage/invalidation.py)
 MEMBER_COLUMNS = "id, platform, user_id, name, timezone, country, celebrate_public"
 COMMUNITY_COLUMNS = (
     "id, platform, key, title, chat_id, timezone, country, welcome, alert_member_id, celebrate, "
@@ -79,11 +80,13 @@ def community_row(row: object) -> CommunityRow:
 
 class MemberRepo:
     """Member rows are read on every command, so they are cached; every write here refreshes
-    the cache, and nothing else writes the members table."""
+    the cache, and nothing else writes the members table. A change is announced (bot/storage/
+    invalidation.py), so other processes on the same PostgreSQL database forget it too."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._cache: TTLCache[tuple[str, str], MemberRow] = TTLCache(MEMBERS_CACHED, CACHE_AGE)
+        db.on_change(MEMBER, self.forget_cached)  # changed or erased in any process
 
     async def ensure(self, platform: str, user_id: str, name: str, now: datetime) -> MemberRow:
         """Create on first sight and keep the display name current. The common case (known
@@ -133,9 +136,12 @@ class MemberRepo:
         await self.db.execute(
             f"UPDATE members SET {assignments} WHERE id = ?", (*values.values(), member_id)
         )
-        self.forget_cached(member_id)
+        self.db.changed(MEMBER, member_id)
 
-    def forget_cached(self, member_id: int) -> None:
+    def forget_cached(self, member_id: int | None) -> None:
+        if member_id is None:
+            self._cache.clear()
+            return
         for key in [k for k, row in self._cache.items() if row.id == member_id]:
             del self._cache[key]
 
@@ -143,7 +149,8 @@ class MemberRepo:
 class CommunityRepo:
     """Communities and memberships are read on every command in a group (and the member's last
     group on every command in a direct chat), so both are cached; the writes below keep the
-    caches true, and nothing else writes these tables."""
+    caches true, and nothing else writes these tables; other processes hear of each change
+    (bot/storage/invalidation.py)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -155,6 +162,22 @@ class CommunityRepo:
             VISITS_CACHED, TOUCH_EVERY.total_seconds()
         )
         self._last: TTLCache[int, CommunityRow | None] = TTLCache(MEMBERS_CACHED, CACHE_AGE)
+        db.on_change(COMMUNITY, self._forget_community)  # changed in any process
+        db.on_change(MEMBER, self._forget_member)
+
+    def _forget_community(self, community_id: int | None) -> None:
+        if community_id is None:
+            self._by_key.clear()
+            self._last.clear()
+        else:
+            self._forget(community_id=community_id)
+
+    def _forget_member(self, member_id: int | None) -> None:
+        if member_id is None:
+            self._last.clear()
+            self._seen.clear()
+        else:
+            self._forget(member_id=member_id)
 
     def _forget(self, community_id: int | None = None, member_id: int | None = None) -> None:
         if community_id is not None:
@@ -205,12 +228,8 @@ class CommunityRepo:
                 (new, old, new, platform, old),
             ),
         )
-        self._by_key.clear()
-        self._last.clear()
+        self.db.changed(COMMUNITY, None)
         return True
-
-    def forget_member(self, member_id: int) -> None:
-        self._forget(member_id=member_id)
 
     async def find(self, platform: str, key: str) -> CommunityRow | None:
         if (platform, key) in self._by_key:
@@ -274,7 +293,7 @@ class CommunityRepo:
         await self.db.execute(
             f"UPDATE communities SET {assignments} WHERE id = ?", (*values.values(), community_id)
         )
-        self._forget(community_id=community_id)
+        self.db.changed(COMMUNITY, community_id)
 
     async def created(self, community_id: int) -> datetime | None:
         """When the community first came to Haven."""

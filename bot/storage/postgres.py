@@ -17,6 +17,7 @@ returns only after its COMMIT, so "recorded" is said only of what is durable.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
 import re
@@ -30,6 +31,7 @@ import asyncpg
 
 from bot import DATA_DIR
 from bot.storage.database import MIGRATION_NAME, Outcome, Statement
+from bot.storage.invalidation import CACHE_CHANNEL, Invalidations
 
 log = logging.getLogger(__name__)
 MIGRATIONS = DATA_DIR / "migrations" / "postgresql"
@@ -197,12 +199,13 @@ class PgConnection:
         return await (await self.execute(sql, params)).fetchall()
 
 
-class PgDatabase:
+class PgDatabase(Invalidations):
     """The PostgreSQL engine; `url` is a postgresql:// address (libpq's, as asyncpg takes)."""
 
     dialect = "postgresql"
 
     def __init__(self, url: str, *, min_size: int = 2, max_size: int = 10) -> None:
+        super().__init__()
         self.url = url
         self.path = url  # where the database is, for messages (never holds a password here)
         self._pool: asyncpg.Pool | None = None
@@ -210,6 +213,8 @@ class PgDatabase:
         self.batches = 0  # COMMITs of writes, as the SQLite engine counts them
         self.writes = 0
         self._notices: set[asyncio.Task[None]] = set()
+        self._listener: asyncpg.Connection | None = None
+        self._listening: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(
@@ -217,11 +222,52 @@ class PgDatabase:
         )
         try:
             await self._migrate()
+            await self._listen()
         except BaseException:
             await self.close()
             raise
+        self._listening = asyncio.get_running_loop().create_task(
+            self._keep_listening(), name="haven-cache-notices"
+        )
+
+    async def _listen(self) -> None:
+        self._listener = await asyncpg.connect(self.url)
+        await self._listener.add_listener(CACHE_CHANNEL, self._heard)
+
+    def _heard(self, conn: object, pid: int, channel: str, payload: str) -> None:
+        found = self.parse(payload)
+        if found is not None:
+            self.heard(*found)
+
+    async def _keep_listening(self) -> None:
+        """A notice missed while the listening connection was away could leave a cache
+        wrong: after a reconnection every cache starts afresh."""
+        while True:
+            await asyncio.sleep(1.0)
+            if self._listener is not None and not self._listener.is_closed():
+                continue
+            try:
+                await self._listen()
+            except (OSError, asyncpg.PostgresError) as error:
+                log.warning("cache notices: cannot listen (%s); trying again", error)
+                continue
+            self.forget_all()
+
+    def tell_others(self, kind: str, key: int | None) -> None:
+        self.notify_soon(CACHE_CHANNEL, f"{kind}:{'*' if key is None else key}")
 
     async def close(self) -> None:
+        if self._listening is not None:
+            self._listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listening
+            self._listening = None
+        if self._notices:
+            await asyncio.gather(*self._notices, return_exceptions=True)
+        if self._listener is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._listener.close(), 2.0)
+            self._listener = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.storage.database import Database, stamp
+from bot.storage.invalidation import Forget
 
 PURGE_BATCH = 500  # rows a retention transaction changes at most (tens of milliseconds)
 
@@ -55,6 +56,7 @@ MEMBER_REFERENCES: dict[str, str] = {
 }
 
 
+CONSENT, MEMBER = "consent", "member"  # kinds of cached rows (bot/storage/invalidation.py)
 # Rows in the order they were written: SQLite's rowid, PostgreSQL's physical order.
 ORDER = {"sqlite": "rowid", "postgresql": "ctid"}
 
@@ -78,6 +80,10 @@ class PrivacyRepo:
 
     async def withdraw_consent(self, member_id: int) -> None:
         await self.db.execute("DELETE FROM consents WHERE member_id = ?", (member_id,))
+        self.db.changed(CONSENT, member_id)  # no process may go on storing for them
+
+    def on_consent_change(self, forget: Forget) -> None:
+        self.db.on_change(CONSENT, forget)
 
     async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, list[dict[str, Any]]] = {}
@@ -114,6 +120,8 @@ class PrivacyRepo:
             for table, (column, _) in reversed(MEMBER_TABLES.items()):
                 cursor = await conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (member_id,))
                 removed += max(cursor.rowcount, 0)
+        self.db.changed(CONSENT, member_id)
+        self.db.changed(MEMBER, member_id)  # every process's member and community caches
         return removed
 
     async def purge(

@@ -275,3 +275,45 @@ async def test_one_process_sends_and_another_takes_over_when_it_goes(pg_database
         for app, _, leader in havens:
             await leader.end()
             await app.close()
+
+
+async def test_what_one_process_changes_no_other_process_serves_stale(pg_database):
+    """Caches hear of changes made elsewhere (NOTIFY): a consent withdrawn in one process stops
+    the other from storing at once, and a group's new setting is what the other answers with."""
+    from bot.app import build
+    from bot.core.messages import Actor, Place, Request
+    from bot.settings import Settings
+
+    first, second = (build(Settings(bot={"database": pg_database})) for _ in range(2))
+    await first.start()
+    await second.start()
+    try:
+        ana = Actor("test", "ana", "Ana")
+        group = Place("test", "lounge", False, "lounge", "lounge")
+        direct = Place("test", "dm:ana", True)
+
+        def ask(app, line: str, place: Place = direct, lead=False):
+            name, _, text = line.removeprefix("/").partition(" ")
+            now = datetime.now(UTC)
+            return app.handle(Request(name, text, ana, place, now, is_lead=lead))
+
+        await ask(first, "/consent yes")
+        member = await first.services.people.member(ana)
+        assert await first.services.privacy.has_consent(member.id)  # cached in the first
+        await ask(second, "/consent no")
+        await _until(lambda: member.id not in first.services.privacy._consented, 3)
+        replies = await ask(first, "/checkin 4")
+        assert "Before I keep your check-ins" in replies[0].text
+        assert await first.services.db.fetchone("SELECT COUNT(*) FROM checkins") == (0,)
+
+        await ask(first, "/community", group, lead=True)  # the group is cached in the first
+        await ask(second, "/community timezone Europe/Berlin", group, lead=True)
+        for _ in range(60):
+            shown = await ask(first, "/community", group, lead=True)
+            if "Europe/Berlin" in shown[0].text:
+                break
+            await asyncio.sleep(0.05)
+        assert "time zone: Europe/Berlin" in shown[0].text
+    finally:
+        await first.close()
+        await second.close()
