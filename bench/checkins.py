@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count as counter
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -306,7 +307,7 @@ class Anchor:
 class Haven:
     """The dedupe write the Telegram adapter makes, then the whole /checkin path."""
 
-    def __init__(self, path: Path, ids: counter[int], members: int) -> None:
+    def __init__(self, path: Path | str, ids: counter[int], members: int) -> None:
         self.ids, self.members = ids, members
         # No cooldown: the bench's members check in many times a minute.
         self.app: App = build(
@@ -342,7 +343,93 @@ class Haven:
         await self.app.close()
 
 
-Side = Anchor | Haven
+class PgAnchor:
+    """Raw asyncpg, each statement its own commit (autocommit), through a pool as large as
+    Haven's; the same server, durability (fsync, synchronous_commit on), schema and data."""
+
+    def __init__(self, dsn: str, dedupe: bool, ids: counter[int], members: int) -> None:
+        self.dsn, self.dedupe, self.ids, self.members = dsn, dedupe, ids, members
+        self.clock = RunningClock(TODAY)
+        self.pool: Any = None
+        self.commits = 0
+
+    async def open(self) -> None:
+        import asyncpg
+
+        from bot.storage.postgres import keep_session  # Haven's pool's: no reset round trip
+
+        self.pool = await asyncpg.create_pool(
+            self.dsn, min_size=10, max_size=10, reset=keep_session
+        )
+        for sql in WARM_READS:
+            await self.pool.fetch(sql)
+
+    async def one(self, i: int) -> None:
+        if self.dedupe:
+            status = await self.pool.execute(
+                "INSERT INTO inbound_updates (platform, update_id, seen_at) VALUES ($1, $2, $3) "
+                "ON CONFLICT DO NOTHING",
+                PLATFORM,
+                str(next(self.ids)),
+                stamp(self.clock.now()),
+            )
+            if not status.endswith(" 1"):
+                raise RuntimeError("an update id was seen twice")
+            self.commits += 1
+        checkin = typed(i)
+        await self.pool.execute(
+            "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            i % self.members + 1,
+            None,
+            checkin.mood,
+            ",".join(checkin.tags),
+            checkin.note,
+            stamp(self.clock.now()),
+        )
+        self.commits += 1
+
+    def committed(self) -> int | None:
+        return self.commits
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            await self.pool.close()
+
+
+async def seed_postgres(server_dsn: str, members: int) -> tuple[str, int, int]:
+    """The same seeding on PostgreSQL, into a database the sides are copied from (CREATE
+    DATABASE ... TEMPLATE). Returns (its name, check-in rows, next update id)."""
+    import asyncpg
+
+    name = "seed"
+    admin = await asyncpg.connect(server_dsn)
+    await admin.execute(f"CREATE DATABASE {name}")
+    await admin.close()
+    dsn = server_dsn.rsplit("/", 1)[0] + "/" + name
+    lite = Path(tempfile.mkdtemp()) / "seed.db"
+    rows, next_id = await seed(lite, members)
+    from bot.storage.transfer import migrate_to_postgres
+
+    await migrate_to_postgres(lite, dsn, say=lambda line: None)
+    shutil.rmtree(lite.parent, ignore_errors=True)
+    conn = await asyncpg.connect(dsn)
+    await conn.execute("VACUUM ANALYZE")
+    await conn.close()
+    return name, rows, next_id
+
+
+async def pg_copy(server_dsn: str, template: str, name: str) -> str:
+    import asyncpg
+
+    admin = await asyncpg.connect(server_dsn)
+    await admin.execute(f"DROP DATABASE IF EXISTS {name}")
+    await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    await admin.close()
+    return server_dsn.rsplit("/", 1)[0] + "/" + name
+
+
+Side = Anchor | Haven | PgAnchor
 
 
 async def measure(
@@ -423,7 +510,16 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--dir", type=Path, default=None, help="where the databases go")
     parser.add_argument("--profile", action="store_true", help="cProfile Haven's side only")
+    parser.add_argument(
+        "--engine",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: a server this bench starts (tests/pgserver.py, fsync on)",
+    )
     args = parser.parse_args(argv)
+    if args.engine == "postgresql":
+        await main_postgres(args)
+        return
     levels = [int(n) for n in args.concurrency.split(",") if n.strip()]
     if args.members < max(levels):
         parser.error("--members must be at least the highest concurrency")
@@ -486,6 +582,50 @@ async def main(argv: list[str] | None = None) -> None:
         f"  target: ratio >= {TARGET_RATIO:.1f} and p99 < {TARGET_P99_MS:.0f} ms at 10 and 100 "
         "concurrent; the anchor commits each row on its own (two per check-in)"
     )
+
+
+async def main_postgres(args: argparse.Namespace) -> None:
+    """The same sides and rounds on PostgreSQL 15, durable defaults, one server for all."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from pgserver import PgServer
+
+    levels = [int(n) for n in args.concurrency.split(",") if n.strip()]
+    began = time.perf_counter()
+    with PgServer(durable=True) as server:
+        template, rows, first_id = await seed_postgres(server.dsn, args.members)
+        ids = counter(first_id)
+        print(
+            f"check-ins on PostgreSQL 15 (fsync, synchronous_commit on): {args.members} members, "
+            f"each with consent and {HISTORY_DAYS} days of history ({rows:,} rows), "
+            f"{args.count:,} timed per side and level"
+        )
+        print(
+            "  each side on its own copy of one seeded database, warmed (one check-in per "
+            "member);\n  the anchor commits each statement on its own through a pool of 10 "
+            f"connections, as Haven's; {args.rounds} rounds a level"
+        )
+        print(f"  load average before: {load()}  ({os.cpu_count()} cores)")
+        print(
+            f"\n{'tasks':>5}  {'side':<38} {'per s':>8} {'p50 ms':>9} {'p99 ms':>9} {'commits':>8}"
+        )
+        for level in levels:
+            sides: list[Side] = [
+                PgAnchor(await pg_copy(server.dsn, template, "anchor"), True, ids, args.members),
+                Haven(await pg_copy(server.dsn, template, "haven"), ids, args.members),
+                PgAnchor(await pg_copy(server.dsn, template, "plain"), False, ids, args.members),
+            ]
+            anchor, ours, plain = await measure(sides, args.count, level, args.rounds)
+            print(row(level, "anchor: dedupe row + check-in row", anchor))
+            print(row(level, "haven: dedupe + /checkin", ours))
+            print(row(level, "context: check-in row only", plain))
+            met = ours.rate / anchor.rate >= TARGET_RATIO and ours.p99_ms < TARGET_P99_MS
+            verdict = ("meets" if met else "misses") if level >= 10 else "not a target"
+            each = " ".join(f"{h / a:.2f}" for h, a in zip(ours.rounds, anchor.rounds, strict=True))
+            label, ratio = "ratio haven / anchor", ours.rate / anchor.rate
+            print(f"{'':>5}  {label:<38} {ratio:8.2f}  ({verdict}; by round {each})")
+    print(f"\n  load average after: {load()}   total {time.perf_counter() - began:.0f} s")
 
 
 if __name__ == "__main__":

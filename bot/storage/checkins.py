@@ -89,6 +89,18 @@ def _streak_sql(dialect: str) -> str:
 
 
 _STREAK = {dialect: _streak_sql(dialect) for dialect in ("sqlite", "postgresql")}
+# On PostgreSQL the three writes of a check-in are one statement (data-modifying WITH): one
+# round trip and one commit, atomic as a transaction would make them.
+_ADD_POSTGRES = (
+    "WITH added AS (INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
+    "VALUES (:member, :community, :mood, :tags, :note, :at) RETURNING id), "
+    "counted AS (INSERT INTO checkin_counts (community_id, member_id, checkins) "
+    "SELECT :community, :member, 1 WHERE :community IS NOT NULL "
+    "ON CONFLICT (community_id, member_id) "
+    "DO UPDATE SET checkins = checkin_counts.checkins + 1), "
+    f"streak AS ({_STREAK['postgresql']}) "
+    "SELECT (SELECT id FROM added), timezone, last_day, current, longest, grace_day FROM streak"
+)
 
 
 def _streak_row(row: tuple) -> StreakRow:
@@ -115,24 +127,37 @@ class CheckinRepo:
         `streak` when `rebuild`) and count it for the community, in one transaction; returns
         the new id and the streak as stored. No history is read: the cost is the same on day 1
         and day 365."""
+        values = {
+            "member": member_id,
+            "zone": streak.timezone,
+            "day": streak.last_day.isoformat(),
+            "current": streak.current,
+            "longest": streak.longest,
+            "grace": streak.grace_day.isoformat() if streak.grace_day else None,
+            "rebuild": int(rebuild),
+        }
+        if self.db.dialect == "postgresql":
+            row = (
+                await self.db.write_returning(
+                    _ADD_POSTGRES,
+                    {
+                        **values,
+                        "community": community_id,
+                        "mood": mood,
+                        "tags": ",".join(tags),
+                        "note": note or None,
+                        "at": stamp(at),
+                    },
+                )
+            )[0]
+            return int(row[0]), _streak_row(tuple(row[1:]))
         statements = [
             Statement(
                 "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (member_id, community_id, mood, ",".join(tags), note or None, stamp(at)),
             ),
-            Statement(
-                _STREAK[self.db.dialect],
-                {
-                    "member": member_id,
-                    "zone": streak.timezone,
-                    "day": streak.last_day.isoformat(),
-                    "current": streak.current,
-                    "longest": streak.longest,
-                    "grace": streak.grace_day.isoformat() if streak.grace_day else None,
-                    "rebuild": int(rebuild),
-                },
-            ),
+            Statement(_STREAK["sqlite"], values),
         ]
         if community_id is not None:
             statements.append(

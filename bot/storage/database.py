@@ -477,7 +477,8 @@ class Database(Invalidations):
 
     async def write_returning(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
         """One write statement with a RETURNING clause, committed when this returns."""
-        [outcome] = await self.write(Statement(sql, tuple(params)))
+        values = params if isinstance(params, Mapping) else tuple(params)
+        [outcome] = await self.write(Statement(sql, values))
         return outcome.rows
 
     async def trace(self, callback: Callable[[str], object] | None) -> None:

@@ -139,6 +139,13 @@ async def _run(conn: asyncpg.Connection, sql: str, params: object) -> Outcome:
     return Outcome(0, _rowcount(status), [])
 
 
+async def keep_session(conn: asyncpg.Connection) -> None:
+    """What the pool does to a connection it takes back: nothing. Its default (unlock advisory
+    locks, close cursors, UNLISTEN, RESET ALL) costs a round trip per use, and pooled
+    connections here never lock, listen or SET (the leader and the cache listener have
+    connections of their own; the migration lock is released where it is taken)."""
+
+
 class PgCursor:
     """What the repositories read of a statement run inside `transaction()`: as aiosqlite's
     cursor, awaited or used with `async with`."""
@@ -218,7 +225,7 @@ class PgDatabase(Invalidations):
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(
-            self.url, min_size=self._sizes[0], max_size=self._sizes[1]
+            self.url, min_size=self._sizes[0], max_size=self._sizes[1], reset=keep_session
         )
         try:
             await self._migrate()
@@ -324,9 +331,14 @@ class PgDatabase(Invalidations):
     # ------------------------------------------------------------------ writes
 
     async def write(self, *statements: Statement) -> list[Outcome]:
-        """Statements known in advance, one transaction, committed when this returns."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            outcomes = [await _run(conn, s.sql, s.params) for s in statements]
+        """Statements known in advance, one transaction, committed when this returns (a single
+        statement is its own transaction: no BEGIN and COMMIT round trips)."""
+        async with self.pool.acquire() as conn:
+            if len(statements) == 1:
+                outcomes = [await _run(conn, statements[0].sql, statements[0].params)]
+            else:
+                async with conn.transaction():
+                    outcomes = [await _run(conn, s.sql, s.params) for s in statements]
         self.batches += 1
         self.writes += 1
         return outcomes
@@ -344,7 +356,8 @@ class PgDatabase(Invalidations):
         return outcome.lastrowid
 
     async def write_returning(self, sql: str, params: Iterable[object] = ()) -> list[Any]:
-        [outcome] = await self.write(Statement(sql, tuple(params)))
+        values = params if isinstance(params, Mapping) else tuple(params)
+        [outcome] = await self.write(Statement(sql, values))
         return outcome.rows
 
     async def trace(self, callback: Callable[[str], object] | None) -> None:
