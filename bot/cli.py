@@ -193,7 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"--clock: {error}", file=sys.stderr)
         return 2
-    secrets = [t.get_secret_value() for t in (settings.telegram.token, settings.discord.token) if t]
+    secrets = [
+        t.get_secret_value()
+        for t in (settings.telegram.token, settings.discord.token, settings.telegram.webhook_secret)
+        if t
+    ]
     configure(args.verbose, secrets)
     hide = redactor(secrets)
     sys.excepthook = lambda kind, error, tb: print(  # never a traceback with a token in it

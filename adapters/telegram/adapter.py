@@ -8,11 +8,14 @@ replies wait in memory for an hour; `/start c-<command>` delivers them.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
+from aiohttp import web
 from cachetools import TTLCache
 from telegram import (
     BotCommand,
@@ -59,6 +62,7 @@ from bot.delivery.retry import retrying
 from bot.settings import TelegramSection
 
 log = logging.getLogger(__name__)
+ALLOWED_UPDATES = ["message", "callback_query", "chat_member"]
 PENDING_SECONDS = 3600.0
 WATCH_EVERY = 1.0  # seconds between the watchdog's looks
 POLL_STALL = 300.0  # seconds past the long poll with no answer before polling counts as stopped
@@ -101,6 +105,8 @@ class TelegramAdapter:
         if settings.token is None:
             raise ValueError("telegram.token is not set")
         self.app = app
+        self.settings = settings
+        self._webhook: web.AppRunner | None = None
         self.poll_timeout = poll_timeout
         self.limiter = limiter or FloodLimiter()
         self.polling = PollHealth()
@@ -152,12 +158,15 @@ class TelegramAdapter:
             self.username = self.ptb.bot.username or ""
             await self._call(self.publish_commands)
             await self.ptb.start()
-            assert self.ptb.updater is not None
-            await self.ptb.updater.start_polling(
-                timeout=self.poll_timeout,
-                allowed_updates=["message", "callback_query", "chat_member"],
-                bootstrap_retries=BOOTSTRAP_RETRIES,  # deleteWebhook, tried again on errors
-            )
+            if self.settings.webhook_url:
+                await self._serve_webhook()
+            else:
+                assert self.ptb.updater is not None
+                await self.ptb.updater.start_polling(
+                    timeout=self.poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES,
+                    bootstrap_retries=BOOTSTRAP_RETRIES,  # deleteWebhook, tried again on errors
+                )
         except InvalidToken:
             raise AdapterFailure("telegram: the token was rejected (401 Unauthorized)") from None
         except NetworkError as error:
@@ -175,6 +184,8 @@ class TelegramAdapter:
             fatal = self.polling.fatal or self.limiter.fatal
             if fatal is not None:
                 self.failure = f"telegram: {fatal}"
+            elif self._webhook is not None:
+                pass  # Telegram posts updates: there is no poll to stall
             elif self.polling.clock() - self.polling.last_answer > stall:
                 self.failure = (
                     f"telegram: polling stopped (no getUpdates answered for {stall:.0f} s)"
@@ -187,9 +198,52 @@ class TelegramAdapter:
         commands = [BotCommand(c.name, c.description) for c in self.app.registry]
         await self.ptb.bot.set_my_commands(commands)
 
+    async def _serve_webhook(self) -> None:
+        """Webhook mode: serve Telegram's posts on `webhook_listen` (behind the maintainer's
+        proxy or load balancer, which may spread them over several processes), then tell
+        Telegram where to post. Every process sets the same webhook, so any one may start
+        first; an update posted twice (a retry, another process) is handled once, by the
+        ledger in the database. Only a post carrying the secret is taken."""
+        settings = self.settings
+        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        secret = settings.webhook_secret.get_secret_value()
+        host, _, port = settings.webhook_listen.rpartition(":")
+        path = urlsplit(settings.webhook_url).path or "/"
+        server = web.Application(client_max_size=4 * 1024 * 1024)
+        server.router.add_post(path, self._on_webhook)
+        runner = web.AppRunner(server, access_log=None, shutdown_timeout=5.0)
+        await runner.setup()
+        await web.TCPSite(runner, host, int(port)).start()
+        self._webhook = runner
+        await self._call(
+            lambda: self.ptb.bot.set_webhook(
+                settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+            )
+        )
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """One update from Telegram, handled before answering: a 2xx tells Telegram it is
+        done; anything else and Telegram posts it again."""
+        assert self.settings.webhook_secret is not None
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given, self.settings.webhook_secret.get_secret_value()):
+            return web.Response(status=403)
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.ptb.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400)
+        if update is None:
+            return web.Response(status=400)
+        await self.ptb.process_update(update)
+        return web.Response(status=200)
+
     async def stop(self) -> None:
         if self._watchdog is not None and self._watchdog is not asyncio.current_task():
             self._watchdog.cancel()
+        if self._webhook is not None:  # the webhook stays set: other processes still serve it
+            await self._webhook.cleanup()
+            self._webhook = None
         steps = []
         if self.ptb.updater is not None and self.ptb.updater.running:
             steps.append(self.ptb.updater.stop)

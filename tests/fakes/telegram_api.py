@@ -273,6 +273,11 @@ class FakeTelegram:
         self._callback_ids = itertools.count(1)
         self._issued_callbacks: set[str] = set()
 
+        # webhook: when set, updates are POSTed to it (as Telegram does) instead of polled
+        self.webhook: dict[str, Any] | None = None
+        self.webhook_posts: list[tuple[int, int]] = []  # (update id, HTTP status answered)
+        self._pusher: asyncio.Task[None] | None = None
+
         # faults and limits
         self._faults: dict[str, deque[_Fault]] = {}
         self._chaos: _Chaos | None = None
@@ -310,6 +315,7 @@ class FakeTelegram:
             ("getChatMember", self._get_chat_member),
             ("getChatAdministrators", self._get_chat_administrators),
             ("restrictChatMember", self._restrict_chat_member),
+            ("setWebhook", self._set_webhook),
         ):
             self._handlers[name.lower()] = (name, handler)
 
@@ -335,6 +341,11 @@ class FakeTelegram:
         runner, self._runner = self._runner, None
         if runner is None:
             return
+        if self._pusher is not None:
+            self._pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pusher
+            self._pusher = None
         self._closing = True
         self._wake()  # long polls answer [] at once
         await runner.cleanup()
@@ -711,16 +722,68 @@ class FakeTelegram:
     async def _delete_webhook(self, params: dict[str, Any]) -> bool:
         if params.get("drop_pending_updates") in (True, "true", "True", 1):
             self._queue.clear()
+        self.webhook = None
         return True
+
+    async def _set_webhook(self, params: dict[str, Any]) -> bool:
+        """As Telegram: updates then go to `url` (with the secret token in a header), each one
+        again until it is answered 2xx; getUpdates is refused while a webhook is set."""
+        url = params.get("url")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://127.0.0.1")):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        if "allowed_updates" in params and isinstance(params["allowed_updates"], list):
+            self._allowed_updates = [str(a) for a in params["allowed_updates"]]
+        self.webhook = {"url": url, "secret": params.get("secret_token")}
+        if self._pusher is None or self._pusher.done():
+            self._pusher = asyncio.get_running_loop().create_task(self._push_webhook())
+        self._wake()
+        return True
+
+    async def _push_webhook(self) -> None:
+        import aiohttp
+
+        async with aiohttp.ClientSession() as session:
+            while True:
+                hook = self.webhook
+                ready = self._deliverable(None, 100) if hook else []
+                if not ready:
+                    wakeup = self._wakeup
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wakeup.wait(), 0.2)
+                    continue
+                assert hook is not None
+                for queued in ready:
+                    headers = {}
+                    if hook["secret"]:
+                        headers["X-Telegram-Bot-Api-Secret-Token"] = str(hook["secret"])
+                    try:
+                        async with session.post(
+                            hook["url"], json=queued.update, headers=headers, timeout=30
+                        ) as answer:
+                            status = answer.status
+                    except (aiohttp.ClientError, TimeoutError, OSError):
+                        status = 0
+                    self.webhook_posts.append((queued.update["update_id"], status))
+                    if 200 <= status < 300:
+                        self._queue = [q for q in self._queue if q is not queued]
+                    else:
+                        await asyncio.sleep(0.2)  # Telegram tries again later
+                        break
 
     async def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
-            "url": "",
+            "url": self.webhook["url"] if self.webhook else "",
             "has_custom_certificate": False,
             "pending_update_count": len(self._queue),
         }
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use "
+                "deleteWebhook to delete the webhook first",
+            )
         offset = _optional_int(params, "offset")
         limit = min(max(_optional_int(params, "limit") or 100, 1), 100)
         timeout = max(_optional_float(params, "timeout") or 0.0, 0.0)
