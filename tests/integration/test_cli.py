@@ -211,3 +211,29 @@ def test_a_reader_that_goes_away_ends_the_console_quietly(tmp_path: Path) -> Non
     err = process.stderr.read()
     assert "BrokenPipe" not in err and "Traceback" not in err, err
     assert process.returncode == 0
+
+
+def test_a_webhook_without_its_secret_is_refused_and_the_secret_never_shown(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "config.toml").write_text(
+        '[telegram]\ntoken = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789"\n'
+        'webhook_url = "https://bot.example.org/telegram"\n'
+    )
+    done = haven("check", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "telegram: webhook_url needs webhook_secret" in done.stderr
+    (tmp_path / "config.toml").write_text(
+        '[telegram]\ntoken = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789"\n'
+        'webhook_url = "https://bot.example.org/telegram"\nwebhook_secret = "short"\n'
+    )
+    done = haven("check", cwd=tmp_path)
+    assert done.returncode == 2 and "webhook_secret: must be 16 to 256" in done.stderr
+    assert "short" not in done.stderr
+
+
+def test_migrate_needs_a_postgresql_address_and_a_sqlite_file(tmp_path: Path) -> None:
+    done = haven("migrate", "--to", "mysql://x", cwd=tmp_path)
+    assert done.returncode == 2 and "--to takes a postgresql:// address" in done.stderr
+    done = haven("migrate", "--to", "postgresql://haven@127.0.0.1:1/none", cwd=tmp_path)
+    assert done.returncode == 2 and "no SQLite database at" in done.stderr
