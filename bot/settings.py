@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -142,6 +142,19 @@ class DiscordSection(BaseModel):
     guild_ids: list[int] = Field(default_factory=list)
     lead_role: str | None = None
     members_intent: bool = False
+    # Several processes (PostgreSQL): this process's shards of `shard_count` in all, as
+    # discord.py's AutoShardedClient takes them; unset: one process, all of the bot's guilds.
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: list[Annotated[int, Field(ge=0)]] | None = None
+
+    @model_validator(mode="after")
+    def _shards(self) -> DiscordSection:
+        if (self.shard_count is None) != (self.shard_ids is None):
+            raise ValueError("shard_ids and shard_count go together")
+        count, ids = self.shard_count, self.shard_ids
+        if count is not None and ids is not None and (not ids or any(s >= count for s in ids)):
+            raise ValueError(f"shard_ids must be from 0 to {count - 1}")
+        return self
 
     @field_validator("token")
     @classmethod

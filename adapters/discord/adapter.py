@@ -43,12 +43,10 @@ NO_MENTIONS = discord.AllowedMentions.none()
 DM_INTERVAL = 2 / 50  # a DM costs two requests (open channel, send); stay under 50 requests/s
 
 
-class HavenClient(discord.Client):
-    """discord.Client with its dependencies passed in; no globals (as in advanced_startup)."""
+class _Haven:
+    """What Haven's client does on Discord's events, whether it holds every shard or some."""
 
-    def __init__(self, adapter: DiscordAdapter, intents: discord.Intents, **options: Any) -> None:
-        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, **options)
-        self.adapter = adapter
+    adapter: DiscordAdapter
 
     async def setup_hook(self) -> None:
         await self.adapter.sync_commands()
@@ -58,6 +56,23 @@ class HavenClient(discord.Client):
 
     async def on_member_join(self, member: discord.Member) -> None:
         await self.adapter.on_member_join(member)
+
+
+class HavenClient(_Haven, discord.Client):
+    """discord.Client with its dependencies passed in; no globals (as in advanced_startup)."""
+
+    def __init__(self, adapter: DiscordAdapter, intents: discord.Intents, **options: Any) -> None:
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, **options)
+        self.adapter = adapter
+
+
+class HavenShardedClient(_Haven, discord.AutoShardedClient):
+    """Some of the bot's shards (`discord.shard_ids` of `shard_count`): several processes on
+    one PostgreSQL database share a bot's guilds, each connected for its own shards."""
+
+    def __init__(self, adapter: DiscordAdapter, intents: discord.Intents, **options: Any) -> None:
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, **options)
+        self.adapter = adapter
 
 
 class DiscordAdapter:
@@ -77,7 +92,7 @@ class DiscordAdapter:
         self.settings = settings
         self.defer_after = defer_after
         self.guild_ready_timeout = guild_ready_timeout
-        self.client: HavenClient | None = None
+        self.client: HavenClient | HavenShardedClient | None = None
         self._runner: asyncio.Task[None] | None = None
         self._held: dict[str, list[Reply]] = {}
         self._deferred: dict[int, bool] = {}  # interaction id -> deferred ephemerally
@@ -90,10 +105,18 @@ class DiscordAdapter:
         self.failure: str | None = None
 
     # -- life cycle -------------------------------------------------------------------
-    def _new_client(self) -> HavenClient:
+    def _new_client(self) -> HavenClient | HavenShardedClient:
         intents = discord.Intents.default()
         intents.message_content = False
         intents.members = self.settings.members_intent
+        if self.settings.shard_count is not None:
+            return HavenShardedClient(
+                self,
+                intents,
+                guild_ready_timeout=self.guild_ready_timeout,
+                shard_ids=self.settings.shard_ids,
+                shard_count=self.settings.shard_count,
+            )
         return HavenClient(self, intents, guild_ready_timeout=self.guild_ready_timeout)
 
     async def start(self) -> None:

@@ -353,6 +353,7 @@ class FakeDiscord:
         # gateway
         self.identify: dict[str, Any] | None = None
         self.identifies = 0
+        self.identified_shards: list[list[int] | None] = []  # "shard" of each IDENTIFY
         self.resumes = 0
         self.heartbeats = 0
         self.connections = 0
@@ -897,6 +898,7 @@ class FakeDiscord:
             return
         self.identify = copy.deepcopy(data)
         self.identifies += 1
+        self.identified_shards.append(data.get("shard"))
         session = _Session(secrets.token_hex(16), intents, data.get("shard"))
         self._sessions[session.id] = session
         session.connection = conn
@@ -904,7 +906,11 @@ class FakeDiscord:
         ready: dict[str, Any] = {
             "v": 10,
             "user": dict(self.bot_user),
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+            "guilds": [
+                {"id": str(g), "unavailable": True}
+                for g in self.guilds
+                if _in_shard(g, session.shard)
+            ],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.gateway_url,
@@ -921,7 +927,8 @@ class FakeDiscord:
             ready["shard"] = session.shard
         await self._send_dispatch(conn, "READY", ready)
         for guild in list(self.guilds.values()):
-            await self._send_dispatch(conn, "GUILD_CREATE", self._guild_create(guild, intents))
+            if _in_shard(guild.id, session.shard):
+                await self._send_dispatch(conn, "GUILD_CREATE", self._guild_create(guild, intents))
         conn.ready = True
 
     async def _on_resume(self, conn: _Connection, data: Any) -> None:
@@ -1001,9 +1008,13 @@ class FakeDiscord:
     async def _dispatch(self, event: str, data: Any, *, intent: int | None = None) -> int:
         """Send a dispatch to every ready connection (with `intent`, when given)."""
         sent = 0
+        guild = data.get("guild_id") if isinstance(data, dict) else None
         for conn in list(self._connected):
             if not conn.ready or (intent is not None and not conn.intents & intent):
                 continue
+            shard = conn.session.shard if conn.session is not None else None
+            if guild is not None and not _in_shard(int(guild), shard):
+                continue  # a sharded bot hears of a guild on that guild's shard only
             await self._send_dispatch(conn, event, data)
             sent += 1
         return sent
@@ -2053,6 +2064,14 @@ def _role_object(role_id: int, name: str, permissions: int, position: int) -> di
         "mentionable": False,
         "flags": 0,
     }
+
+
+def _in_shard(guild_id: int, shard: list[int] | None) -> bool:
+    """Discord's rule: guild G is on shard (G >> 22) % shard_count."""
+    if not shard:
+        return True
+    shard_id, count = shard
+    return (guild_id >> 22) % count == shard_id
 
 
 def _now_iso() -> str:
