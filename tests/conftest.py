@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pgserver import pg_query
 
 from bot.core.clock import SimulatedClock
 from bot.core.messages import Actor, Place, Reply, Request, Via
@@ -133,26 +134,6 @@ def query(database: Path | str, sql: str, params: Sequence[Any] = ()) -> list[tu
         return pg_query(str(database), sql, params)
     with sqlite3.connect(database) as conn:
         return [tuple(row) for row in conn.execute(sql, tuple(params))]
-
-
-def pg_query(dsn: str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    import asyncpg
-
-    from bot.storage.postgres import translate
-
-    async def run() -> list[tuple[Any, ...]]:
-        conn = await asyncpg.connect(dsn)
-        try:
-            text, _, _, _ = translate(sql)
-            return [tuple(r) for r in await conn.fetch(text, *params)]
-        finally:
-            await conn.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, run()).result()
 
 
 def _split_steps(lines: Sequence[str], stdout: str) -> list[Step]:

@@ -14,8 +14,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ENABLE = (
     "PostgreSQL tests skipped: no PostgreSQL server binaries (initdb, pg_ctl) found. Install "
@@ -130,3 +132,25 @@ class PgServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def pg_query(dsn: str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """One statement on PostgreSQL from synchronous test code (`?` placeholders), on a thread
+    of its own so that it works inside a running event loop too."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    import asyncpg
+
+    from bot.storage.postgres import translate
+
+    async def run() -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            text, _, _, _ = translate(sql)
+            return [tuple(r) for r in await conn.fetch(text, *params)]
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -90,7 +91,10 @@ class Leadership:
         while True:
             try:
                 if self._conn is None or self._conn.is_closed():
-                    self._conn = await asyncpg.connect(self.url)
+                    self._conn = await asyncpg.connect(
+                        self.url,
+                        server_settings={"application_name": f"haven-leader-{os.getpid()}"},
+                    )
                 got = await asyncio.wait_for(
                     self._conn.fetchval("SELECT pg_try_advisory_lock($1)", LEADER_LOCK),
                     self.retry * 5,

@@ -6,12 +6,10 @@ process takes it, however often it is posted."""
 from __future__ import annotations
 
 import asyncio
-import itertools
-import socket
 
 import aiohttp
 import pytest
-from aiohttp import web
+from fakes.balancer import Balancer, free_port
 from fakes.haven_telegram import ALICE, CONSENTED
 from fakes.members import consent_all
 from fakes.telegram_api import FakeTelegram
@@ -23,54 +21,13 @@ from bot.settings import Settings
 SECRET = "webhook-secret-0123456789"
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Balancer:
-    """Posts each request to the next backend in turn, as a load balancer would."""
-
-    def __init__(self, backends: list[int]) -> None:
-        self.backends = itertools.cycle(backends)
-        self.taken: dict[int, int] = dict.fromkeys(backends, 0)
-        self.port = _port()
-        self.runner: web.AppRunner | None = None
-
-    async def start(self) -> None:
-        server = web.Application()
-        server.router.add_post("/telegram", self.forward)
-        self.runner = web.AppRunner(server, access_log=None)
-        await self.runner.setup()
-        await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
-
-    async def forward(self, request: web.Request) -> web.Response:
-        backend = next(self.backends)
-        self.taken[backend] += 1
-        body = await request.read()
-        headers = {k: v for k, v in request.headers.items() if k.lower().startswith("x-tele")}
-        headers["Content-Type"] = "application/json"
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(
-                f"http://127.0.0.1:{backend}/telegram", data=body, headers=headers
-            ) as answer,
-        ):
-            return web.Response(status=answer.status)
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
-
-
 def texts(fake: FakeTelegram, chat_id: int) -> list[str]:
     return [m.get("text", "") for m in fake.messages_to(chat_id)]
 
 
 @pytest.fixture
 async def two_processes(fake: FakeTelegram, pg_database: str):
-    ports = [_port(), _port()]
+    ports = [free_port(), free_port()]
     balancer = Balancer(ports)
     await balancer.start()
     started = []
