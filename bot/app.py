@@ -107,6 +107,10 @@ class App:
     async def handle(self, request: Request) -> list[Reply]:
         return await self.dispatcher.handle(request)
 
+    async def peers(self) -> int:
+        """How many processes serve the same bots now (sharing their rate limits)."""
+        return await self.services.db.peers()
+
     async def first_delivery(self, platform: str, update_id: str) -> bool:
         """False for an update already handled (a platform redelivered it after a restart)."""
         return await self.inbound.first_time(platform, update_id, self.services.clock.now())

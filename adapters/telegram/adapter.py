@@ -65,6 +65,7 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query", "chat_member"]
 PENDING_SECONDS = 3600.0
 WATCH_EVERY = 1.0  # seconds between the watchdog's looks
+PEERS_EVERY = 5  # watchdog looks between two counts of the processes sharing the bot
 POLL_STALL = 300.0  # seconds past the long poll with no answer before polling counts as stopped
 WELCOME_DEDUPE_SECONDS = 120.0
 BOOTSTRAP_RETRIES = 4  # deleteWebhook at start: python-telegram-bot tries it once by default
@@ -179,8 +180,12 @@ class TelegramAdapter:
         getting answers, ends the adapter with the cause, so `haven run` exits non-zero and a
         service manager restarts it (or a maintainer sees why)."""
         stall = self.poll_timeout + POLL_STALL
+        ticks = 0
         while not self._stopped.is_set():
             await asyncio.sleep(WATCH_EVERY)
+            ticks += 1
+            if ticks % PEERS_EVERY == 1:
+                await self._count_peers()
             fatal = self.polling.fatal or self.limiter.fatal
             if fatal is not None:
                 self.failure = f"telegram: {fatal}"
@@ -192,6 +197,14 @@ class TelegramAdapter:
                 )
             if self.failure is not None:
                 self._stopped.set()
+
+    async def _count_peers(self) -> None:
+        """Processes sending for this bot share Telegram's limits (bot/storage/postgres.py
+        peers): each keeps to its share, so together they stay under them."""
+        try:
+            self.limiter.share = await self.app.peers()
+        except Exception as error:  # the database away: keep the last share
+            log.warning("could not count the processes sharing the bot: %s", error)
 
     async def publish_commands(self) -> None:
         """setMyCommands from the registry: the menu members see is the registry."""

@@ -66,6 +66,9 @@ class FloodLimiter(BaseRateLimiter[int | Bulk]):
     ) -> None:
         self.overall = overall_per_second
         self.reserve = reserve
+        # Processes sending for the same bot (several on one PostgreSQL database): Telegram's
+        # limits are the bot's, so each takes its share of the overall and per-group budgets.
+        self.share = 1
         self.chat_interval = chat_interval
         self.group_per_minute = group_per_minute
         self.clock = clock
@@ -185,10 +188,11 @@ class FloodLimiter(BaseRateLimiter[int | Bulk]):
         """A place in the overall per-second window. Bulk sends (the outbox) wait their turn
         one at a time and leave `reserve` places free, so a member's answer or a crisis reply
         never queues behind a fan-out: those skip the bulk queue."""
+        overall = max(1, self.overall // max(self.share, 1))
         if bulk:
             async with self._bulk_turn:
-                return await self._take_place(self.overall - self.reserve)
-        return await self._take_place(self.overall)
+                return await self._take_place(max(1, overall - self.reserve))
+        return await self._take_place(overall)
 
     async def _take_place(self, cap: int) -> list[float]:
         while True:
@@ -211,7 +215,7 @@ class FloodLimiter(BaseRateLimiter[int | Bulk]):
         if recent is not None:
             while recent and recent[0] <= now - 60.0:
                 recent.popleft()
-            if len(recent) >= self.group_per_minute:
+            if len(recent) >= max(1, self.group_per_minute // max(self.share, 1)):
                 delay = max(delay, recent[0] + 60.0 - now)
         return delay
 

@@ -481,6 +481,10 @@ class Database(Invalidations):
         [outcome] = await self.write(Statement(sql, values))
         return outcome.rows
 
+    async def peers(self) -> int:
+        """Processes using this database: SQLite's file has one."""
+        return 1
+
     async def trace(self, callback: Callable[[str], object] | None) -> None:
         """Every statement either connection runs, parameters filled in, goes to `callback`
         (None stops it): lets a test check the query plan of each one."""

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import os
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -35,6 +36,7 @@ from bot.storage.invalidation import CACHE_CHANNEL, Invalidations
 
 log = logging.getLogger(__name__)
 MIGRATIONS = DATA_DIR / "migrations" / "postgresql"
+PEER_NAME = "haven-process-"  # application_name of each process's listening connection
 MIGRATION_LOCK = 7_236_110  # an advisory lock: one process migrates, the others wait
 # Tables whose rows have an `id` a caller may want back (SQLite's lastrowid).
 ID_TABLES = frozenset(
@@ -238,7 +240,10 @@ class PgDatabase(Invalidations):
         )
 
     async def _listen(self) -> None:
-        self._listener = await asyncpg.connect(self.url)
+        # Named, so processes can count each other (peers).
+        self._listener = await asyncpg.connect(
+            self.url, server_settings={"application_name": f"{PEER_NAME}{os.getpid()}"}
+        )
         await self._listener.add_listener(CACHE_CHANNEL, self._heard)
 
     def _heard(self, conn: object, pid: int, channel: str, payload: str) -> None:
@@ -324,6 +329,16 @@ class PgDatabase(Invalidations):
             await self.pool.execute("SELECT pg_notify($1, $2)", channel, payload)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             log.warning("could not tell the leader about a change: %s", error)
+
+    async def peers(self) -> int:
+        """How many Haven processes use this database now (each holds one listening
+        connection, named for it): they share the platforms' rate limits."""
+        count = await self.pool.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name LIKE $1",
+            f"{PEER_NAME}%",
+        )
+        return max(int(count or 0), 1)
 
     async def schema_version(self) -> int:
         return int(await self.pool.fetchval("SELECT max(version) FROM schema_version") or 0)

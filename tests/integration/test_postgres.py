@@ -317,3 +317,20 @@ async def test_what_one_process_changes_no_other_process_serves_stale(pg_databas
     finally:
         await first.close()
         await second.close()
+
+
+async def test_processes_count_each_other(pg_database):
+    """Each process holds one named listening connection: the others count it (they share
+    the platforms' rate limits by that count)."""
+    first, second = PgDatabase(pg_database), PgDatabase(pg_database)
+    await first.open()
+    assert await first.peers() == 1
+    await second.open()
+    assert await first.peers() == 2 and await second.peers() == 2
+    await second.close()
+    for _ in range(50):
+        if await first.peers() == 1:
+            break
+        await asyncio.sleep(0.05)
+    assert await first.peers() == 1
+    await first.close()

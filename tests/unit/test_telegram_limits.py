@@ -69,6 +69,19 @@ async def test_twenty_per_minute_in_a_group(vt: VirtualTime) -> None:
     assert times[20] >= 60.0
 
 
+async def test_processes_sharing_a_bot_each_keep_their_share(vt: VirtualTime) -> None:
+    """Three processes on one database: each sends at a third of the bot's rate, so together
+    they stay under Telegram's 30 a second and 20 a minute in a group."""
+    lim = limiter(vt)
+    lim.share = 3
+    times = await send_all(lim, vt, [str(1000 + i) for i in range(25)])
+    for start in times:
+        assert len([t for t in times if start <= t < start + 1.0]) <= 10
+    assert times[9] == 0.0 and times[10] >= 1.0
+    group = await send_all(lim, vt, ["-100500"] * 8)
+    assert group[6] - group[0] >= 60.0  # 20 a minute over three processes: 6 each
+
+
 async def test_other_endpoints_are_not_limited(vt: VirtualTime) -> None:
     lim = limiter(vt)
     calls = 0
