@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -22,6 +21,7 @@ from typing import Any
 
 import pytest
 from pgserver import pg_query
+from shared import haven_env, query
 
 from bot.core.clock import SimulatedClock
 from bot.core.messages import Actor, Place, Reply, Request, Via
@@ -127,15 +127,6 @@ class Transcript:
         return self.query(f"SELECT COUNT(*) FROM {table} WHERE {where}")[0][0]
 
 
-def query(database: Path | str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    """Read the database as an outsider would: SQLite with the standard library, PostgreSQL
-    with asyncpg on a thread of its own (`?` placeholders either way)."""
-    if str(database).startswith("postgresql://"):
-        return pg_query(str(database), sql, params)
-    with sqlite3.connect(database) as conn:
-        return [tuple(row) for row in conn.execute(sql, tuple(params))]
-
-
 def _split_steps(lines: Sequence[str], stdout: str) -> list[Step]:
     """One chunk per separator note; a moved clock prints its own note before the separator."""
     chunks: list[list[str]] = [[]]
@@ -160,13 +151,6 @@ def _split_steps(lines: Sequence[str], stdout: str) -> list[Step]:
             index += 1
         steps.append(Step(line, "\n".join(chunk)))
     return steps
-
-
-def haven_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("HAVEN_")}
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["PYTHONUTF8"] = "1"
-    return env
 
 
 ConsoleRunner = Callable[..., Transcript]

@@ -11,7 +11,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import haven_env, query
+from pgserver import pg_query
+from shared import haven_env, query
 
 from bot.storage.postgres import PgDatabase, translate
 from bot.storage.transfer import TABLES
@@ -97,7 +98,12 @@ def _same_paths(text: str) -> str:
     return re.sub(r"written to \S*attachments/", "written to attachments/", text)
 
 
-def test_the_same_session_answers_the_same_on_both_engines(console, pg_database):
+def test_the_same_session_answers_the_same_on_both_engines_and_moves_across(
+    console, pg_database, pg_server, tmp_path
+):
+    """Then `haven migrate --to` moves that SQLite history into another PostgreSQL database:
+    every row of every table, ids kept, counts checked; Haven goes on from it there (streaks,
+    milestones, schedules) as it would have on SQLite."""
     on_sqlite = console(SESSION, db="s.db")
     on_postgres = console(SESSION, db=pg_database)
     assert "Traceback" not in on_postgres.stderr and "ERROR" not in on_postgres.stderr
@@ -111,6 +117,38 @@ def test_the_same_session_answers_the_same_on_both_engines(console, pg_database)
         count = f"SELECT COUNT(*) FROM {table}"
         assert on_postgres.query(count) == on_sqlite.query(count), table
     assert on_postgres.query("SELECT max(version) FROM schema_version") == [(17,)]
+
+    target = pg_server.dsn.rsplit("/", 1)[0] + "/moved"
+    pg_query(pg_server.dsn, "CREATE DATABASE moved")
+    _moves_across(console, on_sqlite, target, tmp_path)
+
+
+def _moves_across(console, before, target: str, tmp_path) -> None:
+    def migrate() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "migrate", "--to", target, "--database", "s.db"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=haven_env(),
+            timeout=120,
+        )
+
+    moved = migrate()
+    assert moved.returncode == 0, moved.stderr
+    assert "counts checked" in moved.stdout and "checkins: " in moved.stdout
+    for table in TABLES:
+        count = f"SELECT COUNT(*) FROM {table}"
+        assert query(target, count) == before.query(count), table
+    ids = "SELECT id, mood, at FROM checkins ORDER BY id"
+    assert query(target, ids) == before.query(ids)
+
+    later = [":as ana", "/checkin 4", "/mood", "/milestones", ":in lounge", "/schedules"]
+    on_sqlite = console(later, db="s.db", start="2026-01-10T08:00:00+00:00")
+    on_postgres = console(later, db=target, start="2026-01-10T08:00:00+00:00")
+    assert on_postgres.stdout == on_sqlite.stdout
+    again = migrate()
+    assert again.returncode == 1 and "copy into an empty one" in again.stderr
 
 
 def test_placeholders_become_numbered_but_never_inside_text_or_casts():
@@ -172,42 +210,6 @@ async def test_a_newer_schema_is_refused(pg_database):
     newer = PgDatabase(pg_database)
     with pytest.raises(RuntimeError, match="newer than this version of Haven"):
         await newer.open()
-
-
-def test_a_sqlite_history_moves_to_postgresql_whole(console, pg_database, tmp_path):
-    """`haven migrate --to`: every row of every table, ids kept, counts checked; Haven then
-    goes on from that history on PostgreSQL (streaks, milestones, schedules) as it would have
-    on SQLite."""
-    before = console(SESSION, db="s.db")
-    moved = subprocess.run(
-        [sys.executable, "-m", "bot", "migrate", "--to", pg_database, "--database", "s.db"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=haven_env(),
-        timeout=120,
-    )
-    assert moved.returncode == 0, moved.stderr
-    assert "counts checked" in moved.stdout and "checkins: " in moved.stdout
-    for table in TABLES:
-        count = f"SELECT COUNT(*) FROM {table}"
-        assert query(pg_database, count) == before.query(count), table
-    ids = "SELECT id, mood, at FROM checkins ORDER BY id"
-    assert query(pg_database, ids) == before.query(ids)
-
-    later = [":as ana", "/checkin 4", "/mood", "/milestones", ":in lounge", "/schedules"]
-    on_sqlite = console(later, db="s.db", start="2026-01-10T08:00:00+00:00")
-    on_postgres = console(later, db=pg_database, start="2026-01-10T08:00:00+00:00")
-    assert on_postgres.stdout == on_sqlite.stdout
-    again = subprocess.run(
-        [sys.executable, "-m", "bot", "migrate", "--to", pg_database, "--database", "s.db"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=haven_env(),
-        timeout=120,
-    )
-    assert again.returncode == 1 and "copy into an empty one" in again.stderr
 
 
 class Recorder:
