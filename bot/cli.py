@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.logsetup import configure, redactor
 from bot.settings import ConfigError, Settings, load_settings
-from bot.storage.engine import is_postgres, shown, sqlite_path
+from bot.storage.engine import is_postgres, password, shown, sqlite_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -198,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         for t in (settings.telegram.token, settings.discord.token, settings.telegram.webhook_secret)
         if t
     ]
+    if password(settings.bot.database):
+        secrets.append(password(settings.bot.database) or "")
     configure(args.verbose, secrets)
     hide = redactor(secrets)
     sys.excepthook = lambda kind, error, tb: print(  # never a traceback with a token in it

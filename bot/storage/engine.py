@@ -36,6 +36,15 @@ def shown(database: str | Path) -> str:
     return f"{scheme}://{who.split(':', 1)[0]}@{where}"
 
 
+def password(database: str | Path) -> str | None:
+    """The password in a PostgreSQL address, if it holds one: a secret, never logged."""
+    text = str(database)
+    if not is_postgres(text) or "@" not in text:
+        return None
+    who = text.split("://", 1)[1].rsplit("@", 1)[0]
+    return who.split(":", 1)[1] if ":" in who else None
+
+
 def open_engine(database: str | Path) -> Database | PgDatabase:
     """The engine for `bot.database`, not yet opened."""
     if is_postgres(database):

@@ -32,6 +32,7 @@ import asyncpg
 
 from bot import DATA_DIR
 from bot.storage.database import MIGRATION_NAME, Outcome, Statement
+from bot.storage.engine import shown
 from bot.storage.invalidation import CACHE_CHANNEL, Invalidations
 
 log = logging.getLogger(__name__)
@@ -216,7 +217,7 @@ class PgDatabase(Invalidations):
     def __init__(self, url: str, *, min_size: int = 2, max_size: int = 10) -> None:
         super().__init__()
         self.url = url
-        self.path = url  # where the database is, for messages (never holds a password here)
+        self.path = shown(url)  # where the database is, for messages: never its password
         self._pool: asyncpg.Pool | None = None
         self._sizes = (min_size, max_size)
         self.batches = 0  # COMMITs of writes, as the SQLite engine counts them
