@@ -1,5 +1,6 @@
 """Which engine `bot.database` names: a path or `sqlite:///path` for SQLite (the embedded
-default), `postgresql://...` for PostgreSQL (many processes, one community)."""
+default; as SQLAlchemy writes it, `sqlite:////srv/haven.db` for an absolute path),
+`postgresql://...` for PostgreSQL (many processes, one community)."""
 
 from __future__ import annotations
 

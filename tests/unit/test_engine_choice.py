@@ -12,7 +12,9 @@ from bot.storage.engine import is_postgres, password, shown, sqlite_path
 
 def test_paths_and_addresses_name_their_engine() -> None:
     assert not is_postgres("haven.db") and sqlite_path("haven.db") == Path("haven.db")
-    assert sqlite_path("sqlite:///srv/haven/haven.db") == Path("/srv/haven/haven.db")
+    # As SQLAlchemy writes them: three slashes and a relative path, four for an absolute one.
+    assert sqlite_path("sqlite:///haven.db") == Path("haven.db")
+    assert sqlite_path("sqlite:////srv/haven/haven.db") == Path("/srv/haven/haven.db")
     assert is_postgres("postgresql://haven@db/haven") and is_postgres("postgres://h@db/x")
     with pytest.raises(ValueError, match="PostgreSQL server, not a file"):
         sqlite_path("postgresql://haven@db/haven")
