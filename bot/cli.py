@@ -104,17 +104,17 @@ async def _migrate(settings: Settings, target: str) -> int:
 
 async def _check(settings: Settings, config: Path | None) -> int:
     """One line per part; exit 1 when any part has a problem."""
-    from adapters.probe import probe_all
     from bot.storage.database import migrations
 
     problems = 0
     where = config or Path("config.toml")
     print(f"config: ok ({where})" if where.is_file() else "config: ok (no file; defaults)")
     if is_postgres(settings.bot.database):
-        print(f"database: PostgreSQL at {shown(settings.bot.database)}")
-        database = Path("/nonexistent")
-    else:
-        database = sqlite_path(settings.bot.database)
+        line, ok = await _probe_postgres(settings.bot.database)
+        print(line)
+        problems += not ok
+        return await _check_platforms(settings, problems)
+    database = sqlite_path(settings.bot.database)
     latest = len(migrations())
     if database.is_file():
         try:
@@ -130,6 +130,40 @@ async def _check(settings: Settings, config: Path | None) -> int:
     else:
         print(f"database: problem: cannot create {database} (folder not writable)")
         problems += 1
+    return await _check_platforms(settings, problems)
+
+
+async def _probe_postgres(database: str) -> tuple[str, bool]:
+    """Reach the PostgreSQL server once and read the schema's version; never the password."""
+    import asyncpg
+
+    from bot.storage.postgres import pg_migrations
+
+    where = shown(database)
+    try:
+        conn = await asyncpg.connect(database, timeout=5)
+    except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+        return (
+            f"database: problem: cannot reach PostgreSQL at {where} ({type(error).__name__})",
+            False,
+        )
+    try:
+        exists = await conn.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
+        version = await conn.fetchval("SELECT max(version) FROM schema_version") if exists else 0
+    finally:
+        await conn.close()
+    latest = pg_migrations()[-1][0]
+    if not version:
+        return f"database: ok, PostgreSQL at {where} (empty; tables made at the first start)", True
+    if version > latest:
+        return f"database: problem: {where} is at schema {version}, newer than this Haven", False
+    note = "up to date" if version == latest else f"will migrate {version} -> {latest}"
+    return f"database: ok, PostgreSQL at {where} (schema {version}, {note})", True
+
+
+async def _check_platforms(settings: Settings, problems: int) -> int:
+    from adapters.probe import probe_all
+
     found = await probe_all(settings)
     if not found:
         print("platforms: none configured; `haven run` needs a token (or use `haven console`)")

@@ -336,3 +336,26 @@ async def test_processes_count_each_other(pg_database):
         await asyncio.sleep(0.05)
     assert await first.peers() == 1
     await first.close()
+
+
+async def test_check_reaches_postgresql_and_reads_its_schema(pg_database, tmp_path):
+    def check(database: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "check", "--database", database],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=haven_env(),
+            timeout=60,
+        )
+
+    empty = check(pg_database)
+    assert "database: ok, PostgreSQL at" in empty.stdout and "empty; tables made" in empty.stdout
+    db = PgDatabase(pg_database)
+    await db.open()
+    await db.close()
+    ready = check(pg_database)
+    assert "(schema 17, up to date)" in ready.stdout
+    away = check("postgresql://haven:hush-hush@127.0.0.1:1/none")
+    assert away.returncode == 1 and "database: problem: cannot reach PostgreSQL" in away.stdout
+    assert "hush-hush" not in away.stdout + away.stderr
