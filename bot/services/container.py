@@ -22,7 +22,7 @@ from bot.services.safety import SafetyService
 from bot.services.safety_plans import SafetyPlanService
 from bot.services.schedules import ScheduleService
 from bot.settings import Settings
-from bot.storage.database import Database
+from bot.storage.store import Engine
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Services:
     settings: Settings
     clock: Clock
     catalog: Catalog
-    db: Database
+    db: Engine
     people: PeopleService
     checkins: CheckinService
     resources: ResourceService

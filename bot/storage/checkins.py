@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.storage.database import Database, Statement, stamp, unstamp
+from bot.storage.database import Statement, stamp, unstamp
+from bot.storage.store import Engine
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def _streak_row(row: tuple) -> StreakRow:
 
 
 class CheckinRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
 
     async def add(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.storage.database import Database, stamp, unstamp
+from bot.storage.database import stamp, unstamp
 from bot.storage.people import (
     COMMUNITY_COLUMNS,
     MEMBER_COLUMNS,
@@ -18,6 +18,7 @@ from bot.storage.people import (
     community_row,
     member_row,
 )
+from bot.storage.store import Engine
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def _prefixed(columns: str, alias: str) -> str:
 
 
 class CommunityMilestoneRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
 
     async def communities(self) -> list[tuple[CommunityRow, datetime]]:

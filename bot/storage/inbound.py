@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.storage.database import Database, stamp
+from bot.storage.database import stamp
+from bot.storage.store import Engine
 
 KEEP = timedelta(days=7)
 
 
 class InboundLedger:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
 
     async def first_time(self, platform: str, update_id: str, now: datetime) -> bool:

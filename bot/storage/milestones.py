@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.storage.database import Database, stamp, unstamp
+from bot.storage.database import stamp, unstamp
+from bot.storage.store import Engine
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def _row(r: object) -> MilestoneRow:
 
 
 class MilestoneRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
 
     async def add(

@@ -18,7 +18,8 @@ from typing import Any
 import aiosqlite
 
 from bot.core.messages import Actor, Attachment, Button, Place, Reply, Visibility
-from bot.storage.database import Database, stamp, unstamp
+from bot.storage.database import stamp, unstamp
+from bot.storage.store import Engine
 
 CRISIS, NORMAL, BULK = 0, 1, 2
 
@@ -172,7 +173,7 @@ async def insert_items(conn: aiosqlite.Connection, items: list[OutboxItem], now:
 
 
 class OutboxRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
 
     async def enqueue(self, items: list[OutboxItem], now: datetime) -> int:

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from cachetools import TTLCache
 
-from bot.storage.database import Database, Statement, stamp, unstamp
+from bot.storage.database import Statement, stamp, unstamp
+from bot.storage.store import Engine
 
 TOUCH_EVERY = timedelta(minutes=10)
 # Caches are bounded in size (least recently used go first) and in age, so memory stays flat
@@ -83,7 +84,7 @@ class MemberRepo:
     the cache, and nothing else writes the members table. A change is announced (bot/storage/
     invalidation.py), so other processes on the same PostgreSQL database forget it too."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
         self._cache: TTLCache[tuple[str, str], MemberRow] = TTLCache(MEMBERS_CACHED, CACHE_AGE)
         db.on_change(MEMBER, self.forget_cached)  # changed or erased in any process
@@ -152,7 +153,7 @@ class CommunityRepo:
     caches true, and nothing else writes these tables; other processes hear of each change
     (bot/storage/invalidation.py)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
         self._by_key: TTLCache[tuple[str, str], CommunityRow] = TTLCache(
             COMMUNITIES_CACHED, CACHE_AGE

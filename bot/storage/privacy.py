@@ -11,8 +11,9 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from bot.storage.database import Database, stamp
+from bot.storage.database import stamp
 from bot.storage.invalidation import Forget
+from bot.storage.store import Engine
 
 PURGE_BATCH = 500  # rows a retention transaction changes at most (tens of milliseconds)
 
@@ -62,7 +63,7 @@ ORDER = {"sqlite": "rowid", "postgresql": "ctid"}
 
 
 class PrivacyRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
 
     async def consent_given(self, member_id: int) -> str | None:

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.database import Database, Statement, stamp
+from bot.storage.database import Statement, stamp
+from bot.storage.store import Engine
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _row(r: object) -> ResourceRow:
 
 
 class ResourceRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
 
     async def load_builtin(self, resources: Iterable[NewResource]) -> None:

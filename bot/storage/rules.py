@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.storage.database import Database
+from bot.storage.store import Engine
 
 
 class RuleRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
 
     async def list(self, community_id: int) -> list[str]:

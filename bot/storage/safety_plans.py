@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.database import Database, stamp, unstamp
+from bot.storage.database import stamp, unstamp
+from bot.storage.store import Engine
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class SafetyPlanRow:
 
 
 class SafetyPlanRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
 
     async def get(self, member_id: int) -> SafetyPlanRow | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.database import Database, stamp, unstamp
+from bot.storage.database import stamp, unstamp
 from bot.storage.outbox import OutboxItem, insert_items
+from bot.storage.store import Engine
 
 COLUMNS = (
     "id, community_id, member_id, kind, platform, chat_id, spec, timezone, note, paused, "
@@ -65,7 +66,7 @@ class NewSchedule:
 
 
 class ScheduleRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Engine) -> None:
         self.db = db
 
     async def add(self, s: NewSchedule, now: datetime) -> int:
