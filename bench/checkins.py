@@ -472,6 +472,18 @@ def row(level: int, label: str, result: Result) -> str:
     )
 
 
+def report(level: int, anchor: Result, ours: Result, plain: Result) -> None:
+    """One level's three sides, and Haven's ratio to the anchor (overall and by round)."""
+    print(row(level, "anchor: dedupe row + check-in row", anchor))
+    print(row(level, "haven: dedupe + /checkin", ours))
+    print(row(level, "context: check-in row only", plain))
+    met = ours.rate / anchor.rate >= TARGET_RATIO and ours.p99_ms < TARGET_P99_MS
+    verdict = ("meets" if met else "misses") if level >= 10 else "not a target"
+    each = " ".join(f"{h / a:.2f}" for h, a in zip(ours.rounds, anchor.rounds, strict=True))
+    label, ratio = "ratio haven / anchor", ours.rate / anchor.rate
+    print(f"{'':>5}  {label:<38} {ratio:8.2f}  ({verdict}; by round {each})")
+
+
 def top_functions(profile: cProfile.Profile, n: int) -> str:
     """pstats' columns, with file names relative to the repository or the standard library."""
     bases = [Path(__file__).resolve().parents[1], Path(sysconfig.get_paths()["stdlib"])]
@@ -567,16 +579,7 @@ async def main(argv: list[str] | None = None) -> None:
                 Haven(copy("haven.db"), ids, args.members),
                 Anchor(copy("plain.db"), False, ids, args.members),
             ]
-            anchor, ours, plain = await measure(sides, args.count, level, args.rounds)
-            print(row(level, "anchor: dedupe row + check-in row", anchor))
-            print(row(level, "haven: dedupe + /checkin", ours))
-            print(row(level, "context: check-in row only", plain))
-            met = ours.rate / anchor.rate >= TARGET_RATIO and ours.p99_ms < TARGET_P99_MS
-            verdict = ("meets" if met else "misses") if level >= 10 else "not a target"
-            each = " ".join(f"{h / a:.2f}" for h, a in zip(ours.rounds, anchor.rounds, strict=True))
-            ratio = ours.rate / anchor.rate
-            label = "ratio haven / anchor"
-            print(f"{'':>5}  {label:<38} {ratio:8.2f}  ({verdict}; by round {each})")
+            report(level, *await measure(sides, args.count, level, args.rounds))
     print(f"\n  load average after: {load()}   total {time.perf_counter() - began:.0f} s")
     print(
         f"  target: ratio >= {TARGET_RATIO:.1f} and p99 < {TARGET_P99_MS:.0f} ms at 10 and 100 "
@@ -616,15 +619,7 @@ async def main_postgres(args: argparse.Namespace) -> None:
                 Haven(await pg_copy(server.dsn, template, "haven"), ids, args.members),
                 PgAnchor(await pg_copy(server.dsn, template, "plain"), False, ids, args.members),
             ]
-            anchor, ours, plain = await measure(sides, args.count, level, args.rounds)
-            print(row(level, "anchor: dedupe row + check-in row", anchor))
-            print(row(level, "haven: dedupe + /checkin", ours))
-            print(row(level, "context: check-in row only", plain))
-            met = ours.rate / anchor.rate >= TARGET_RATIO and ours.p99_ms < TARGET_P99_MS
-            verdict = ("meets" if met else "misses") if level >= 10 else "not a target"
-            each = " ".join(f"{h / a:.2f}" for h, a in zip(ours.rounds, anchor.rounds, strict=True))
-            label, ratio = "ratio haven / anchor", ours.rate / anchor.rate
-            print(f"{'':>5}  {label:<38} {ratio:8.2f}  ({verdict}; by round {each})")
+            report(level, *await measure(sides, args.count, level, args.rounds))
     print(f"\n  load average after: {load()}   total {time.perf_counter() - began:.0f} s")
 
 
