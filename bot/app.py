@@ -21,7 +21,6 @@ from bot.core.cooldown import Cooldown
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Actor, Place, Priority, Reply, Request
 from bot.core.registry import Registry
-from bot.delivery.leader import OUTBOX_CHANNEL, SCHEDULES_CHANNEL
 from bot.delivery.outbox import Outbox
 from bot.scheduler.jobs import Job
 from bot.scheduler.runner import ScheduleRunner
@@ -43,10 +42,10 @@ from bot.storage.checkins import CheckinRepo
 from bot.storage.community_milestones import CommunityMilestoneRepo
 from bot.storage.engine import open_engine
 from bot.storage.inbound import InboundLedger
+from bot.storage.invalidation import OUTBOX
 from bot.storage.milestones import MilestoneRepo
 from bot.storage.outbox import CRISIS, NORMAL, OutboxItem, OutboxRepo
 from bot.storage.people import CommunityRepo, MemberRepo
-from bot.storage.postgres import PgDatabase
 from bot.storage.privacy import PrivacyRepo
 from bot.storage.resources import ResourceRepo
 from bot.storage.rules import RuleRepo
@@ -212,15 +211,9 @@ def build(
     )
     outbox.on_unreachable = services.schedules.mark_unreachable
     runner = ScheduleRunner(services, firing_items, outbox)
-    if isinstance(db, PgDatabase):  # the leader may be another process: tell it of changes
-        replan = services.schedules.on_change
-
-        def changed(schedule_id: int) -> None:
-            replan(schedule_id)
-            db.notify_soon(SCHEDULES_CHANNEL, str(schedule_id))
-
-        services.schedules.on_change = changed
-        outbox.announce = lambda platforms: [db.notify_soon(OUTBOX_CHANNEL, p) for p in platforms]
+    # Whoever leads (this process, or another on PostgreSQL) hears of messages queued here.
+    outbox.announce = lambda platforms: db.changed(OUTBOX, None)
+    db.on_change(OUTBOX, lambda key: outbox.kick(set(outbox.senders)))
     return App(
         services, registry, dispatcher, all_jobs(), welcome, InboundLedger(db), outbox, runner
     )

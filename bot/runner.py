@@ -54,13 +54,7 @@ def lead_timed_work(app: App, database: str) -> Leadership:
         await app.schedules.stop()
         await app.outbox.stop()
 
-    return Leadership(
-        database if is_postgres(database) else None,
-        start_duties,
-        stop_duties,
-        on_schedule=app.schedules.changed,
-        on_outbox=lambda platform: app.outbox.kick({platform}),
-    )
+    return Leadership(database if is_postgres(database) else None, start_duties, stop_duties)
 
 
 async def run_platforms(settings: Settings) -> int:

@@ -9,9 +9,9 @@ predecessor left half-sent (bot/delivery/outbox.py `start`): a message claimed b
 is sent, one that was being tried is not sent again. A leader that loses its connection (the
 lock may then go to another) stops its work at its next look, within `retry` seconds.
 
-Changes made in any process reach the leader through PostgreSQL's LISTEN/NOTIFY: a schedule
-added or paused is replanned there, and a message queued is sent at once instead of at the
-leader's next idle look.
+Changes made in any process reach the leader as every change does (bot/storage/
+invalidation.py, NOTIFY on PostgreSQL): a schedule added or paused is replanned there, and a
+message queued is sent at once instead of at the leader's next idle look.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ import asyncpg
 
 log = logging.getLogger(__name__)
 LEADER_LOCK = 7_236_111  # the advisory lock's key (the migration lock is another)
-SCHEDULES_CHANNEL = "haven_schedules"
-OUTBOX_CHANNEL = "haven_outbox"
 RETRY = 1.0  # seconds between a follower's tries, and between a leader's looks at its lock
 
 
@@ -38,14 +36,11 @@ class Leadership:
         start: Callable[[], Awaitable[None]],
         stop: Callable[[], Awaitable[None]],
         *,
-        on_schedule: Callable[[int], None] = lambda schedule_id: None,
-        on_outbox: Callable[[str], None] = lambda platform: None,
         retry: float = RETRY,
     ) -> None:
         """`url` None: the only process (SQLite), which leads at once."""
         self.url = url
         self._start, self._stop = start, stop
-        self._on_schedule, self._on_outbox = on_schedule, on_outbox
         self.retry = retry
         self.leading = False
         self.elected = asyncio.Event()
@@ -100,8 +95,6 @@ class Leadership:
                     self.retry * 5,
                 )
                 if got:
-                    await self._conn.add_listener(SCHEDULES_CHANNEL, self._heard)
-                    await self._conn.add_listener(OUTBOX_CHANNEL, self._heard)
                     await self._lead()
                     await self._hold()
             except (OSError, asyncpg.PostgresError, TimeoutError) as error:
@@ -119,9 +112,3 @@ class Leadership:
         while True:
             await asyncio.sleep(self.retry)
             await asyncio.wait_for(self._conn.fetchval("SELECT 1"), self.retry * 5)
-
-    def _heard(self, conn: object, pid: int, channel: str, payload: str) -> None:
-        if channel == SCHEDULES_CHANNEL and payload.isdigit():
-            self._on_schedule(int(payload))
-        elif channel == OUTBOX_CHANNEL:
-            self._on_outbox(payload)

@@ -21,6 +21,7 @@ from bot.delivery.outbox import Outbox
 from bot.scheduler.jobs import Job
 from bot.services.schedules import PLAN_BETWEEN_YIELDS
 from bot.storage.database import BACKGROUND
+from bot.storage.invalidation import SCHEDULE
 from bot.storage.outbox import OutboxItem
 from bot.storage.schedules import ScheduleRow
 
@@ -41,7 +42,12 @@ class ScheduleRunner:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._replans: set[asyncio.Task[None]] = set()
-        services.schedules.on_change = self.changed
+        # A change anywhere (this process, or another on PostgreSQL) reaches the runner of
+        # the process that leads; elsewhere `changed` does nothing.
+        services.schedules.on_change = lambda schedule_id: services.db.changed(
+            SCHEDULE, schedule_id
+        )
+        services.db.on_change(SCHEDULE, self._heard)
 
     async def fire(self, row: ScheduleRow, fire_time: datetime) -> bool:
         """True when this firing was new; a firing already in the ledger does nothing."""
@@ -123,6 +129,19 @@ class ScheduleRunner:
         self._next[row.id] = at
         heapq.heappush(self._heap, (at, row.id))
         self.poke()
+
+    def _heard(self, schedule_id: int | None) -> None:
+        if schedule_id is not None:
+            self.changed(schedule_id)
+        elif self._task is not None:  # a notice may have been missed: plan everything again
+            task = asyncio.get_running_loop().create_task(self._replan_all())
+            self._replans.add(task)
+            task.add_done_callback(self._replans.discard)
+
+    async def _replan_all(self) -> None:
+        now = self.services.clock.now()
+        for row in await self.services.schedules.active():
+            self._plan(row, now)
 
     def changed(self, schedule_id: int) -> None:
         """A schedule was added, paused, resumed or removed: replan that one only."""

@@ -1,7 +1,9 @@
-"""Caches that every process can keep true. A cache (members, communities, consent) subscribes
-to a kind of row; whoever changes such a row says so once, and every cache of that kind in
-every process forgets it. On SQLite there is one process, so saying so is a call; on PostgreSQL
-it is also a NOTIFY that each process's listening connection hears (bot/storage/postgres.py).
+"""Changes every process hears of: caches that every process can keep true, and the leader's
+work (bot/delivery/leader.py) told of schedules changed and messages queued anywhere. A cache
+(members, communities, consent) subscribes to a kind of row; whoever changes such a row says
+so once, and every cache of that kind in every process forgets it. On SQLite there is one
+process, so saying so is a call; on PostgreSQL it is also a NOTIFY that each process's
+listening connection hears (bot/storage/postgres.py).
 
 `key` None means "forget everything of that kind": what a process does when it may have missed
 a notice (its listening connection went away and came back).
@@ -14,6 +16,9 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 CACHE_CHANNEL = "haven_cache"
+# Kinds besides the caches': a schedule changed (the leader replans it), messages queued (the
+# leader's senders look at once rather than at their next idle look; the key is always None).
+SCHEDULE, OUTBOX = "schedule", "outbox"
 Forget = Callable[[int | None], None]
 
 

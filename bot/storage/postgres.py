@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import logging
 import os
 import re
@@ -55,9 +54,6 @@ ID_TABLES = frozenset(
 )
 INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+([a-z_]+)", re.IGNORECASE)
 ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES)\b|\bRETURNING\b", re.IGNORECASE)
-_CURRENT: contextvars.ContextVar[asyncpg.Connection | None] = contextvars.ContextVar(
-    "haven_pg_connection", default=None
-)
 
 
 def pg_migrations(folder: Path = MIGRATIONS) -> list[tuple[int, Path]]:
@@ -160,16 +156,12 @@ class PgCursor:
         self.lastrowid = 0
 
     async def _go(self) -> PgCursor:
-        text, returns_rows, returns_id, names = translate(self._sql)
-        args = _args(names, self._params)
-        if returns_rows:
-            self._rows = list(await self._conn.fetch(text, *args))
-            self.rowcount = len(self._rows)
-            if returns_id and self._rows:
-                self.lastrowid = int(self._rows[0][0])
-                self._rows = []
-        else:
-            self.rowcount = _rowcount(await self._conn.execute(text, *args))
+        outcome = await _run(self._conn, self._sql, self._params)
+        self._rows, self.rowcount, self.lastrowid = (
+            outcome.rows,
+            outcome.rowcount,
+            outcome.lastrowid,
+        )
         return self
 
     def __await__(self):  # type: ignore[no-untyped-def]

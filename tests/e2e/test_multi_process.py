@@ -21,6 +21,7 @@ from pgserver import pg_query
 
 from adapters.telegram.limits import BULK_IN_FLIGHT
 from bot.core.messages import Actor, private
+from bot.storage.invalidation import OUTBOX
 from bot.storage.outbox import BULK, OutboxItem, OutboxRepo
 from bot.storage.postgres import PgDatabase
 
@@ -114,7 +115,7 @@ async def test_three_processes_answer_once_and_a_killed_leader_is_replaced(
                 for user in MEMBERS
             ]
             await OutboxRepo(db).enqueue(items, datetime.now(UTC))
-            db.notify_soon("haven_outbox", "telegram")
+            db.changed(OUTBOX, None)  # as Outbox.enqueue announces it
         finally:
             await db.close()
 
