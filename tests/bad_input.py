@@ -8,9 +8,10 @@ stored, so a test compares it before and after (and checks it does see one good 
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from shared import query
 
 INVISIBLE = "\u200b\u2060\u00ad\u200b"  # zero-width space, word joiner, soft hyphen
 HUGE_ID = "99999999999999999999"  # beyond 64 bits
@@ -157,6 +158,6 @@ STORED = {
 }
 
 
-def fingerprint(database: Path) -> dict[str, list[tuple]]:
-    with sqlite3.connect(database) as conn:
-        return {table: conn.execute(sql).fetchall() for table, sql in STORED.items()}
+def fingerprint(database: Path | str) -> dict[str, list[tuple]]:
+    """What the tables hold, on either engine."""
+    return {table: query(database, sql) for table, sql in STORED.items()}

@@ -8,12 +8,16 @@ it inserts a bare `:clock` after every line: that directive changes nothing and 
 
 from __future__ import annotations
 
+import asyncio
+import io
+import logging
 import os
 import random
 import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,7 +113,7 @@ class Transcript:
     stderr: str
     returncode: int
     steps: list[Step]
-    database: Path
+    database: Path | str
 
     @property
     def messages(self) -> list[Message]:
@@ -123,7 +127,7 @@ class Transcript:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return query(self.database, sql, params)
 
-    def count(self, table: str, where: str = "1") -> int:
+    def count(self, table: str, where: str = "TRUE") -> int:
         return self.query(f"SELECT COUNT(*) FROM {table} WHERE {where}")[0][0]
 
 
@@ -156,41 +160,85 @@ def _split_steps(lines: Sequence[str], stdout: str) -> list[Step]:
 ConsoleRunner = Callable[..., Transcript]
 
 
-@pytest.fixture
-def console(tmp_path: Path) -> ConsoleRunner:
-    """`console(lines, db="x.db", start=START)` runs one `haven console` over the whole script."""
+def _console_script(lines: Sequence[str]) -> str:
+    script: list[str] = []
+    for line in lines:
+        assert "\n" not in line, "one console line per item"
+        script.append(line)
+        script.append(":clock")
+    return "\n".join(script) + "\n"
 
-    def run(lines: Sequence[str], db: str = "x.db", start: str = START) -> Transcript:
-        database: Path | str = db if "://" in db else tmp_path / db
-        script: list[str] = []
-        for line in lines:
-            assert "\n" not in line, "one console line per item"
-            script.append(line)
-            script.append(":clock")
-        completed = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bot",
-                "console",
-                "--database",
-                str(database),
-                "--clock",
-                start,
-            ],
-            input="\n".join(script) + "\n",
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            cwd=tmp_path,
-            env=haven_env(),
-            timeout=60,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stderr
-        assert "Traceback" not in completed.stderr, completed.stderr
-        steps = _split_steps(lines, completed.stdout)
-        return Transcript(completed.stdout, completed.stderr, completed.returncode, steps, database)
+
+def _console_process(script: str, database: Path | str, start: str, cwd: Path) -> tuple[str, str]:
+    """`python -m bot console`, exactly as a maintainer types it."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--database", str(database), "--clock", start],
+        input=script,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=haven_env(),
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout, completed.stderr
+
+
+def _console_here(script: str, database: Path | str, start: str, cwd: Path) -> tuple[str, str]:
+    """The same console in this test process: `bot.cli.run_console`'s steps with the script as
+    input and the output kept, and what Haven logs at WARNING or above as its stderr. It skips
+    the interpreter's start and the crisis screen's build (once a process), which cost about
+    four seconds a run; the README and CLI tests keep the real process."""
+    from adapters.console.adapter import ConsoleAdapter
+    from bot.app import build
+    from bot.core.clock import SimulatedClock
+    from bot.settings import Settings
+
+    out, err = io.StringIO(), io.StringIO()
+    handler = logging.StreamHandler(err)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    async def session() -> None:
+        settings = Settings(bot={"database": str(database)})
+        clock = SimulatedClock(datetime.fromisoformat(start))
+        app = build(settings, clock=clock, cooldown=False)
+        await app.start()
+        try:
+            adapter = ConsoleAdapter(
+                app, clock, out=out, attachments=cwd / "attachments", zone=settings.bot.timezone
+            )
+            await adapter.run(io.StringIO(script))
+        finally:
+            await app.close()
+
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:  # a thread of its own, so an async test may run a console too
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, session()).result(timeout=60)
+    finally:
+        root.removeHandler(handler)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def console(tmp_path: Path, database: Databases) -> ConsoleRunner:
+    """`console(lines, db="x.db", start=START)` runs one console session over the whole script;
+    `process=True` runs it as `python -m bot console` instead of in this test process."""
+
+    def run(
+        lines: Sequence[str], db: str = "x.db", start: str = START, *, process: bool = False
+    ) -> Transcript:
+        where = db if "://" in db else database(db)
+        script = _console_script(lines)
+        runner = _console_process if process else _console_here
+        stdout, stderr = runner(script, where, start, tmp_path)
+        assert "Traceback" not in stderr, stderr
+        steps = _split_steps(lines, stdout)
+        return Transcript(stdout, stderr, 0, steps, where)
 
     return run
 
@@ -204,7 +252,7 @@ class Harness:
 
     app: Any
     clock: SimulatedClock
-    database: Path
+    database: Path | str
 
     def request(
         self,
@@ -270,11 +318,78 @@ def pg_server() -> Any:
 @pytest.fixture
 def pg_database(pg_server: Any) -> str:
     """A new, empty database on the test server: its postgresql:// address."""
+    return _new_pg_database(pg_server.dsn)
+
+
+def _new_pg_database(server: str, template: str | None = None) -> str:
     import uuid
 
     name = f"t_{uuid.uuid4().hex[:16]}"
-    pg_query(pg_server.dsn, f"CREATE DATABASE {name}")
-    return pg_server.dsn.rsplit("/", 1)[0] + "/" + name
+    pg_query(server, f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: Any) -> str:
+    """A database with Haven's schema, once a test process, that each engine test's database
+    is copied from (CREATE DATABASE ... TEMPLATE): a copy takes a fraction of a migration."""
+    from bot.storage.postgres import PgDatabase
+
+    dsn = _new_pg_database(pg_server.dsn)
+
+    async def migrate() -> None:
+        db = PgDatabase(dsn, min_size=1, max_size=1)
+        await db.open()
+        await db.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, migrate()).result()
+    return dsn.rsplit("/", 1)[1]
+
+
+# -- the storage engine a test runs on ----------------------------------------------------
+
+ENGINES = ("sqlite", "postgresql")
+Databases = Callable[[str], "Path | str"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "engines(*names): the storage engines a test that uses `database` runs on "
+        "(default: sqlite and postgresql)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that stores anything (through `database`, and so `console`, `harness` and
+    the platform fixtures) runs once per engine: the whole suite holds on both."""
+    if "engine" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("engines")
+        metafunc.parametrize("engine", marker.args if marker else ENGINES)
+
+
+@pytest.fixture
+def engine() -> str:
+    return "sqlite"  # replaced by pytest_generate_tests; here for fixtures asked for directly
+
+
+@pytest.fixture
+def database(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Databases:
+    """`database("x.db")`: where the test's database called "x.db" lives on this engine: a
+    file in the test's folder, or a fresh PostgreSQL database with Haven's schema (one per
+    name, so a test can hold two)."""
+    made: dict[str, Path | str] = {}
+
+    def where(name: str) -> Path | str:
+        if engine == "sqlite":
+            return tmp_path / name
+        if name not in made:
+            server = request.getfixturevalue("pg_server")
+            made[name] = _new_pg_database(server.dsn, request.getfixturevalue("pg_template"))
+        return made[name]
+
+    return where
 
 
 @pytest.fixture(autouse=True)
@@ -286,16 +401,16 @@ def _no_haven_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+async def harness(database: Databases) -> AsyncIterator[Harness]:
     from bot.app import build
     from bot.settings import Settings
 
-    database = tmp_path / "t.db"
-    settings = Settings(bot={"database": database})
+    where = database("t.db")
+    settings = Settings(bot={"database": where})
     clock = SimulatedClock(datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
     app = build(settings, clock=clock, rng=random.Random(0))
     await app.start()
     try:
-        yield Harness(app, clock, database)
+        yield Harness(app, clock, where)
     finally:
         await app.close()

@@ -14,7 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,9 +134,11 @@ class PgServer:
         self.stop()
 
 
-def pg_query(dsn: str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+def pg_query(
+    dsn: str, sql: str, params: Sequence[Any] = (), *, many: Sequence[Sequence[Any]] | None = None
+) -> list[tuple[Any, ...]]:
     """One statement on PostgreSQL from synchronous test code (`?` placeholders), on a thread
-    of its own so that it works inside a running event loop too."""
+    of its own so that it works inside a running event loop too; `many` runs it once a row."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
@@ -148,9 +150,43 @@ def pg_query(dsn: str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, 
         conn = await asyncpg.connect(dsn)
         try:
             text, _, _, _ = translate(sql)
+            if many is not None:
+                await conn.executemany(text, [tuple(row) for row in many])
+                return []
             return [tuple(r) for r in await conn.fetch(text, *params)]
         finally:
             await conn.close()
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, run()).result()
+
+
+class PgOutsider:
+    """The little of sqlite3's connection that tests use, on PostgreSQL: `execute(...)` with
+    `fetchall`, `fetchone` and iteration, and `executemany`. Each statement commits."""
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> PgRows:
+        return PgRows(pg_query(self.dsn, sql, params))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        pg_query(self.dsn, sql, many=list(rows))
+
+    def commit(self) -> None:
+        pass
+
+    def __enter__(self) -> PgOutsider:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+class PgRows(list[tuple[Any, ...]]):
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return list(self)
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self[0] if self else None

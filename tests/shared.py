@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pgserver import pg_query
+from pgserver import PgOutsider, pg_query
 
 
 def haven_env() -> dict[str, str]:
@@ -26,3 +26,15 @@ def query(database: Path | str, sql: str, params: Sequence[Any] = ()) -> list[tu
         return pg_query(str(database), sql, params)
     with sqlite3.connect(database) as conn:
         return [tuple(row) for row in conn.execute(sql, tuple(params))]
+
+
+Databases = Callable[[str], "Path | str"]
+"""The `database` fixture: a name ("x.db") -> where that database lives on the test's engine."""
+
+
+def connect(database: Path | str) -> sqlite3.Connection | PgOutsider:
+    """A connection of an outsider's own to the test's database on either engine (used as
+    `with connect(db) as conn:`; the SQLite one commits when the block ends)."""
+    if str(database).startswith("postgresql://"):
+        return PgOutsider(str(database))
+    return sqlite3.connect(database)

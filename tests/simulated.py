@@ -7,11 +7,12 @@ builds the app exactly as production does, and `World.advance` fires everything 
 from __future__ import annotations
 
 import random
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from shared import connect
 
 from bot.app import App, build
 from bot.core.clock import SimulatedClock
@@ -53,7 +54,7 @@ class World:
     clock: SimulatedClock
     recorder: Recorder
     timeline: Timeline
-    database: Path
+    database: Path | str
     group: Place
 
     async def say(
@@ -74,7 +75,7 @@ class World:
         await self.timeline.advance_to(until)
 
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.database) as conn:
+        with connect(self.database) as conn:
             return conn.execute(sql, params).fetchall()
 
     def posts(self) -> list[Reply]:
@@ -86,7 +87,7 @@ class World:
 
 
 async def open_world(
-    database: Path, start: datetime, group: Place, *, seed: int = 1, **settings: Any
+    database: Path | str, start: datetime, group: Place, *, seed: int = 1, **settings: Any
 ) -> World:
     clock = SimulatedClock(start)
     app = build(

@@ -216,7 +216,8 @@ class CheckinRepo:
             statements.insert(
                 1,
                 Statement(
-                    "UPDATE checkin_counts SET checkins = max(checkins - 1, 0) "
+                    "UPDATE checkin_counts "
+                    "SET checkins = CASE WHEN checkins > 0 THEN checkins - 1 ELSE 0 END "
                     "WHERE community_id = ? AND member_id = ?",
                     (entry.community_id, member_id),
                 ),

@@ -267,7 +267,8 @@ class OutboxRepo:
 
     async def states(self, platform: str | None = None) -> dict[str, int]:
         rows = await self.db.fetchall(
-            "SELECT state, COUNT(*) FROM outbox WHERE ? IS NULL OR platform = ? GROUP BY state",
+            "SELECT state, COUNT(*) FROM outbox WHERE CAST(? AS TEXT) IS NULL OR platform = ? "
+            "GROUP BY state",
             (platform, platform),
         )
         return {r[0]: r[1] for r in rows}

@@ -8,10 +8,9 @@ the common dialect already. What differs is small and kept here: `?` placeholder
 `$2`...; an INSERT into a table with an `id` returns it (SQLite's lastrowid); the few
 statements that must differ are chosen by `Database.dialect` in their repository.
 
-Writes: each `write` or `transaction` is one PostgreSQL transaction on a pooled connection.
-PostgreSQL commits concurrent transactions from many connections (and many processes) with
-shared WAL flushes itself, so the SQLite engine's batching is not needed here; a write
-returns only after its COMMIT, so "recorded" is said only of what is durable.
+Writes: concurrent `write`s share a transaction (group commit, see `write`); a `transaction`
+block is one PostgreSQL transaction on a pooled connection. A write returns only after its
+COMMIT, so "recorded" is said only of what is durable.
 """
 
 from __future__ import annotations
@@ -21,8 +20,10 @@ import contextlib
 import logging
 import os
 import re
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -201,6 +202,17 @@ class PgConnection:
         return await (await self.execute(sql, params)).fetchall()
 
 
+BATCH_WRITES = 200  # writes in one group commit at most
+
+
+@dataclass
+class _PgPlan:
+    """One caller's write, waiting for a connection to take it into a transaction."""
+
+    statements: tuple[Statement, ...]
+    result: asyncio.Future[list[Outcome]]
+
+
 class PgDatabase(Invalidations):
     """The PostgreSQL engine; `url` is a postgresql:// address (libpq's, as asyncpg takes)."""
 
@@ -217,6 +229,10 @@ class PgDatabase(Invalidations):
         self._notices: set[asyncio.Task[None]] = set()
         self._listener: asyncpg.Connection | None = None
         self._listening: asyncio.Task[None] | None = None
+        self._queue: deque[_PgPlan] = deque()
+        self._writers = max(1, max_size // 2)  # the rest of the pool stays free for reads
+        self._draining = 0
+        self._drainers: set[asyncio.Task[None]] = set()
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(
@@ -262,6 +278,8 @@ class PgDatabase(Invalidations):
         self.notify_soon(CACHE_CHANNEL, f"{kind}:{'*' if key is None else key}")
 
     async def close(self) -> None:
+        if self._drainers:  # writes already asked for are finished, not dropped
+            await asyncio.gather(*list(self._drainers), return_exceptions=True)
         if self._listening is not None:
             self._listening.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -339,17 +357,62 @@ class PgDatabase(Invalidations):
     # ------------------------------------------------------------------ writes
 
     async def write(self, *statements: Statement) -> list[Outcome]:
-        """Statements known in advance, one transaction, committed when this returns (a single
-        statement is its own transaction: no BEGIN and COMMIT round trips)."""
-        async with self.pool.acquire() as conn:
-            if len(statements) == 1:
-                outcomes = [await _run(conn, statements[0].sql, statements[0].params)]
-            else:
-                async with conn.transaction():
-                    outcomes = [await _run(conn, s.sql, s.params) for s in statements]
+        """Statements known in advance, one transaction, committed when this returns.
+
+        Group commit, as on SQLite: a write waits in a queue that at most `_writers`
+        connections drain; each takes every write waiting (up to BATCH_WRITES) into one
+        transaction, so 100 members checking in at once share a few WAL flushes instead of
+        paying one each. A write alone is its own transaction with no BEGIN or COMMIT round
+        trips. If a batch fails, each of its writes is run again alone, so one bad write
+        never takes its neighbours down with it."""
+        plan = _PgPlan(statements, asyncio.get_running_loop().create_future())
+        self._queue.append(plan)
+        if self._draining < self._writers:
+            self._draining += 1
+            task = asyncio.get_running_loop().create_task(self._drain(), name="haven-pg-writer")
+            self._drainers.add(task)
+            task.add_done_callback(self._drainers.discard)
+        return await plan.result
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                plans: list[_PgPlan] = []
+                while self._queue and len(plans) < BATCH_WRITES:
+                    plan = self._queue.popleft()
+                    if not plan.result.done():  # its caller may have given up
+                        plans.append(plan)
+                if plans:
+                    await self._commit(plans)
+        finally:
+            self._draining -= 1
+
+    async def _commit(self, plans: list[_PgPlan]) -> None:
+        try:
+            async with self.pool.acquire() as conn:
+                if len(plans) == 1 and len(plans[0].statements) == 1:
+                    [statement] = plans[0].statements
+                    ran = [[await _run(conn, statement.sql, statement.params)]]
+                else:
+                    async with conn.transaction():
+                        ran = [
+                            [await _run(conn, s.sql, s.params) for s in plan.statements]
+                            for plan in plans
+                        ]
+        except Exception as error:
+            if len(plans) > 1 and isinstance(error, asyncpg.PostgresError):
+                for plan in plans:  # the server rolled the batch back: each on its own
+                    await self._commit([plan])
+                return
+            for plan in plans:  # alone, or the connection lost: whether it committed is unknown
+                if not plan.result.done():
+                    plan.result.set_exception(error)
+            return
         self.batches += 1
-        self.writes += 1
-        return outcomes
+        self.writes += len(plans)
+        for plan, outcomes in zip(plans, ran, strict=True):
+            if not plan.result.done():
+                plan.result.set_result(outcomes)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PgConnection]:

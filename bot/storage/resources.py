@@ -65,16 +65,24 @@ class ResourceRepo:
         self.db = db
 
     async def load_builtin(self, resources: Iterable[NewResource]) -> None:
-        """The shipped files are the truth: replace the built-in rows in one transaction."""
+        """The shipped files are the truth: replace the built-in rows in one transaction, and
+        only when they changed, so that the ids a lead saw yesterday (`/resources hide 12`)
+        still mean the same entries after a restart on either engine."""
+        rows = [
+            (r.topic, r.title, r.description, r.url, ",".join(r.tags), r.kind) for r in resources
+        ]
         async with self.db.transaction() as conn:
+            stored = await conn.execute_fetchall(
+                "SELECT topic, title, description, url, tags, kind FROM resources "
+                "WHERE community_id IS NULL ORDER BY id"
+            )
+            if [tuple(row) for row in stored] == rows:
+                return
             await conn.execute("DELETE FROM resources WHERE community_id IS NULL")
             await conn.executemany(
                 "INSERT INTO resources (topic, title, description, url, tags, kind) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (r.topic, r.title, r.description, r.url, ",".join(r.tags), r.kind)
-                    for r in resources
-                ],
+                rows,
             )
 
     async def add(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 import simulated
+from shared import Databases
 from simulated import World
 
 from bot.core.messages import Actor, Place, Reply, Request
@@ -18,9 +18,9 @@ GROUP = Place(simulated.PLATFORM, "g1", is_direct=False, community_id="g1", titl
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+async def world(database: Databases) -> AsyncIterator[World]:
     w = await simulated.open_world(
-        tmp_path / "f.db", datetime(2026, 10, 19, 8, 0, tzinfo=UTC), GROUP
+        database("f.db"), datetime(2026, 10, 19, 8, 0, tzinfo=UTC), GROUP
     )
 
     async def broken(draw: Any, data: Any) -> bytes:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import simulated
+from shared import Databases, connect
 from simulated import World
 
 from bot.core.messages import Place, Reply, Via
@@ -28,7 +28,7 @@ def seed(world: World, who: str, count: int, *, last: datetime, every: timedelta
     running figures those check-ins would have stored (counted in UTC days)."""
     ((member_id,),) = world.rows("SELECT id FROM members WHERE user_id = ?", (who,))
     ((community_id,),) = world.rows("SELECT id FROM communities WHERE key = 'g1'")
-    with sqlite3.connect(world.database) as conn:
+    with connect(world.database) as conn:
         conn.executemany(
             "INSERT INTO checkins (member_id, community_id, mood, tags, note, at) "
             "VALUES (?, ?, ?, 'tired', 'a private note', ?)",
@@ -36,19 +36,21 @@ def seed(world: World, who: str, count: int, *, last: datetime, every: timedelta
         )
         conn.execute(
             "INSERT INTO checkin_counts (community_id, member_id, checkins) VALUES (?, ?, ?) "
-            "ON CONFLICT DO UPDATE SET checkins = checkins + excluded.checkins",
+            "ON CONFLICT (community_id, member_id) "
+            "DO UPDATE SET checkins = checkin_counts.checkins + excluded.checkins",
             (community_id, member_id, count),
         )
         moments = conn.execute("SELECT at FROM checkins WHERE member_id = ?", (member_id,))
         days = [datetime.fromisoformat(at).astimezone(UTC).date() for (at,) in moments]
         streak = rebuilt(days, max(days))
+        conn.execute("DELETE FROM member_streaks WHERE member_id = ?", (member_id,))
         conn.execute(
-            "INSERT OR REPLACE INTO member_streaks VALUES (?, 'UTC', ?, ?, ?, NULL)",
+            "INSERT INTO member_streaks VALUES (?, 'UTC', ?, ?, ?, NULL)",
             (member_id, streak.last_day.isoformat(), streak.current, streak.longest),
         )
 
 
-async def open_world(database: Path, start: datetime) -> World:
+async def open_world(database: Path | str, start: datetime) -> World:
     return await simulated.open_world(
         database,
         start,
@@ -60,8 +62,8 @@ async def open_world(database: Path, start: datetime) -> World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    w = await open_world(tmp_path / "c.db", START)
+async def world(database: Databases) -> AsyncIterator[World]:
+    w = await open_world(database("c.db"), START)
     yield w
     await w.app.close()
 
@@ -223,21 +225,21 @@ async def test_streak_days_need_the_smallest_group_with_a_streak(world: World) -
 # -- anniversaries ----------------------------------------------------------------------------
 
 
-async def _a_year_on(tmp_path: Path, start: datetime) -> World:
+async def _a_year_on(database: Path, start: datetime) -> World:
     """The same database, reopened at `start` (a simulated year is too long to step through)."""
-    return await open_world(tmp_path / "c.db", start)
+    return await open_world(database("c.db"), start)
 
 
-async def _first_day(tmp_path: Path) -> World:
-    return await open_world(tmp_path / "c.db", START)
+async def _first_day(database: Path) -> World:
+    return await open_world(database("c.db"), START)
 
 
-async def test_the_communitys_anniversary_on_its_day_from_nine(tmp_path: Path) -> None:
-    world = await _first_day(tmp_path)
+async def test_the_communitys_anniversary_on_its_day_from_nine(database: Databases) -> None:
+    world = await _first_day(database)
     await world.say("lee", "/community timezone Europe/Berlin", lead=True)
     await world.app.close()
 
-    later = await _a_year_on(tmp_path, datetime(2027, 3, 2, 6, 30, tzinfo=UTC))
+    later = await _a_year_on(database, datetime(2027, 3, 2, 6, 30, tzinfo=UTC))
     try:
         await later.advance(datetime(2027, 3, 2, 7, 30, tzinfo=UTC))  # 08:30 in Berlin
         assert later.posts() == []
@@ -255,7 +257,7 @@ async def test_the_communitys_anniversary_on_its_day_from_nine(tmp_path: Path) -
 
     # missed on its day (the bot was down): not replayed the day after, nor a year later
     for when in (datetime(2027, 3, 3, 9, 0, tzinfo=UTC), datetime(2028, 3, 3, 9, 0, tzinfo=UTC)):
-        again = await _a_year_on(tmp_path, when)
+        again = await _a_year_on(database, when)
         try:
             await again.advance(when + timedelta(hours=6))
             assert again.posts() == []
@@ -263,15 +265,17 @@ async def test_the_communitys_anniversary_on_its_day_from_nine(tmp_path: Path) -
             await again.app.close()
 
 
-async def test_a_members_anniversary_is_private_unless_they_chose_public(tmp_path: Path) -> None:
-    world = await _first_day(tmp_path)
+async def test_a_members_anniversary_is_private_unless_they_chose_public(
+    database: Databases,
+) -> None:
+    world = await _first_day(database)
     await members(world, "kim", "lee", "yui")
     await world.say("lee", "/settings celebrate public")
     await world.say("yui", "/settings timezone Asia/Tokyo")  # joined 17:00 on 2 March there
     await world.say("ned", "/rules")  # seen in the group, never consented
     await world.app.close()
 
-    later = await _a_year_on(tmp_path, datetime(2027, 3, 1, 23, 30, tzinfo=UTC))
+    later = await _a_year_on(database, datetime(2027, 3, 1, 23, 30, tzinfo=UTC))
     try:
         await later.advance(datetime(2027, 3, 2, 0, 0, tzinfo=UTC))  # 09:00 in Tokyo
         (yui,) = later.private_to("yui")
@@ -308,14 +312,16 @@ async def test_a_members_anniversary_is_private_unless_they_chose_public(tmp_pat
         await later.app.close()
 
 
-async def test_with_celebrations_off_a_public_anniversary_goes_privately(tmp_path: Path) -> None:
-    world = await _first_day(tmp_path)
+async def test_with_celebrations_off_a_public_anniversary_goes_privately(
+    database: Databases,
+) -> None:
+    world = await _first_day(database)
     await members(world, "lee")
     await world.say("lee", "/settings celebrate public")
     await world.say("sam", "/community celebrations off", lead=True)
     await world.app.close()
 
-    later = await _a_year_on(tmp_path, datetime(2027, 3, 2, 8, 30, tzinfo=UTC))
+    later = await _a_year_on(database, datetime(2027, 3, 2, 8, 30, tzinfo=UTC))
     try:
         await later.advance(datetime(2027, 3, 2, 9, 0, tzinfo=UTC))
         (lee,) = later.private_to("lee")

@@ -283,6 +283,7 @@ def check_round(database: Path, rounds: list[Round]) -> None:
     assert rnd.stored >= len(rnd.acks)
 
 
+@pytest.mark.engines("sqlite")  # a SQLite file killed mid-write; PostgreSQL: test_multi_process
 async def test_sigkill_during_checkins_loses_nothing_acknowledged(tmp_path: Path, console):
     rng = random.Random(SEED)
     rounds = plan(rng)

@@ -98,6 +98,7 @@ def _same_paths(text: str) -> str:
     return re.sub(r"written to \S*attachments/", "written to attachments/", text)
 
 
+@pytest.mark.engines("sqlite")  # runs both engines itself, side by side
 def test_the_same_session_answers_the_same_on_both_engines_and_moves_across(
     console, pg_database, pg_server, tmp_path
 ):

@@ -7,11 +7,11 @@ from __future__ import annotations
 import asyncio
 import random
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import simulated
+from shared import Databases
 
 from bot.core.messages import Actor, Place, Request
 from bot.domain.streaks import current_streak, local_date, longest_streak
@@ -21,9 +21,9 @@ GROUP = Place(simulated.PLATFORM, "g1", is_direct=False, community_id="g1", titl
 
 
 @pytest.fixture
-async def world(tmp_path: Path):
+async def world(database: Databases):
     w = await simulated.open_world(
-        tmp_path / "r.db", START, GROUP, limits={"commands_per_minute": 0}
+        database("r.db"), START, GROUP, limits={"commands_per_minute": 0}
     )
     yield w
     await w.app.close()

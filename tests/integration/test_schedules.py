@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import simulated
+from shared import Databases, connect
 from simulated import World
 
 from bot.core.messages import Actor, Place, Reply, Request, Via
@@ -28,8 +28,8 @@ async def open_world(database: Path, start: datetime, **settings: object) -> Wor
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    w = await open_world(tmp_path / "t.db", datetime(2026, 10, 19, 6, 0, tzinfo=UTC))
+async def world(database: Databases) -> AsyncIterator[World]:
+    w = await open_world(database("t.db"), datetime(2026, 10, 19, 6, 0, tzinfo=UTC))
     yield w
     await w.app.close()
 
@@ -53,8 +53,8 @@ async def test_weekdays_across_the_october_change_in_berlin(world: World) -> Non
     assert len([b for row in prompt.buttons for b in row]) == 5
 
 
-async def test_down_before_a_firing_sends_it_once_at_start(tmp_path: Path) -> None:
-    db = tmp_path / "down.db"
+async def test_down_before_a_firing_sends_it_once_at_start(database: Databases) -> None:
+    db = database("down.db")
     first = await open_world(db, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     await first.say("lee", "/schedule checkin daily 09:00", lead=True)
     await first.advance(datetime(2026, 3, 2, 8, 55, tzinfo=UTC))
@@ -70,9 +70,9 @@ async def test_down_before_a_firing_sends_it_once_at_start(tmp_path: Path) -> No
 
 
 async def test_down_past_the_grace_window_skips_with_a_log_line(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    database: Databases, caplog: pytest.LogCaptureFixture
 ) -> None:
-    db = tmp_path / "long.db"
+    db = database("long.db")
     first = await open_world(db, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     await first.say("lee", "/schedule checkin daily 09:00", lead=True)
     await first.advance(datetime(2026, 3, 2, 8, 55, tzinfo=UTC))
@@ -88,8 +88,8 @@ async def test_down_past_the_grace_window_skips_with_a_log_line(
         await second.app.close()
 
 
-async def test_many_missed_firings_send_at_most_one(tmp_path: Path) -> None:
-    db = tmp_path / "many.db"
+async def test_many_missed_firings_send_at_most_one(database: Databases) -> None:
+    db = database("many.db")
     first = await open_world(db, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     await first.say("lee", "/schedule rules daily 09:00", lead=True)
     await first.app.close()
@@ -101,8 +101,8 @@ async def test_many_missed_firings_send_at_most_one(tmp_path: Path) -> None:
         await second.app.close()
 
 
-async def test_a_restart_mid_fan_out_sends_the_rest_once(tmp_path: Path) -> None:
-    db = tmp_path / "fan.db"
+async def test_a_restart_mid_fan_out_sends_the_rest_once(database: Databases) -> None:
+    db = database("fan.db")
     first = await open_world(db, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     members = [Actor(PLATFORM, f"m{i}", f"Member {i}") for i in range(100)]
     await first.app.outbox.enqueue(
@@ -147,7 +147,7 @@ async def test_a_restart_mid_fan_out_sends_the_rest_once(tmp_path: Path) -> None
         # Only what was in flight when the process died is skipped (at most once: it may have
         # been shown); rows claimed but never tried were sent after the restart; every other
         # member got the message, exactly once.
-        with sqlite3.connect(db) as conn:
+        with connect(db) as conn:
             skipped = {
                 row[0].removeprefix("fan:")
                 for row in conn.execute("SELECT key FROM outbox WHERE state = 'skipped'")
@@ -177,7 +177,7 @@ async def test_schedule_validation(world: World) -> None:
         await world.say("lee", "/schedule rules weekly mon 10:00", lead=True)
     over = await world.say("lee", "/schedule rules weekly mon 10:00", lead=True)
     assert "at most 20" in over
-    with sqlite3.connect(world.database) as conn:
+    with connect(world.database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM schedules").fetchone() == (20,)
 
 
@@ -240,7 +240,7 @@ async def test_unreachable_member_is_marked_and_skipped(world: World) -> None:
     world.recorder.fail["bob"] = Unreachable("blocked")
     await world.advance(datetime(2026, 10, 19, 21, 30, tzinfo=UTC))
     await world.advance(datetime(2026, 10, 20, 21, 30, tzinfo=UTC))
-    with sqlite3.connect(world.database) as conn:
+    with connect(world.database) as conn:
         states = conn.execute("SELECT state FROM outbox ORDER BY id").fetchall()
         marked = conn.execute(
             "SELECT unreachable_at IS NOT NULL FROM members WHERE user_id = 'bob'"
@@ -257,7 +257,7 @@ async def test_transient_failures_are_retried_with_backoff(world: World) -> None
     del world.recorder.fail["g1"]
     await world.advance(datetime(2026, 10, 19, 9, 10, tzinfo=UTC))
     await world.app.outbox.drain(PLATFORM)
-    with sqlite3.connect(world.database) as conn:
+    with connect(world.database) as conn:
         # failed at 09:00, failed again at the first retry (09:00:30), sent at the next one
         assert conn.execute("SELECT state, attempts FROM outbox").fetchall() == [("sent", 3)]
     assert len(world.recorder.sent) == 1
@@ -277,7 +277,7 @@ async def test_scheduled_summary_carries_its_chart_through_the_outbox(world: Wor
     assert reply.attachment is not None
     assert reply.attachment.name == "community-mood-2026-10-19.png"
     assert reply.attachment.data.startswith(b"\x89PNG\r\n\x1a\n")
-    with sqlite3.connect(world.database) as db:  # the bytes do not outlive the sending
+    with connect(world.database) as db:  # the bytes do not outlive the sending
         rows = db.execute("SELECT state, attachment FROM outbox").fetchall()
         assert rows and all(row == ("sent", None) for row in rows)
 
@@ -340,8 +340,8 @@ async def test_real_time_plans_one_firing_per_schedule_and_replans_only_the_chan
         await runner.stop()
 
 
-async def test_a_year_of_missed_firings_costs_one_look_each(tmp_path: Path) -> None:
-    db = tmp_path / "year.db"
+async def test_a_year_of_missed_firings_costs_one_look_each(database: Databases) -> None:
+    db = database("year.db")
     first = await open_world(db, datetime(2025, 3, 2, 8, 0, tzinfo=UTC))
     for n in range(50):
         await first.say(f"m{n}", "/consent yes")
@@ -366,7 +366,7 @@ async def test_a_year_of_missed_firings_costs_one_look_each(tmp_path: Path) -> N
         await second.app.close()
 
 
-async def test_a_schedule_made_in_a_topic_posts_in_that_topic(tmp_path) -> None:
+async def test_a_schedule_made_in_a_topic_posts_in_that_topic(database: Databases) -> None:
     """The topic travels with the schedule into the outbox and back out (Telegram forums)."""
     from datetime import UTC, datetime
 
@@ -376,7 +376,7 @@ async def test_a_schedule_made_in_a_topic_posts_in_that_topic(tmp_path) -> None:
     from bot.storage.schedules import NewSchedule
     from commands.schedule import firing_items
 
-    app = build(Settings(bot={"database": tmp_path / "t.db"}))
+    app = build(Settings(bot={"database": database("t.db")}))
     await app.start()
     try:
         row = await app.services.schedules.create(
