@@ -19,6 +19,26 @@ COMMUNITIES_CACHED = 2_000
 VISITS_CACHED = 20_000
 
 
+# Messages waiting in the outbox for a chat that moved: its target (JSON, as
+# bot/storage/outbox.py writes it) names the new chat, and the new community when it named the
+# old one. The same change in each engine's JSON functions.
+_MOVE_OUTBOX = {
+    "sqlite": (
+        "UPDATE outbox SET target = json_set(target, '$.place', ?, '$.community', "
+        "CASE WHEN json_extract(target, '$.community') = ? THEN ? "
+        "ELSE json_extract(target, '$.community') END) "
+        "WHERE platform = ? AND state = 'pending' AND json_extract(target, '$.place') = ?"
+    ),
+    "postgresql": (
+        "UPDATE outbox SET target = jsonb_set(jsonb_set(CAST(target AS jsonb), '{place}', "
+        "to_jsonb(CAST(? AS TEXT))), '{community}', "
+        "CASE WHEN CAST(target AS jsonb) ->> 'community' = ? THEN to_jsonb(CAST(? AS TEXT)) "
+        "ELSE COALESCE(CAST(target AS jsonb) -> 'community', 'null') END) "
+        "WHERE platform = ? AND state = 'pending' AND CAST(target AS jsonb) ->> 'place' = ?"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class MemberRow:
     id: int
@@ -221,13 +241,7 @@ class CommunityRepo:
                 "UPDATE milestones SET chat_id = ? WHERE chat_platform = ? AND chat_id = ?",
                 (new, platform, old),
             ),
-            Statement(  # the target as bot/storage/outbox.py writes it
-                "UPDATE outbox SET target = json_set(target, '$.place', ?, '$.community', "
-                "CASE WHEN json_extract(target, '$.community') = ? THEN ? "
-                "ELSE json_extract(target, '$.community') END) "
-                "WHERE platform = ? AND state = 'pending' AND json_extract(target, '$.place') = ?",
-                (new, old, new, platform, old),
-            ),
+            Statement(_MOVE_OUTBOX[self.db.dialect], (new, old, new, platform, old)),
         )
         self.db.changed(COMMUNITY, None)
         return True

@@ -4,11 +4,11 @@ Telegram adapter (python-telegram-bot) talking to it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from fakes.haven_telegram import Haven, populate, start_haven, stop_haven
 from fakes.telegram_api import FakeTelegram
+from shared import Databases
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def haven(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[Haven]:
-    running = await start_haven(fake, tmp_path / "haven.db")
+async def haven(fake: FakeTelegram, database: Databases) -> AsyncIterator[Haven]:
+    running = await start_haven(fake, database("haven.db"))
     yield running
     await stop_haven(running)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from bad_input import cases, check_answer, fingerprint
 from fakes.haven_telegram import ALICE, GROUP, LEAD, Haven, start_haven, stop_haven
 from fakes.telegram_api import FakeTelegram
+from shared import Databases
 
 from adapters.telegram.limits import FloodLimiter
 
@@ -26,7 +26,7 @@ def utf16(text: str) -> int:
 
 
 @pytest.fixture
-async def haven(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[Haven]:
+async def haven(fake: FakeTelegram, database: Databases) -> AsyncIterator[Haven]:
     """Haven without the per-member command cooldown, one member sending every case in turn;
     the fake's flood limits and Haven's limiter both run on a clock 20 times faster (one
     message a chat every 50 ms), so the sequence takes seconds, not a minute."""
@@ -35,7 +35,7 @@ async def haven(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[Haven]:
         clock=lambda: time.monotonic() * SPEED, sleep=lambda s: asyncio.sleep(s / SPEED)
     )
     running = await start_haven(
-        fake, tmp_path / "haven.db", limiter=limiter, limits={"commands_per_minute": 0}
+        fake, database("haven.db"), limiter=limiter, limits={"commands_per_minute": 0}
     )
     yield running
     await stop_haven(running)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fakes.discord_api import FakeDiscord
 from fakes.haven_discord import ALICE, GUILD, populate
+from shared import Databases
 
 
 def _env(fake: FakeDiscord) -> dict[str, str]:
@@ -24,12 +25,12 @@ def _env(fake: FakeDiscord) -> dict[str, str]:
     return env
 
 
-async def test_haven_run_from_environment(tmp_path: Path) -> None:
+async def test_haven_run_from_environment(database: Databases, tmp_path: Path) -> None:
     fake = FakeDiscord()
     populate(fake)
     await fake.start()
     env = _env(fake)
-    env["HAVEN_BOT__DATABASE"] = str(tmp_path / "haven.db")
+    env["HAVEN_BOT__DATABASE"] = str(database("haven.db"))
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

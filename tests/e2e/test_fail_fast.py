@@ -19,6 +19,7 @@ from fakes.telegram_api import FakeTelegram
 
 
 def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """Each case stops at start, before anything is stored: one engine is enough."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")}
     env.update(HAVEN_BOT__DATABASE=str(tmp_path / "haven.db"), **extra)
     return env

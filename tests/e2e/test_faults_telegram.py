@@ -4,11 +4,10 @@ crisis reply that fails past its live retries arrives through the outbox."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from fakes.haven_telegram import ALICE, GROUP, Haven, start_haven, stop_haven
 from fakes.telegram_api import DROP, FakeTelegram
+from shared import Databases, connect
 
 FAULTS = [
     pytest.param(500, "Internal Server Error", None, id="500"),
@@ -58,7 +57,7 @@ async def test_a_crisis_reply_outlasting_its_retries_comes_through_the_outbox(
     assert len(answers(fake, ALICE, needle)) == 1
 
     def settled() -> bool:
-        with sqlite3.connect(haven.database) as conn:
+        with connect(haven.database) as conn:
             return conn.execute(
                 "SELECT state FROM outbox WHERE key LIKE 'crisis:%'"
             ).fetchall() == [("sent",)]
@@ -96,11 +95,11 @@ async def test_a_button_press_is_answered_through_a_fault(
 
 @pytest.mark.parametrize(("status", "description", "retry_after"), FAULTS)
 async def test_faults_at_start_up_are_waited_out(
-    fake: FakeTelegram, tmp_path, status: int, description: str, retry_after: int | None
+    fake: FakeTelegram, database: Databases, status: int, description: str, retry_after: int | None
 ) -> None:
     for method in ("getMe", "setMyCommands", "deleteWebhook"):
         fake.fail_next(method, status, description, retry_after=retry_after)
-    running = await start_haven(fake, tmp_path / "start.db")
+    running = await start_haven(fake, database("start.db"))
     try:
         fake.send_text(ALICE, "/sos")
         await fake.wait_for(lambda: bool(answers(fake, ALICE, "You're not alone")), timeout=15)

@@ -8,13 +8,13 @@ import asyncio
 import os
 import random
 import signal
-import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from fakes.telegram_api import FakeTelegram
+from shared import Databases, connect
 
 from bot.app import build
 from bot.core.messages import Actor, private
@@ -79,16 +79,18 @@ def delivered(fake: FakeTelegram) -> Counter[int]:
 
 
 def states(database: Path) -> dict[str, int]:
-    with sqlite3.connect(database) as conn:
+    with connect(database) as conn:
         return dict(conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-async def test_kill_and_restart_mid_fan_out(fake: FakeTelegram, tmp_path: Path, seed: int) -> None:
+async def test_kill_and_restart_mid_fan_out(
+    database: Databases, fake: FakeTelegram, tmp_path: Path, seed: int
+) -> None:
     rng = random.Random(seed)
     for user in MEMBERS:
         fake.add_user(user, f"Member {user}")
-    database = tmp_path / "haven.db"
+    database = database("haven.db")
     await queue_fan_out(database)
     env = environment(fake, database)
     kills = sorted(rng.sample(range(20, 300), 2))  # after this many deliveries, SIGKILL
@@ -109,7 +111,7 @@ async def test_kill_and_restart_mid_fan_out(fake: FakeTelegram, tmp_path: Path, 
     logs = (tmp_path / "haven.log").read_text()
     counts = delivered(fake)
     assert max(counts.values()) == 1, "nobody gets the prompt twice"
-    with sqlite3.connect(database) as conn:
+    with connect(database) as conn:
         skipped = {
             int(key.removeprefix("fan:"))
             for (key,) in conn.execute("SELECT key FROM outbox WHERE state = 'skipped'")

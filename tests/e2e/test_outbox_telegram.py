@@ -3,13 +3,13 @@ operation, an injected 429 and a 5xx are waited out, nothing is lost or sent twi
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections import Counter
 from pathlib import Path
 
 from fakes.haven_telegram import Haven
 from fakes.telegram_api import FakeTelegram
+from shared import connect
 
 from bot.core.messages import Actor, Place, private, public
 from bot.storage.outbox import BULK, OutboxItem
@@ -48,7 +48,7 @@ def items(round_: int) -> list[OutboxItem]:
 
 
 def outbox_states(haven: Haven) -> dict[str, int]:
-    with sqlite3.connect(haven.database) as conn:
+    with connect(haven.database) as conn:
         return dict(conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
 
 
@@ -85,7 +85,7 @@ async def test_a_server_error_is_retried_later(fake: FakeTelegram, haven: Haven)
     fake.fail_next("sendMessage", 502, "Bad Gateway")
     await haven.app.outbox.enqueue(items(1)[:1])
     await fake.wait_for(lambda: outbox_states(haven).get("sent", 0) == 1, timeout=15)
-    with sqlite3.connect(haven.database) as conn:
+    with connect(haven.database) as conn:
         assert conn.execute("SELECT attempts FROM outbox").fetchone() == (2,)
     assert len(fake.messages_to(MEMBERS[0])) == 1
 
@@ -110,7 +110,7 @@ async def test_a_member_who_blocked_the_bot_is_skipped_and_marked(
         ]
     )
     await fake.wait_for(lambda: outbox_states(haven).get("skipped", 0) == 1)
-    with sqlite3.connect(haven.database) as conn:
+    with connect(haven.database) as conn:
         row = conn.execute(
             "SELECT unreachable_at IS NOT NULL FROM members WHERE id = ?", (member.id,)
         ).fetchone()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 
 from fakes.haven_telegram import ALICE, BOB, CONSENTED, GROUP, KIM, LEAD, Haven
 from fakes.telegram_api import FakeTelegram
+from shared import connect
 
 NOA = 1005  # a member who has not agreed to anything yet
 
@@ -22,7 +22,7 @@ async def reply_in(fake: FakeTelegram, chat_id: int, needle: str, timeout: float
 
 
 def rows(haven: Haven, sql: str) -> list[tuple]:
-    with sqlite3.connect(haven.database) as conn:
+    with connect(haven.database) as conn:
         return conn.execute(sql).fetchall()
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fakes.haven_telegram import ALICE
 from fakes.telegram_api import FakeTelegram
+from shared import Databases
 
 
 def _env(fake: FakeTelegram, token: str | None = None) -> dict[str, str]:
@@ -24,9 +25,11 @@ def _env(fake: FakeTelegram, token: str | None = None) -> dict[str, str]:
     return env
 
 
-async def test_haven_run_from_environment(fake: FakeTelegram, tmp_path: Path) -> None:
+async def test_haven_run_from_environment(
+    database: Databases, fake: FakeTelegram, tmp_path: Path
+) -> None:
     env = _env(fake)
-    env.update(HAVEN_BOT__DATABASE=str(tmp_path / "haven.db"), HAVEN_BOT__COUNTRY="GB")
+    env.update(HAVEN_BOT__DATABASE=str(database("haven.db")), HAVEN_BOT__COUNTRY="GB")
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 import struct
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from fakes.members import consent_all
 from PIL import Image
+from shared import connect
 
 from bot.app import App
 from bot.core.messages import Place
@@ -60,9 +60,9 @@ async def check_ins(
             )
 
 
-def outbox_rows(database: Path) -> list[tuple]:
+def outbox_rows(database: Path | str) -> list[tuple]:
     """(state, attachment_name, attachment bytes still stored) of every outbox row."""
-    with sqlite3.connect(database) as conn:
+    with connect(database) as conn:
         return conn.execute(
             "SELECT state, attachment_name, attachment IS NOT NULL FROM outbox ORDER BY id"
         ).fetchall()

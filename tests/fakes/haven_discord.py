@@ -35,10 +35,10 @@ class Haven:
     app: App
     adapter: DiscordAdapter
     settings: Settings
-    database: Path
+    database: Path | str
 
 
-def discord_settings(fake: FakeDiscord, database: Path, **discord_extra: object) -> Settings:
+def discord_settings(fake: FakeDiscord, database: Path | str, **discord_extra: object) -> Settings:
     return Settings(
         bot={"database": database},
         discord={
@@ -76,7 +76,7 @@ async def start_adapter(app: App, settings: Settings, **options: float) -> Disco
 
 
 async def start_haven(
-    fake: FakeDiscord, database: Path, *, defer_after: float = 2.0, **discord_extra: object
+    fake: FakeDiscord, database: Path | str, *, defer_after: float = 2.0, **discord_extra: object
 ) -> Haven:
     settings = discord_settings(fake, database, **discord_extra)
     app = build(settings)

@@ -25,10 +25,10 @@ class Haven:
     app: App
     adapter: TelegramAdapter
     settings: Settings
-    database: Path
+    database: Path | str
 
 
-def telegram_settings(fake: FakeTelegram, database: Path, **sections: dict) -> Settings:
+def telegram_settings(fake: FakeTelegram, database: Path | str, **sections: dict) -> Settings:
     """Settings for Haven against `fake`; `sections` adds others, e.g. limits={...}."""
     return Settings(
         bot={"database": database},
@@ -50,7 +50,11 @@ def populate(server: FakeTelegram) -> None:
 
 
 async def start_haven(
-    fake: FakeTelegram, database: Path, *, limiter: FloodLimiter | None = None, **sections: dict
+    fake: FakeTelegram,
+    database: Path | str,
+    *,
+    limiter: FloodLimiter | None = None,
+    **sections: dict,
 ) -> Haven:
     """Haven started against `fake`, its standard members consented; `limiter` replaces the
     flood limiter (e.g. one with a shorter per-chat interval for a long sequence of replies)."""

@@ -4,11 +4,11 @@ Haven running against it (the Telegram ones of the same names are one folder up)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from fakes.discord_api import FakeDiscord
 from fakes.haven_discord import Endpoints, Haven, populate, start_haven, stop_haven
+from shared import Databases
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-async def haven(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Haven]:
-    running = await start_haven(fake, tmp_path / "haven.db")
+async def haven(fake: FakeDiscord, database: Databases) -> AsyncIterator[Haven]:
+    running = await start_haven(fake, database("haven.db"))
     yield running
     await stop_haven(running)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from pathlib import Path
 
 from fakes.charts import CHART_SIZE, LAST_WEEK, check_ins, outbox_rows, png_size
 from fakes.discord_api import FakeDiscord, Interaction, Response
@@ -23,6 +22,7 @@ from fakes.haven_discord import (
     start_haven,
     stop_haven,
 )
+from shared import Databases
 
 from bot.core.messages import Place
 
@@ -154,9 +154,9 @@ async def test_scheduled_summary_waits_for_a_lead_whose_dms_are_closed(
 
 
 async def test_a_deferred_chart_keeps_its_file_and_stays_ephemeral(
-    fake: FakeDiscord, tmp_path: Path
+    fake: FakeDiscord, database: Databases
 ) -> None:
-    running = await start_haven(fake, tmp_path / "slow.db", defer_after=0.0)
+    running = await start_haven(fake, database("slow.db"), defer_after=0.0)
     try:
         await check_ins(running.app, "discord", {ALICE: "alice"}, (timedelta(days=1),))
         interaction = await fake.slash(

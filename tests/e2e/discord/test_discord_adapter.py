@@ -4,8 +4,6 @@ gateway on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from pathlib import Path
 
 import pytest
 from fakes.discord_api import FakeDiscord
@@ -25,6 +23,7 @@ from fakes.haven_discord import (
     start_haven,
     stop_haven,
 )
+from shared import Databases, connect
 
 from adapters.discord import schema
 from bot.core.messages import Actor, private
@@ -33,7 +32,7 @@ NOA = 910000000000000005  # a member who has not agreed to anything yet
 
 
 def rows(haven: Haven, sql: str) -> list[tuple]:
-    with sqlite3.connect(haven.database) as conn:
+    with connect(haven.database) as conn:
         return conn.execute(sql).fetchall()
 
 
@@ -145,9 +144,9 @@ async def test_rules_for_member_and_lead(fake: FakeDiscord, haven: Haven) -> Non
     assert ("Sneaky",) not in rows(haven, "SELECT text FROM rules")
 
 
-async def test_lead_role_counts_as_lead(fake: FakeDiscord, tmp_path: Path) -> None:
+async def test_lead_role_counts_as_lead(fake: FakeDiscord, database: Databases) -> None:
     fake.add_member(GUILD, KIM, roles=[LEAD_ROLE], permissions=MEMBER_PERMISSIONS)
-    running = await start_haven(fake, tmp_path / "role.db", lead_role="Peer Lead")
+    running = await start_haven(fake, database("role.db"), lead_role="Peer Lead")
     try:
         done = await answer(
             fake, await fake.slash(KIM, "rules", sub("add", opt("text", "Kim may")), guild_id=GUILD)
@@ -158,9 +157,9 @@ async def test_lead_role_counts_as_lead(fake: FakeDiscord, tmp_path: Path) -> No
 
 
 async def test_slow_handler_is_deferred_then_answered(
-    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeDiscord, database: Databases, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    running = await start_haven(fake, tmp_path / "slow.db", defer_after=0.1)
+    running = await start_haven(fake, database("slow.db"), defer_after=0.1)
     handle = running.app.dispatcher.handle
 
     async def slow(request):
@@ -212,8 +211,10 @@ async def test_button_works_after_a_restart(fake: FakeDiscord, haven: Haven) -> 
     assert rows(haven, "SELECT mood FROM checkins") == [(5,)]
 
 
-async def test_welcome_on_join_needs_the_members_intent(fake: FakeDiscord, tmp_path: Path) -> None:
-    without = await start_haven(fake, tmp_path / "a.db")
+async def test_welcome_on_join_needs_the_members_intent(
+    fake: FakeDiscord, database: Databases
+) -> None:
+    without = await start_haven(fake, database("a.db"))
     try:
         assert not fake.identify["intents"] & (1 << 1)
         await fake.member_join(GUILD, KIM)
@@ -221,7 +222,7 @@ async def test_welcome_on_join_needs_the_members_intent(fake: FakeDiscord, tmp_p
         assert not any("Welcome" in m.get("content", "") for m in fake.channel_messages(GENERAL))
     finally:
         await stop_haven(without)
-    running = await start_haven(fake, tmp_path / "b.db", members_intent=True)
+    running = await start_haven(fake, database("b.db"), members_intent=True)
     try:
         assert fake.identify["intents"] & (1 << 1)
         await fake.member_join(GUILD, KIM)
@@ -247,14 +248,14 @@ async def test_welcome_on_join_needs_the_members_intent(fake: FakeDiscord, tmp_p
 
 
 async def test_the_rules_gate_gives_the_role_the_lead_chose(
-    fake: FakeDiscord, tmp_path: Path
+    fake: FakeDiscord, database: Databases
 ) -> None:
     members, haven_role, elders = 820000000000000001, 820000000000000002, 820000000000000003
     fake.add_role(GUILD, members, "Members")
     fake.add_role(GUILD, haven_role, "Haven", permissions=1 << 28)  # Manage Roles
     fake.add_role(GUILD, elders, "Elders")  # above Haven's own role: out of its reach
     fake.add_member(GUILD, fake.bot_user_id, roles=[haven_role])
-    running = await start_haven(fake, tmp_path / "gate.db")
+    running = await start_haven(fake, database("gate.db"))
 
     async def gate(role: str) -> str:
         done = await answer(
@@ -317,8 +318,8 @@ async def test_direct_message_commands(fake: FakeDiscord, haven: Haven) -> None:
     assert "You're not alone" in reply.content
 
 
-async def test_sync_to_configured_guilds_only(fake: FakeDiscord, tmp_path: Path) -> None:
-    running = await start_haven(fake, tmp_path / "g.db", guild_ids=[GUILD])
+async def test_sync_to_configured_guilds_only(fake: FakeDiscord, database: Databases) -> None:
+    running = await start_haven(fake, database("g.db"), guild_ids=[GUILD])
     try:
         assert "global" not in fake.commands
         assert fake.commands[str(GUILD)] == schema.commands_payload(running.app.registry)
@@ -328,8 +329,8 @@ async def test_sync_to_configured_guilds_only(fake: FakeDiscord, tmp_path: Path)
         await stop_haven(running)
 
 
-async def test_no_sync_when_turned_off(fake: FakeDiscord, tmp_path: Path) -> None:
-    running = await start_haven(fake, tmp_path / "n.db", sync_commands=False)
+async def test_no_sync_when_turned_off(fake: FakeDiscord, database: Databases) -> None:
+    running = await start_haven(fake, database("n.db"), sync_commands=False)
     try:
         assert fake.commands == {}
     finally:

@@ -5,12 +5,12 @@ interaction callback, its follow-ups and direct messages."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 import pytest
 from fakes.discord_api import DROP, FakeDiscord
 from fakes.discord_slash import opt
 from fakes.haven_discord import ALICE, GUILD, Haven
+from shared import connect
 
 FAULTS = [
     pytest.param(500, {"message": "500: Internal Server Error", "code": 0}, id="500"),
@@ -82,7 +82,7 @@ async def test_a_crisis_reply_that_cannot_answer_the_interaction_comes_by_direct
     )
     await asyncio.sleep(1.0)
     assert said(fake, interaction, needle) == 1
-    with sqlite3.connect(haven.database) as conn:
+    with connect(haven.database) as conn:
         assert (
             conn.execute("SELECT state FROM outbox WHERE key LIKE 'crisis:%'").fetchall()
             == [("sent",)]
