@@ -16,5 +16,8 @@ __all__ = ["MAX_CHARS", "NOTHING", "Level", "Screen", "Verdict", "crisis_screen_
 
 @cache
 def crisis_screen_rules() -> Screen:
-    """The shipped screen, built once a process (it is immutable and takes a moment to build)."""
-    return Screen.from_folder(DATA_DIR / "crisis")
+    """The shipped screen, built once a process (it is immutable and takes a moment to build),
+    and kept built between processes (bot/domain/crisis/built.py)."""
+    from bot.domain.crisis.built import cache_folder, load_screen
+
+    return load_screen(DATA_DIR / "crisis", cache_folder())
