@@ -231,6 +231,8 @@ class PgDatabase(Invalidations):
         self._listening: asyncio.Task[None] | None = None
         self._queue: deque[_PgPlan] = deque()
         self._writers = max(1, max_size // 2)  # the rest of the pool stays free for reads
+        # Drainers still taking writes: not len(_drainers), which holds a drainer until its
+        # task ends, after it has stopped taking writes (a write queued then would wait).
         self._draining = 0
         self._drainers: set[asyncio.Task[None]] = set()
 
