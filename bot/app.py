@@ -99,7 +99,7 @@ class App:
     async def close(self) -> None:
         await self.outbox.stop()
         await self.services.db.close()
-        self.services.charts.close()
+        await self.services.charts.stop()
         gc.unfreeze()  # what start froze may be collected again (tests build many apps)
         self.started = False
 

@@ -104,6 +104,19 @@ class ChartRenderer:
             return None
         return Attachment(name, png, "image/png", alt)
 
+    async def stop(self, timeout: float = 5.0) -> None:
+        """At the process's end: wait (briefly) for the worker to be gone. Left running, its
+        management thread may close a pipe while the interpreter's exit hook writes to it, which
+        prints an `OSError: Bad file descriptor` traceback as Haven exits (Python 3.11)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        stopping = asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+        try:
+            await asyncio.wait_for(stopping, timeout)
+        except TimeoutError:
+            log.warning("the chart worker did not stop within %.0f s", timeout)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
