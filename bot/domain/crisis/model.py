@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,13 +60,19 @@ class NgramModel:
 
     def __post_init__(self) -> None:
         """Word pairs' weights keyed by the pair itself, and the rules' signals' weights by
-        their names, so scoring builds no strings."""
+        their names, so scoring builds no strings. They then leave `weights` (which keeps the
+        words' features only), and a pair's words are shared with every other pair that has
+        them: each Haven process holds the model, and these two halve what it costs."""
+        words: dict[str, float] = {}
         for key, weight in self.weights.items():
             if key.startswith("b "):
                 a, _, b = key[2:].partition(" ")
-                self.pairs[(a, b)] = weight
+                self.pairs[(sys.intern(a), sys.intern(b))] = weight
             elif key.startswith(SIGNAL):
                 self.signals[key[len(SIGNAL) :]] = weight
+            else:
+                words[key] = weight
+        object.__setattr__(self, "weights", words)  # frozen: set once, here
 
     @classmethod
     def load(cls, path: Path) -> NgramModel:

@@ -196,7 +196,7 @@ class PhraseIndex:
     """Phrases by their first two words (or first word, or stem), so each word of a long text
     costs a few dictionary lookups and ordinary text rarely yields a candidate at all."""
 
-    exact: dict[Key, list[Entry]]  # by first word, first two words, or first three
+    exact: dict[Key, list[Entry]]  # by first word (by two or three while building: `follow`)
     stems: dict[str, list[tuple[str, Entry]]]  # by the stem's first three letters
     inside: dict[str, Any]  # a letter trie of phrases written run together ("#killmyself")
     known: frozenset[str]  # every word and stem* the phrases use, to read "s*icide" as "suicide"
@@ -250,9 +250,8 @@ class PhraseIndex:
                     node[0].extend(entries)
                 else:
                     node[1].setdefault(key[2], []).extend(entries)
-        return cls(
-            index.exact, index.stems, index.inside, frozenset(known), {}, follow, index.suffixes
-        )
+        single = {key: found for key, found in index.exact.items() if isinstance(key, str)}
+        return cls(single, index.stems, index.inside, frozenset(known), {}, follow, index.suffixes)
 
     def _enter(self, label: str, slots: tuple[tuple[Alternative, ...], ...], inside: bool) -> None:
         entry = self._add(label, slots, inside)
@@ -295,7 +294,7 @@ class PhraseIndex:
 
     @property
     def empty(self) -> bool:
-        return not self.exact and not self.stems
+        return not (self.exact or self.follow or self.stems or self.suffixes)
 
     def spans(
         self, words: list[str], breaks: list[int] | None = None
