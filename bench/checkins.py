@@ -457,7 +457,9 @@ async def measure(
             checkins = range(r * per_round, min(total, (r + 1) * per_round))
             for j in range(len(sides)):
                 turn = (r + j) % len(sides)
-                await timed(sides[turn], checkins, concurrency, tallies[turn], profile)
+                side = sides[turn]
+                watch = profile if isinstance(side, Haven) else None
+                await timed(side, checkins, concurrency, tallies[turn], watch)
         return [tally.result() for tally in tallies]
     finally:
         for side in opened:
@@ -619,7 +621,10 @@ async def main_postgres(args: argparse.Namespace) -> None:
                 Haven(await pg_copy(server.dsn, template, "haven"), ids, args.members),
                 PgAnchor(await pg_copy(server.dsn, template, "plain"), False, ids, args.members),
             ]
-            report(level, *await measure(sides, args.count, level, args.rounds))
+            profile = cProfile.Profile() if args.profile else None
+            report(level, *await measure(sides, args.count, level, args.rounds, profile))
+            if profile is not None:
+                print(top_functions(profile, 40))
     print(f"\n  load average after: {load()}   total {time.perf_counter() - began:.0f} s")
 
 
