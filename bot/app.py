@@ -110,6 +110,11 @@ class App:
         """How many processes serve the same bots now (sharing their rate limits)."""
         return await self.services.db.peers()
 
+    async def flood_wait(self, platform: str, cap: int, window: float) -> float:
+        """A place among every process's sends to `platform` (0), or the seconds to wait for
+        one: the platforms' flood limits are the bot's, not one process's."""
+        return await self.services.db.flood_wait(platform, cap, window)
+
     async def first_delivery(self, platform: str, update_id: str) -> bool:
         """False for an update already handled (a platform redelivered it after a restart)."""
         return await self.inbound.first_time(platform, update_id, self.services.clock.now())

@@ -52,7 +52,7 @@ from adapters.base import AdapterFailure, settled
 from adapters.telegram import translate as tr
 from adapters.telegram.health import PollHealth
 from adapters.telegram.leads import LeadCache
-from adapters.telegram.limits import Bulk, FloodLimiter, seconds
+from adapters.telegram.limits import LEDGER_WINDOW, Bulk, FloodLimiter, seconds
 from adapters.text import chunks, utf16_units
 from bot.app import App
 from bot.core.messages import Actor, Change, Place, Priority, Reply, Request, Via, private
@@ -201,6 +201,9 @@ class TelegramAdapter:
     async def _count_peers(self) -> None:
         """Processes sending for this bot share Telegram's limits (bot/storage/postgres.py
         peers): each keeps to its share, so together they stay under them."""
+        if self.limiter.ledger is None:
+            app = self.app
+            self.limiter.ledger = lambda cap: app.flood_wait("telegram", cap, LEDGER_WINDOW)
         try:
             self.limiter.share = await self.app.peers()
         except Exception as error:  # the database away: keep the last share

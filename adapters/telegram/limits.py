@@ -13,6 +13,7 @@ messages together on Telegram's side.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import warnings
@@ -34,6 +35,10 @@ BULK = 2  # rate_limit_args of outbox sends (fan-outs); anything else is a live 
 # fewer under way, the fewer a crash leaves unsent. Ten still keep 30 a second at 300 ms a
 # request.
 BULK_IN_FLIGHT = 10
+# Places of the overall second the ledger of several processes leaves free: its window starts
+# when a place is taken, just before the request, not when Telegram counts the message.
+LEDGER_MARGIN = 2
+LEDGER_WINDOW = 1.05  # seconds: Telegram's second, and a little for the way there
 
 
 @dataclass(frozen=True)
@@ -72,8 +77,13 @@ class FloodLimiter(BaseRateLimiter[int | Bulk]):
         self.overall = overall_per_second
         self.reserve = reserve
         # Processes sending for the same bot (several on one PostgreSQL database): Telegram's
-        # limits are the bot's, so each takes its share of the overall and per-group budgets.
+        # limits are the bot's. With a `ledger` each send also takes a place among every
+        # process's sends of the last second (so the leader's fan-out may use what the others
+        # leave free); without one, or while it cannot be reached, each process keeps to its
+        # share of the overall budget. Groups' minutes are always shared out.
         self.share = 1
+        self.ledger: Callable[[int], Awaitable[float]] | None = None
+        self._ledger_down_until = -1e9
         self.chat_interval = chat_interval
         self.group_per_minute = group_per_minute
         self.clock = clock
@@ -208,11 +218,39 @@ class FloodLimiter(BaseRateLimiter[int | Bulk]):
         """A place in the overall per-second window. Bulk sends (the outbox) wait their turn
         one at a time and leave `reserve` places free, so a member's answer or a crisis reply
         never queues behind a fan-out: those skip the bulk queue."""
-        overall = max(1, self.overall // max(self.share, 1))
-        if bulk:
-            async with self._bulk_turn:
-                return await self._take_place(max(1, overall - self.reserve))
-        return await self._take_place(overall)
+        held = self.reserve if bulk else 0
+        async with self._bulk_turn if bulk else contextlib.nullcontext():
+            alone = max(1, self.overall // max(self.share, 1) - held)
+            ledger = self.ledger is not None and self.share > 1
+            if ledger and self.clock() >= self._ledger_down_until:
+                send = await self._take_place(self.overall - held)
+                if await self._shared_place(self.overall - LEDGER_MARGIN - held):
+                    return send
+                self._give_back(send)
+            return await self._take_place(alone)
+
+    async def _shared_place(self, cap: int) -> bool:
+        """A place among every process's sends (the ledger), after this process's own; False
+        when the ledger cannot be reached (this process then keeps to its share for a
+        minute: a database away must not silence a crisis reply)."""
+        assert self.ledger is not None
+        while True:
+            try:
+                wait = await self.ledger(cap)
+            except Exception as error:
+                if self.clock() >= self._ledger_down_until:
+                    log.warning("sends are shared out per process for a minute: %s", error)
+                self._ledger_down_until = self.clock() + 60.0
+                return False
+            if wait <= 0:
+                return True
+            await self.sleep(wait)
+
+    def _give_back(self, send: list[float]) -> None:
+        """A place taken and not used: free, and whoever waits for one looks again."""
+        self._sends = [s for s in self._sends if s is not send]
+        self._answer_event.set()
+        self._answer_event = asyncio.Event()
 
     async def _take_place(self, cap: int) -> list[float]:
         while True:

@@ -485,6 +485,10 @@ class Database(Invalidations):
         """Processes using this database: SQLite's file has one."""
         return 1
 
+    async def flood_wait(self, platform: str, cap: int, window: float) -> float:
+        """One process: its own limiter keeps the platform's limits alone (never asked)."""
+        return 0.0
+
     async def trace(self, callback: Callable[[str], object] | None) -> None:
         """Every statement either connection runs, parameters filled in, goes to `callback`
         (None stops it): lets a test check the query plan of each one."""

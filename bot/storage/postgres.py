@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,23 @@ log = logging.getLogger(__name__)
 MIGRATIONS = DATA_DIR / "migrations" / "postgresql"
 PEER_NAME = "haven-process-"  # application_name of each process's listening connection
 MIGRATION_LOCK = 7_236_110  # an advisory lock: one process migrates, the others wait
+FLOOD_LOCK = 7_236_112  # an advisory lock: one process at a time takes a place in flood_places
+# A place among the last `window` seconds' sends: taken when fewer than `cap` are there (the
+# older ones are cleared on the way); else how long until the oldest leaves the window.
+FLOOD_PLACE = """
+WITH gone AS (
+    DELETE FROM flood_places WHERE platform = $1 AND taken_at < clock_timestamp() - $2::interval
+), recent AS (
+    SELECT count(*) AS n, min(taken_at) AS oldest FROM flood_places
+    WHERE platform = $1 AND taken_at >= clock_timestamp() - $2::interval
+), taken AS (
+    INSERT INTO flood_places (platform, taken_at)
+    SELECT $1, clock_timestamp() FROM recent WHERE n < $3
+)
+SELECT n < $3 AS taken,
+       extract(epoch FROM oldest + $2::interval - clock_timestamp())::float8 AS wait
+FROM recent
+"""
 # Tables whose rows have an `id` a caller may want back (SQLite's lastrowid).
 ID_TABLES = frozenset(
     {
@@ -352,6 +370,21 @@ class PgDatabase(Invalidations):
             f"{PEER_NAME}%",
         )
         return max(int(count or 0), 1)
+
+    async def flood_wait(self, platform: str, cap: int, window: float) -> float:
+        """0 once this process has taken a place among the bot's sends on `platform` in the
+        last `window` seconds (there were fewer than `cap`), else the seconds until one frees.
+        Under an advisory lock, so two processes never both take the last place; not waited
+        for on disk (synchronous_commit off): a place matters for a second."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock($1)",
+                FLOOD_LOCK,
+            )
+            row = await conn.fetchrow(FLOOD_PLACE, platform, timedelta(seconds=window), cap)
+        if row["taken"]:
+            return 0.0
+        return max(float(row["wait"] or 0.0), 0.001)
 
     async def schema_version(self) -> int:
         return int(await self.pool.fetchval("SELECT max(version) FROM schema_version") or 0)

@@ -356,7 +356,7 @@ async def test_check_reaches_postgresql_and_reads_its_schema(pg_database, tmp_pa
     await db.open()
     await db.close()
     ready = check(pg_database)
-    assert "(schema 17, up to date)" in ready.stdout
+    assert "(schema 18, up to date)" in ready.stdout
     away = check("postgresql://haven:hush-hush@127.0.0.1:1/none")
     assert away.returncode == 1 and "database: problem: cannot reach PostgreSQL" in away.stdout
     assert "hush-hush" not in away.stdout + away.stderr
