@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import pytest
 from pgserver import pg_query
 from shared import haven_env, query
 
+from bot.storage.database import Statement
 from bot.storage.postgres import PgDatabase, translate
 from bot.storage.transfer import TABLES
 
@@ -117,7 +120,7 @@ def test_the_same_session_answers_the_same_on_both_engines_and_moves_across(
     for table in ("checkins", "member_streaks", "milestones", "schedules", "rules", "outbox"):
         count = f"SELECT COUNT(*) FROM {table}"
         assert on_postgres.query(count) == on_sqlite.query(count), table
-    assert on_postgres.query("SELECT max(version) FROM schema_version") == [(17,)]
+    assert on_postgres.query("SELECT max(version) FROM schema_version") == [(18,)]
 
     target = pg_server.dsn.rsplit("/", 1)[0] + "/moved"
     pg_query(pg_server.dsn, "CREATE DATABASE moved")
@@ -360,3 +363,67 @@ async def test_check_reaches_postgresql_and_reads_its_schema(pg_database, tmp_pa
     away = check("postgresql://haven:hush-hush@127.0.0.1:1/none")
     assert away.returncode == 1 and "database: problem: cannot reach PostgreSQL" in away.stdout
     assert "hush-hush" not in away.stdout + away.stderr
+
+
+async def test_a_bad_write_in_a_group_commit_takes_none_of_its_neighbours_down(pg_database):
+    """Writes waiting together share one transaction; when the server rejects the batch, each
+    is run again alone: the good ones commit, the bad one fails to its caller, and a write of
+    several statements stays whole (all or none)."""
+    db = PgDatabase(pg_database, min_size=1, max_size=4)
+    await db.open()
+    try:
+        await db.execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY)")
+        await db.execute("INSERT INTO scratch VALUES (0)")
+        writes = [db.write(Statement("INSERT INTO scratch VALUES (?)", (n,))) for n in range(1, 41)]
+        await asyncio.gather(*writes)
+        assert db.writes > db.batches  # they did share transactions
+
+        good = [db.write(Statement("INSERT INTO scratch VALUES (?)", (n,))) for n in range(41, 80)]
+        bad = db.write(Statement("INSERT INTO scratch VALUES (?)", (0,)))  # taken already
+        whole = db.write(
+            Statement("INSERT INTO scratch VALUES (?)", (100,)),
+            Statement("INSERT INTO scratch VALUES (?)", (1,)),  # taken: 100 must not stay
+        )
+        results = await asyncio.gather(*good, bad, whole, return_exceptions=True)
+        assert all(not isinstance(r, BaseException) for r in results[:-2])
+        assert all(isinstance(r, asyncpg.UniqueViolationError) for r in results[-2:])
+        rows = await db.fetchall("SELECT id FROM scratch ORDER BY id")
+        assert [r[0] for r in rows] == list(range(80))
+    finally:
+        await db.close()
+
+
+@pytest.mark.engines("sqlite")
+async def test_a_migrate_killed_midway_leaves_the_target_empty_and_can_run_again(
+    console, pg_server, tmp_path
+):
+    """`haven migrate --to` copies in one PostgreSQL transaction: SIGKILLed while copying (after
+    some tables, before the rest), it leaves nothing behind, and the next run copies all."""
+    before = console(
+        [":as ana", "/consent yes", "/checkin 4 fine", ":in lounge", "/rules"], db="s.db"
+    )
+    rows = [("telegram", f"u{n}", "2026-01-01T00:00:00+00:00") for n in range(300_000)]
+    with sqlite3.connect(tmp_path / "s.db") as lite:
+        lite.executemany("INSERT INTO inbound_updates VALUES (?, ?, ?)", rows)
+    pg_query(pg_server.dsn, "CREATE DATABASE killed")
+    target = pg_server.dsn.rsplit("/", 1)[0] + "/killed"
+    command = [sys.executable, "-m", "bot", "migrate", "--to", target, "--database", "s.db"]
+    env = haven_env() | {"PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("outbox: "):  # copied; inbound_updates (300,000 rows) comes next
+            process.kill()
+            break
+    process.wait(timeout=30)
+    assert process.returncode == -9, "the copy ended before it could be killed"
+    for table in TABLES:
+        assert query(target, f"SELECT COUNT(*) FROM {table}") == [(0,)], table
+
+    again = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert again.returncode == 0, again.stderr
+    for table in TABLES:
+        count = f"SELECT COUNT(*) FROM {table}"
+        assert query(target, count) == before.query(count), table
