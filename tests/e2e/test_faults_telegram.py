@@ -5,7 +5,7 @@ crisis reply that fails past its live retries arrives through the outbox."""
 from __future__ import annotations
 
 import pytest
-from fakes.haven_telegram import ALICE, GROUP, Haven, start_haven, stop_haven
+from fakes.haven_telegram import ALICE, GROUP, KIM, LEAD, Haven, start_haven, stop_haven
 from fakes.telegram_api import DROP, FakeTelegram
 from shared import Databases, connect
 
@@ -109,3 +109,38 @@ async def test_faults_at_start_up_are_waited_out(
             assert len(failed) == 1 and failed[0].status == status, method
     finally:
         await stop_haven(running)
+
+
+RESTRICT_FAULTS = [
+    pytest.param(500, "Internal Server Error", None, id="500"),
+    pytest.param(502, "Bad Gateway", None, id="502"),
+    pytest.param(429, "Too Many Requests: retry after 1", 1, id="429"),
+]
+
+
+@pytest.mark.parametrize(("status", "description", "retry_after"), RESTRICT_FAULTS)
+async def test_the_rules_gate_outlasts_a_fault_on_restricting_and_lifting(
+    fake: FakeTelegram, haven: Haven, status: int, description: str, retry_after: int | None
+) -> None:
+    """A newcomer is made read-only and let write again though Telegram fails each call once:
+    the gate never tells a member they may write while Telegram still holds them back."""
+    room = GROUP - 7
+    fake.add_group(room, "Open Room", admins=[LEAD, fake.bot_id], creator=LEAD)
+    fake.send_text(LEAD, "/rules gate restrict", chat_id=room)
+    await fake.wait_for(lambda: bool(answers(fake, LEAD, "Newcomers read only")), timeout=15)
+
+    fake.fail_next("restrictChatMember", status, description, retry_after=retry_after)
+    fake.join(KIM, room)
+    await fake.wait_for(lambda: bool(answers(fake, room, "Welcome, Kim")), timeout=15)
+    [welcome] = answers(fake, room, "Welcome, Kim")
+    assert "which lets you write here" in welcome["text"] and "could not" not in welcome["text"]
+    assert fake.restricted[(room, KIM)]["can_send_messages"] is False
+
+    fake.fail_next("restrictChatMember", status, description, retry_after=retry_after)
+    agree = welcome["reply_markup"]["inline_keyboard"][0][1]
+    fake.press(KIM, welcome, agree["callback_data"])
+    await fake.wait_for(lambda: bool(answers(fake, KIM, "agreement to the ground rules")), 15)
+    assert "You can write in the group now." in answers(fake, KIM, "agreement")[0]["text"]
+    assert (room, KIM) not in fake.restricted
+    tried = fake.calls_of("restrictChatMember", ok=False)  # every call, answered or not
+    assert [c.status for c in tried] == [status, 200, status, 200]

@@ -335,3 +335,35 @@ async def test_no_sync_when_turned_off(fake: FakeDiscord, database: Databases) -
         assert fake.commands == {}
     finally:
         await stop_haven(running)
+
+
+async def test_the_rules_gate_role_outlasts_a_5xx_and_a_429(
+    fake: FakeDiscord, database: Databases
+) -> None:
+    """Discord answers the role's PUT with 502, then 429: discord.py waits both out, the member
+    gets the role once, and is told so (never "could not" when it was given)."""
+    members, haven_role = 820000000000000001, 820000000000000002
+    fake.add_role(GUILD, members, "Members")
+    fake.add_role(GUILD, haven_role, "Haven", permissions=1 << 28)  # Manage Roles
+    fake.add_member(GUILD, fake.bot_user_id, roles=[haven_role])
+    running = await start_haven(fake, database("gate.db"))
+    try:
+        await answer(
+            fake,
+            await fake.slash(
+                LEAD,
+                "rules",
+                sub("gate", opt("mode", "role"), opt("role", "Members")),
+                guild_id=GUILD,
+            ),
+        )
+        path = f"/guilds/{GUILD}/members/{ALICE}/roles"
+        fake.fail_next("PUT", path, 502, {"message": "Bad Gateway", "code": 0})
+        fake.fail_next("PUT", path, 429, {}, retry_after=0.5)
+        said = await answer(fake, await fake.slash(ALICE, "rules", sub("agree"), guild_id=GUILD))
+        assert "You now have the role “Members”" in said.content and "could not" not in said.content
+        assert fake.member_roles(GUILD, ALICE) == ["Members"]
+        puts = [r for r in fake.requests_to("PUT", path)]
+        assert [r.status for r in puts] == [502, 429, 204], puts
+    finally:
+        await stop_haven(running)
