@@ -152,9 +152,11 @@ async def test_three_processes_answer_once_and_a_killed_leader_is_replaced(
         missing = {u for u, n in counts.items() if n == 0}
         skipped = {int(k.split(":")[1]) for k, state in settled.items() if state == "skipped"}
         assert missing <= skipped, "a message never tried was lost"
-        # At most what the dead leader had under way: a send is marked as tried just before
-        # its request, and no more than BULK_IN_FLIGHT are under way at once.
-        assert len(skipped) <= BULK_IN_FLIGHT, len(skipped)
+        # Lost at most what the dead leader had under way: a send is marked as tried just
+        # before its request, and no more than BULK_IN_FLIGHT are under way at once. (More may
+        # be marked: a message Telegram took whose "sent" was not yet written when the process
+        # died is marked too; it arrived, once.)
+        assert len(missing) <= BULK_IN_FLIGHT, len(missing)
         print(f"takeover {took:.1f} s; {len(skipped)} of {len(counts)} were in flight at the kill")
     finally:
         for process in processes:
