@@ -178,6 +178,7 @@ def build(
         settings.bot.timezone,
         settings.bot.country,
         settings.privacy.min_group,
+        settings.bot.language,
     )
     milestone_repo = MilestoneRepo(db)
     registry = Registry(all_commands())

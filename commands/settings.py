@@ -8,6 +8,7 @@ from bot.core.messages import Reply, Request, private
 from bot.core.options import Kind, Option
 from bot.core.registry import Command
 from bot.domain.schedule_time import parse_timezone
+from bot.i18n import _, check_language, name_of
 from bot.services.container import Services
 from bot.services.helplines import check_country
 from commands.common import ON_OFF, lead_scope
@@ -21,6 +22,13 @@ ZONE = Option("zone", Kind.WORD, "Time zone, e.g. Europe/Berlin", required=True,
 COUNTRY = Option(
     "code", Kind.WORD, "Two-letter country code, e.g. DE", required=True, check=check_country
 )
+LANGUAGE = Option(
+    "language",
+    Kind.WORD,
+    "A language code, e.g. en, or auto",
+    required=True,
+    check=check_language,
+)
 
 
 async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -33,14 +41,33 @@ async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         f"• time zone: {zone}{'' if m.timezone else ' (default)'}",
         f"• country: {country or 'not set'}{'' if m.country else ' (default)'}",
         f"• celebrations: {'public in the group' if m.celebrate_public else 'private'}",
+        _("• language: {language}").format(language=_language_line(svc, m.language, request)),
         "Change with /settings timezone Europe/Berlin, /settings country DE, "
-        "/settings celebrate public|private",
+        "/settings celebrate public|private, /settings language auto",
     ]
     return [private("\n".join(lines))]
 
 
+def _language_line(svc: Services, chosen: str | None, request: Request) -> str:
+    if chosen:
+        return name_of(chosen)
+    return _("{language} (chosen for you: set one with /settings language)").format(
+        language=name_of(svc.people.default_language)
+    )
+
+
 async def set_member(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
+    if "language" in args:
+        chosen = None if args["language"] == "auto" else args["language"]
+        await svc.people.set_member_language(scope.member.id, chosen)
+        if chosen is None:
+            return [
+                private(
+                    _("Haven will answer you in the language your app reports, else your group's.")
+                )
+            ]
+        return [private(_("Haven will answer you in {language}.").format(language=name_of(chosen)))]
     if "zone" in args:
         await svc.people.set_member_timezone(scope.member.id, args["zone"])
         return [private(f"Time zone set to {args['zone']}. Streaks now count your days there.")]
@@ -64,6 +91,10 @@ async def community_show(svc: Services, request: Request, args: dict[str, Any]) 
         f"Settings of {c.title or 'this group'}:",
         f"• time zone: {c.timezone or svc.settings.bot.timezone + ' (default)'}",
         f"• country: {c.country or 'not set'}",
+        _("• language: {language}").format(
+            language=name_of(svc.people.community_language(c))
+            + ("" if c.language else _(" (default)"))
+        ),
         f"• welcome for new members: {'on' if c.welcome else 'off'}",
         f"• lead alerts: {'on' if c.alert_member_id else 'off'}",
         f"• community celebrations: {'on' if c.celebrate else 'off'}",
@@ -81,6 +112,18 @@ async def community_set(svc: Services, request: Request, args: dict[str, Any]) -
     if "zone" in args:
         await svc.people.set_community_timezone(community_id, args["zone"])
         return [private(f"Group time zone set to {args['zone']}.")]
+    if "language" in args:
+        chosen = None if args["language"] == "auto" else args["language"]
+        await svc.people.set_community_language(community_id, chosen)
+        shown = name_of(chosen or svc.people.default_language)
+        return [
+            private(
+                _(
+                    "The group's posts (rules, prompts, celebrations) will be in {language}; "
+                    "each member is answered in their own."
+                ).format(language=shown)
+            )
+        ]
     code = None if args["code"] == "INTL" else args["code"]
     await svc.people.set_community_country(community_id, code)
     return [private(f"Group country set to {code or 'international'}.")]
@@ -158,6 +201,7 @@ SETTINGS = Command(
         Command("show", "Show your settings", show),
         Command("timezone", "Set your time zone", set_member, options=(ZONE,)),
         Command("country", "Set your country for helplines", set_member, options=(COUNTRY,)),
+        Command("language", "The language Haven answers you in", set_member, options=(LANGUAGE,)),
         Command(
             "celebrate",
             "Celebrate milestones publicly or privately",
@@ -183,6 +227,9 @@ COMMUNITY = Command(
         Command("show", "Show the group's settings", community_show),
         Command("timezone", "Set the group's time zone", community_set, options=(ZONE,)),
         Command("country", "Set the group's country", community_set, options=(COUNTRY,)),
+        Command(
+            "language", "The language of the group's posts", community_set, options=(LANGUAGE,)
+        ),
         Command(
             "alerts",
             "Receive 'a member asked for support' alerts yourself (on/off)",

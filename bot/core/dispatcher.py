@@ -15,6 +15,7 @@ from bot.core.cooldown import Cooldown
 from bot.core.messages import Reply, Request, Via, private
 from bot.core.options import ArgumentError
 from bot.core.registry import Command, Registry
+from bot.i18n import N_, _, use
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ Screen = Callable[[Any, Request], Awaitable[Screened]]
 TextHandler = Callable[[Any, Request, Screened], Awaitable[list[Reply]]]
 
 MAX_ERROR = 240  # characters of an error's sentence
-FAILED = (
+FAILED = N_(
     "Sorry, something went wrong on my side and nothing was changed. Please try again in a "
     "moment. If you need someone right now, /sos lists people you can reach."
 )
@@ -61,7 +62,7 @@ class Dispatcher:
             return await self._handle(request)
         except Exception:
             log.exception("request /%s failed", request.command)
-            return [private(FAILED)]
+            return [private(_(FAILED))]
 
     async def _handle(self, request: Request) -> list[Reply]:
         command = self.registry.get(request.command) if request.via is not Via.TEXT else None
@@ -74,10 +75,24 @@ class Dispatcher:
                 log.exception("the crisis screen failed; answering the request without it")
             if screened.instead is not None:
                 return screened.instead
-        replies = await self._answer(request, command, screened)
+        with use(await self._language(request)):
+            replies = await self._answer(request, command, screened)
         if request.via is Via.TEXT:  # the text handler places the pointer itself
             return replies
         return [*replies, *screened.after]
+
+    async def _language(self, request: Request) -> str | None:
+        """The language to answer in (bot/i18n.py), chosen after the crisis screen: a crisis
+        reply never waits for it. A lookup that fails answers in the source language."""
+        people = getattr(self.services, "people", None)
+        if people is None:
+            return None
+        try:
+            chosen: str = await people.language(request)
+        except Exception:
+            log.warning("could not tell which language to answer in; answering in English")
+            return None
+        return chosen
 
     async def _answer(
         self, request: Request, command: Command | None, screened: Screened
@@ -92,7 +107,9 @@ class Dispatcher:
             return await self.on_text(self.services, request, screened)
         if command is None:
             name = request.command if len(request.command) <= 32 else request.command[:31] + "…"
-            return [private(f"I don't know /{name}. /help lists what I can do.")]
+            return [
+                private(_("I don't know /{name}. /help lists what I can do.").format(name=name))
+            ]
         try:
             if request.args is not None:
                 verb = request.args.get("_verb")
@@ -101,20 +118,24 @@ class Dispatcher:
             else:
                 resolved = self.registry.resolve(command, request.text)
         except ArgumentError as error:
-            return [private(f"{_sentence(str(error))}\nUsage: {error.usage or command.usage}")]
+            return [private(_usage(_sentence(str(error)), error.usage or command.usage))]
         target = resolved.command
         if (command.lead_only or target.lead_only) and not request.is_lead:
-            return [
-                private(
-                    f"/{target.path} is for group leads. Ask a lead of this group if "
-                    f"you'd like something changed.\nUsage: {target.usage} (leads)"
-                )
-            ]
+            said = _(
+                "/{command} is for group leads. Ask a lead of this group if you'd like "
+                "something changed."
+            ).format(command=target.path)
+            return [private(_usage(said, _("{usage} (leads)").format(usage=target.usage)))]
         assert target.handler is not None
         try:
             return await target.handler(self.services, request, resolved.args)
         except ArgumentError as error:
-            return [private(f"{_sentence(str(error))}\nUsage: {target.usage}")]
+            return [private(_usage(_sentence(str(error)), target.usage))]
+
+
+def _usage(said: str, usage: str) -> str:
+    """What was wrong, and the usage line under it."""
+    return said + "\n" + _("Usage: {usage}").format(usage=usage)
 
 
 def _sentence(text: str) -> str:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.catalog import Catalog
 from bot.core.clock import Clock
 from bot.core.messages import Actor, Place, Request
+from bot.i18n import SOURCE, supported
 from bot.storage.people import CommunityRepo, CommunityRow, MemberRepo, MemberRow
 
 
@@ -36,6 +37,7 @@ class PeopleService:
         default_timezone: str,
         default_country: str | None,
         default_min_group: int = 5,
+        default_language: str = SOURCE,
     ) -> None:
         self.members = members
         self.communities = communities
@@ -44,6 +46,7 @@ class PeopleService:
         self.default_timezone = default_timezone
         self.default_country = default_country
         self.default_min_group = default_min_group
+        self.default_language = default_language
 
     def min_group(self, community: CommunityRow | None) -> int:
         """How many members a group's anonymous figures must stand for at least: the group's
@@ -67,6 +70,33 @@ class PeopleService:
         await self.members.update(member_id, celebrate_public=int(public))
 
     # -- a group's settings (leads: /community, /rules welcome) --------------------------
+    async def set_member_language(self, member_id: int, language: str | None) -> None:
+        await self.members.update(member_id, language=language)
+
+    async def set_community_language(self, community_id: int, language: str | None) -> None:
+        await self.communities.update(community_id, language=language)
+
+    async def language(self, request: Request) -> str:
+        """The language to answer `request` in: the member's own setting, else the language
+        their platform reports, else their group's, else `bot.language`. Only reads (a member
+        Haven has never stored has no setting), from the caches on the common path."""
+        member = await self.members.find(request.actor.platform, request.actor.user_id)
+        if member is not None and member.language:
+            return member.language
+        if (reported := supported(request.locale)) is not None:
+            return reported
+        place = request.place
+        if not place.is_direct and place.community_id is not None:
+            community = await self.communities.find(place.platform, place.community_id)
+            if community is not None and community.language:
+                return community.language
+        return supported(self.default_language) or SOURCE
+
+    def community_language(self, community: CommunityRow | None) -> str:
+        """The language of a group's posts (rules, prompts, celebrations)."""
+        chosen = community.language if community else None
+        return chosen or supported(self.default_language) or SOURCE
+
     async def set_community_timezone(self, community_id: int, zone: str) -> None:
         await self.communities.update(community_id, timezone=zone)
 

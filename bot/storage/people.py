@@ -48,6 +48,7 @@ class MemberRow:
     timezone: str | None
     country: str | None
     celebrate_public: bool
+    language: str | None = None  # the member's own choice (bot/i18n.py); None: not chosen
 
 
 @dataclass(frozen=True)
@@ -65,19 +66,20 @@ class CommunityRow:
     celebrate_chat_id: str | None = None  # the channel a lead chose for them; None: chat_id
     min_group: int | None = None  # a lead's threshold for anonymous figures; None: the default
     rules_gate: str | None = None  # what agreeing opens: "restrict", "role:<name>"; None
+    language: str | None = None  # a lead's choice for the group's posts; None: not chosen
 
 
 MEMBER, COMMUNITY = "member", "community"  # kinds of cached rows (bot/storage/invalidation.py)
-MEMBER_COLUMNS = "id, platform, user_id, name, timezone, country, celebrate_public"
+MEMBER_COLUMNS = "id, platform, user_id, name, timezone, country, celebrate_public, language"
 COMMUNITY_COLUMNS = (
     "id, platform, key, title, chat_id, timezone, country, welcome, alert_member_id, celebrate, "
-    "celebrate_chat_id, min_group, rules_gate"
+    "celebrate_chat_id, min_group, rules_gate, language"
 )
 
 
 def member_row(row: object) -> MemberRow:
     r = row  # aiosqlite.Row indexes like a tuple
-    return MemberRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]))  # type: ignore[index]
+    return MemberRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7])  # type: ignore[index]
 
 
 def community_row(row: object) -> CommunityRow:
@@ -96,6 +98,7 @@ def community_row(row: object) -> CommunityRow:
         r[10],
         r[11],
         r[12],
+        r[13],
     )  # type: ignore[index]
 
 
@@ -150,7 +153,7 @@ class MemberRepo:
         return member_row(row) if row else None
 
     async def update(self, member_id: int, **values: object) -> None:
-        allowed = {"timezone", "country", "celebrate_public"}
+        allowed = {"timezone", "country", "celebrate_public", "language"}
         if not values or set(values) - allowed:
             raise ValueError(f"cannot update {sorted(set(values) - allowed)}")
         assignments = ", ".join(f"{key} = ?" for key in values)
@@ -301,6 +304,7 @@ class CommunityRepo:
             "celebrate_chat_id",
             "min_group",
             "rules_gate",
+            "language",
         }
         if not values or set(values) - allowed:
             raise ValueError(f"cannot update {sorted(set(values) - allowed)}")

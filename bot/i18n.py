@@ -1,0 +1,144 @@
+"""Every text a member or lead reads, in their language: gettext catalogues, read with Babel.
+
+English is the source: a text is written in English in the code, wrapped in `_()` (or
+`ngettext()` when it counts something), and `data/locale/<language>.po` holds its translation.
+Babel reads the `.po` files at start (no build step: a translator edits one file and restarts),
+gives each language its own plural rules (Polish-style "few" and "many" forms included, were a
+language to need them), and formats dates and numbers the local way.
+
+Which language a request is answered in is chosen once per request (`bot/services/people.py`
+`language`: the member's own setting, else what their platform reports, else their group's,
+else `bot.language`) and set here for the time the request is handled (`use`), so a command's
+code just calls `_()`. A context variable carries it, so concurrent requests never see each
+other's language. Group posts take the group's language the same way (`use(community)`).
+
+A text with no translation in a language is shown in English, never as an empty line;
+`tests/unit/test_catalogues.py` keeps every catalogue complete and its placeholders matched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+from collections.abc import Iterator
+from contextvars import ContextVar
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from bot import DATA_DIR
+from bot.domain.quotes import quoted
+
+LOCALE_DIR = DATA_DIR / "locale"
+SOURCE = "en"
+LANGUAGES = ("en", "es", "de", "fr", "pt_BR")  # every catalogue, the source first
+# The languages members and groups are answered in. A language is offered once every text is
+# in its catalogue: until then a member whose platform reports it would get half their
+# answers in English, so the others are built and tested but not yet chosen for anyone.
+OFFERED = ("en",)
+# A platform's bare language code and the catalogue that serves it ("pt" on Telegram is most
+# often Brazilian Portuguese; "pt-PT" gets it too rather than English).
+NEAREST = {"pt": "pt_BR"}
+
+_current: ContextVar[str] = ContextVar("haven_language", default=SOURCE)
+
+
+def supported(code: str | None, offered: tuple[str, ...] | None = None) -> str | None:
+    """The catalogue for a language code as a member, a platform or a lead gives it ("es",
+    "es-419", "pt-BR", "de_AT", "PT"), or None when Haven does not speak it (yet)."""
+    if not code or not code.strip():
+        return None
+    try:
+        locale = Locale.parse(code.strip().replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return None
+    offered = OFFERED if offered is None else offered
+    full = f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+    for candidate in (full, locale.language, NEAREST.get(locale.language)):
+        if candidate in offered:
+            return candidate
+    return None
+
+
+@functools.cache
+def translations(language: str) -> NullTranslations:
+    """The language's catalogue, read once; English (the source) needs none."""
+    if language == SOURCE:
+        return NullTranslations()
+    path = LOCALE_DIR / f"{language}.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)  # a fuzzy entry is not yet reviewed
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def language() -> str:
+    """The language of the request being handled."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def use(chosen: str | None) -> Iterator[str]:
+    """Answer in `chosen` (a catalogue name, or None for the source) inside the block."""
+    token = _current.set(chosen if chosen in LANGUAGES else SOURCE)
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def _(message: str) -> str:
+    """`message` (English, the source) in the current language."""
+    return translations(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for `n` in the current language (its own plural rules)."""
+    return translations(_current.get()).ngettext(singular, plural, n)
+
+
+def locale() -> Locale:
+    """Babel's locale of the current language, for dates and numbers."""
+    return Locale.parse(_current.get())
+
+
+def catalogue_path(language: str) -> Path:
+    return LOCALE_DIR / f"{language}.po"
+
+
+def N_(message: str) -> str:
+    """Marks a text kept in a constant for the catalogue; `_()` translates it where it is used."""
+    return message
+
+
+def name_of(language: str) -> str:
+    """A language's own name, in the current language ("Spanish", "Spanisch")."""
+    return Locale.parse(language).get_display_name(locale()) or language
+
+
+def check_language(value: str) -> str:
+    """A language a member or lead asks for: a catalogue name, or "auto" (not chosen)."""
+    if value.strip().casefold() in ("auto", "default"):
+        return "auto"
+    chosen = supported(value)
+    if chosen is not None:
+        return chosen
+    offered = ", ".join(f"{name_of(code)} ({code})" for code in OFFERED)
+    coming = supported(value, LANGUAGES)
+    if coming is not None:
+        raise ValueError(
+            _("{language} is still being translated; Haven speaks {offered} so far").format(
+                language=name_of(coming), offered=offered
+            )
+        )
+    raise ValueError(
+        _("{value} is not a language Haven speaks; it speaks {offered}").format(
+            value=quoted(value, 20), offered=offered
+        )
+    )

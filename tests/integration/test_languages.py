@@ -1,0 +1,69 @@
+"""Which language a member is answered in: their own setting, else what their platform reports,
+else their group's, else `bot.language`; chosen per request, so two members are each answered in
+their own at the same time. The languages not yet complete are offered here as they will be."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+
+from bot import i18n
+
+
+@pytest.fixture
+def every_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "OFFERED", i18n.LANGUAGES)
+
+
+async def said(harness, line: str, locale: str | None = None, **kwargs) -> str:
+    request = dataclasses.replace(harness.request(line, **kwargs), locale=locale)
+    return "\n".join(r.text for r in await harness.app.handle(request))
+
+
+async def test_the_member_then_the_platform_then_the_group_then_the_default(
+    harness, every_language
+) -> None:
+    assert "I don't know /nope" in await said(harness, "/nope")  # bot.language
+    assert "kenne ich nicht" in await said(harness, "/nope", "de-AT")  # the platform's
+    assert "Não conheço /nope" in await said(harness, "/nope", "pt")
+
+    await said(harness, "/rules", chat="lounge", lead=True)  # the group exists
+    done = await said(harness, "/community language fr", chat="lounge", lead=True)
+    assert "en français" not in done and "French" in done  # said in the lead's language
+    assert "Je ne connais pas /nope" in await said(harness, "/nope", chat="lounge")
+    assert "kenne ich nicht" in await said(harness, "/nope", "de", chat="lounge")
+
+    chosen = await said(harness, "/settings language es", "de")
+    assert "Haven antwortet dir auf Spanisch." in chosen  # asked in German: told in German
+    for locale in (None, "de", "fr"):
+        assert "No conozco /nope" in await said(harness, "/nope", locale, chat="lounge")
+    assert "• idioma: español" in await said(harness, "/settings")
+    assert harness.query("SELECT language FROM members WHERE user_id = 'ana'") == [("es",)]
+
+    await said(harness, "/settings language auto")
+    assert "kenne ich nicht" in await said(harness, "/nope", "de")
+    assert harness.query("SELECT language FROM members WHERE user_id = 'ana'") == [(None,)]
+
+
+async def test_members_answered_at_once_each_get_their_own_language(
+    harness, every_language
+) -> None:
+    answers = await asyncio.gather(
+        *(
+            said(harness, "/nope", locale, user=f"m{n}")
+            for n, locale in enumerate(["es", "fr"] * 20)
+        )
+    )
+    assert all(
+        ("No conozco" if n % 2 == 0 else "Je ne connais") in a for n, a in enumerate(answers)
+    )
+
+
+async def test_a_language_not_yet_complete_is_refused_with_the_usage_line(harness) -> None:
+    answer = await said(harness, "/settings language es")
+    assert "Spanish is still being translated" in answer
+    assert "Usage: /settings language <language>" in answer
+    assert await said(harness, "/nope", "es") == "I don't know /nope. /help lists what I can do."
+    assert harness.query("SELECT language FROM members WHERE language IS NOT NULL") == []
