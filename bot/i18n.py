@@ -98,6 +98,12 @@ def _(message: str) -> str:
     return translations(_current.get()).gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, as meant in `context` ("feeling": "calm" the feeling,
+    not the verb): the same English word may need other words elsewhere."""
+    return translations(_current.get()).pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form for `n` in the current language (its own plural rules)."""
     return translations(_current.get()).ngettext(singular, plural, n)
@@ -142,3 +148,8 @@ def check_language(value: str) -> str:
             value=quoted(value, 20), offered=offered
         )
     )
+
+
+def NC_(context: str, message: str) -> str:
+    """Marks a text with its context for the catalogue; `pgettext()` translates it where used."""
+    return message

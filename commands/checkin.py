@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from bot.core.messages import Button, Reply, Request, private
 from bot.core.options import Kind, Option
 from bot.core.registry import Command, pack_action
-from bot.domain.moods import FEELINGS, MAX_MOOD, MAX_NOTE_CHARS, MIN_MOOD, MOODS
+from bot.domain.moods import FEELINGS, MAX_MOOD, MAX_NOTE_CHARS, MIN_MOOD, MOODS, feeling_shown
 from bot.domain.quotes import quoted
+from bot.i18n import _, ngettext
 from bot.services.checkins import Entry
 from bot.services.container import Services
 from commands.common import button_rows, celebrate, mood_buttons
@@ -27,15 +28,12 @@ NOTE = Option("note", Kind.TEXT, "A private note, only you can see it", max_leng
 async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     if "mood" not in args:
         if args:
-            return [
-                private(
-                    f"Please start with your mood from {MIN_MOOD} to {MAX_MOOD}.\n"
-                    f"Usage: {CHECKIN.usage}"
-                )
-            ]
+            said = _("Please start with your mood from {low} to {high}.")
+            usage = _("Usage: {usage}").format(usage=CHECKIN.usage)
+            return [private(said.format(low=MIN_MOOD, high=MAX_MOOD) + "\n" + usage)]
         return [
             private(
-                "How are you feeling right now? Only you will see your answer.",
+                _("How are you feeling right now? Only you will see your answer."),
                 buttons=mood_buttons(),
             )
         ]
@@ -49,28 +47,37 @@ async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list
     result = await svc.checkins.record(
         scope.member.id, scope.community_id, mood.value, tags, note, svc.clock.now(), tz
     )
-    lines = [f"Recorded privately: {mood.emoji} {mood.value} ({mood.word})."]
+    lines = [
+        _("Recorded privately: {emoji} {value} ({word}).").format(
+            emoji=mood.emoji, value=mood.value, word=mood.shown
+        )
+    ]
     if tags:
-        lines.append(f"Feelings: {', '.join(tags)}.")
+        lines.append(_("Feelings: {feelings}.").format(feelings=_feelings(tags)))
     if note:
-        lines.append("Your note is saved; only you can see it.")
-    lines.append(f"Check-in streak: {result.streak} day{'s' if result.streak != 1 else ''}.")
+        lines.append(_("Your note is saved; only you can see it."))
+    lines.append(_streak(result.streak))
     if note and " " not in note.strip() and not tags:
         lines.append(
-            f"I kept {quoted(note, 32)} as your note: it is not one of the feelings I keep "
-            f"({', '.join(FEELINGS)})."
+            _(
+                "I kept {note} as your note: it is not one of the feelings I keep ({feelings})."
+            ).format(note=quoted(note, 32), feelings=_feelings(FEELINGS))
         )
     buttons: tuple[tuple[Button, ...], ...] = ()
     if mood.value == MIN_MOOD:  # a gentle offer, never more than an offer
         lines.append(
-            "That sounds really hard. You don't have to go through it alone: /sos lists "
-            "people you can reach any time, and the buttons below may help."
+            _(
+                "That sounds really hard. You don't have to go through it alone: /sos lists "
+                "people you can reach any time, and the buttons below may help."
+            )
         )
-        buttons = (*softer_buttons(svc), (Button("Undo", action=UNDO),))
+        buttons = (*softer_buttons(svc), (Button(_("Undo"), action=UNDO),))
     elif not tags:
         lines.append(
-            "Add how you feel with the buttons (to this same check-in), or a note with "
-            "/checkin note and your words."
+            _(
+                "Add how you feel with the buttons (to this same check-in), or a note with "
+                "/checkin note and your words."
+            )
         )
         buttons = amend_buttons()
     replies = [private(" ".join(lines[:2]) + "\n" + "\n".join(lines[2:]), buttons=buttons)]
@@ -87,25 +94,32 @@ async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list
 
 
 UNDO = pack_action("checkin", "undo")
-NO_ENTRY = "You have no check-in today{what}. /checkin records one."
+
+
+def _streak(days: int) -> str:
+    return ngettext("Check-in streak: {n} day.", "Check-in streak: {n} days.", days).format(n=days)
+
+
+def _feelings(tags: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(feeling_shown(tag) for tag in tags)
 
 
 def amend_buttons() -> tuple[tuple[Button, ...], ...]:
     """A feeling button per feeling (each adds it to today's check-in), then a note and undo."""
-    feelings = [Button(f, action=pack_action("checkin", "feel", f)) for f in FEELINGS]
-    return (
-        *button_rows(feelings, per_row=5),
-        (Button("Add a note", action=pack_action("checkin", "note")), Button("Undo", action=UNDO)),
-    )
+    feelings = [
+        Button(feeling_shown(f), action=pack_action("checkin", "feel", f)) for f in FEELINGS
+    ]
+    note = Button(_("Add a note"), action=pack_action("checkin", "note"))
+    return (*button_rows(feelings, per_row=5), (note, Button(_("Undo"), action=UNDO)))
 
 
 def describe(entry: Entry) -> str:
     mood = MOODS[entry.mood]
-    text = f"{mood.emoji} {mood.value} ({mood.word})"
+    text = f"{mood.emoji} {mood.value} ({mood.shown})"
     if entry.tags:
-        text += f"; feelings: {', '.join(entry.tags)}"
+        text += _("; feelings: {feelings}").format(feelings=_feelings(entry.tags))
     if entry.note:
-        text += "; with a note"
+        text += _("; with a note")
     return text
 
 
@@ -133,17 +147,19 @@ async def feel(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         who.member_id, svc.clock.now(), who.tz, add_tags=args["feelings"]
     )
     if entry is None:
-        return [private(NO_ENTRY.format(what=" to add feelings to"))]
-    return [private(f"Today's check-in: {describe(entry)}.")]
+        return [private(_("You have no check-in today to add feelings to. /checkin records one."))]
+    return [private(_("Today's check-in: {entry}.").format(entry=describe(entry)))]
 
 
 async def note(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     if not args.get("note"):
         return [
             private(
-                "Write your note as /checkin note and your words; only you will see it. "
-                "(Where /checkin takes options, as on Discord: press Undo, then /checkin with "
-                "your mood and the note.)"
+                _(
+                    "Write your note as /checkin note and your words; only you will see it. "
+                    "(Where /checkin takes options, as on Discord: press Undo, then /checkin "
+                    "with your mood and the note.)"
+                )
             )
         ]
     who = await _consenting(svc, request)
@@ -151,8 +167,9 @@ async def note(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         return who
     entry = await svc.checkins.amend(who.member_id, svc.clock.now(), who.tz, note=args["note"])
     if entry is None:
-        return [private(NO_ENTRY.format(what=" to add a note to"))]
-    return [private(f"Note saved on today's check-in; only you can see it. {describe(entry)}.")]
+        return [private(_("You have no check-in today to add a note to. /checkin records one."))]
+    saved = _("Note saved on today's check-in; only you can see it. {entry}.")
+    return [private(saved.format(entry=describe(entry)))]
 
 
 async def edit(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -168,8 +185,8 @@ async def edit(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         note=args.get("note"),
     )
     if entry is None:
-        return [private(NO_ENTRY.format(what=" to edit"))]
-    return [private(f"Today's check-in is now: {describe(entry)}.")]
+        return [private(_("You have no check-in today to edit. /checkin records one."))]
+    return [private(_("Today's check-in is now: {entry}.").format(entry=describe(entry)))]
 
 
 async def undo(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -178,10 +195,10 @@ async def undo(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         return who
     undone = await svc.checkins.undo(who.member_id, svc.clock.now(), who.tz)
     if undone is None:
-        return [private(NO_ENTRY.format(what=" to undo"))]
+        return [private(_("You have no check-in today to undo. /checkin records one."))]
     entry, streak = undone
-    days = f"{streak.current} day{'s' if streak.current != 1 else ''}"
-    return [private(f"Removed today's check-in ({describe(entry)}). Check-in streak: {days}.")]
+    removed = _("Removed today's check-in ({entry}).").format(entry=describe(entry))
+    return [private(f"{removed} {_streak(streak.current)}")]
 
 
 CHECKIN = Command(

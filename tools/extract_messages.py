@@ -1,7 +1,8 @@
-"""Gathers every text marked for translation (`_()`, `N_()`, `ngettext()`) from the code into
-data/locale/haven.pot, and brings each language's catalogue (data/locale/<language>.po) up to
-date with it: new texts are added untranslated, texts gone from the code are dropped, and a
-changed text keeps its old translation marked fuzzy (not shown until a translator reviews it).
+"""Gathers every text marked for translation (`_()`, `N_()`, `ngettext()`, `pgettext()`,
+`NC_()`) from the code into data/locale/haven.pot, and brings each language's catalogue
+(data/locale/<language>.po) up to date with it: new texts are added untranslated, texts gone
+from the code are dropped, and a changed text keeps its old translation marked fuzzy (not
+shown until a translator reviews it).
 
 Run after changing texts: `python tools/extract_messages.py`. A translator then fills in the
 empty and fuzzy entries of their language; `tests/unit/test_catalogues.py` says what is
@@ -23,7 +24,13 @@ sys.path.insert(0, str(ROOT))
 from bot.i18n import LANGUAGES, LOCALE_DIR, SOURCE  # noqa: E402
 
 FOLDERS = ("bot", "commands", "adapters")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "NC_": ((1, "c"), 2),
+}
 
 
 def template() -> Catalog:

@@ -67,3 +67,20 @@ async def test_a_language_not_yet_complete_is_refused_with_the_usage_line(harnes
     assert "Usage: /settings language <language>" in answer
     assert await said(harness, "/nope", "es") == "I don't know /nope. /help lists what I can do."
     assert harness.query("SELECT language FROM members WHERE language IS NOT NULL") == []
+
+
+async def test_a_check_in_in_spanish_keeps_english_data(harness, every_language) -> None:
+    """Moods and feelings are shown in the member's language and stored as ever: a chart, a
+    summary or an export reads the same rows whatever language the member used."""
+    await harness.consent()
+    answer = await harness.app.handle(
+        dataclasses.replace(harness.request("/checkin 4 tired"), locale="es")
+    )
+    [reply] = answer
+    assert "Guardado en privado: 🙂 4 (bien)." in reply.text
+    assert "Emociones: cansancio." in reply.text and "Racha de registros: 1 día." in reply.text
+    assert harness.query("SELECT mood, tags FROM checkins") == [(4, "tired")]
+    low = await harness.app.handle(dataclasses.replace(harness.request("/checkin 1"), locale="fr"))
+    buttons = [b for row in low[0].buttons for b in row]
+    assert "Ça a l’air vraiment difficile" in low[0].text and "/sos" in low[0].text
+    assert "Annuler" in [b.label for b in buttons]
