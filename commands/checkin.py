@@ -9,7 +9,15 @@ from zoneinfo import ZoneInfo
 from bot.core.messages import Button, Reply, Request, private
 from bot.core.options import Kind, Option
 from bot.core.registry import Command, pack_action
-from bot.domain.moods import FEELINGS, MAX_MOOD, MAX_NOTE_CHARS, MIN_MOOD, MOODS, feeling_shown
+from bot.domain.moods import (
+    FEELINGS,
+    MAX_MOOD,
+    MAX_NOTE_CHARS,
+    MIN_MOOD,
+    MOODS,
+    feeling_shown,
+    feeling_words,
+)
 from bot.domain.quotes import quoted
 from bot.i18n import _, ngettext
 from bot.services.checkins import Entry
@@ -19,8 +27,13 @@ from commands.privacy import ask_consent, consent_needed
 from commands.safety import softer_buttons
 
 MOOD = Option("mood", Kind.INT, "How you feel, 1 (awful) to 5 (great)", min=MIN_MOOD, max=MAX_MOOD)
+FEELING_WORDS = feeling_words()  # "cansancio", "müde", "fatigue": tired
 FEELING_TAGS = Option(
-    "feelings", Kind.TAGS, "Feelings, comma-separated, e.g. tired,hopeful", choices=FEELINGS
+    "feelings",
+    Kind.TAGS,
+    "Feelings, comma-separated, e.g. tired,hopeful",
+    choices=FEELINGS,
+    aliases=FEELING_WORDS,
 )
 NOTE = Option("note", Kind.TEXT, "A private note, only you can see it", max_length=MAX_NOTE_CHARS)
 
@@ -218,6 +231,7 @@ CHECKIN = Command(
                     "Feelings, comma-separated",
                     required=True,
                     choices=FEELINGS,
+                    aliases=FEELING_WORDS,
                 ),
             ),
             private_input=True,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -61,6 +61,9 @@ class Option:
     choices: tuple[str, ...] = ()
     max_length: int | None = None
     check: Callable[[Any], Any] | None = field(default=None, compare=False)
+    # Other words for the choices (the same feeling in every language Haven has a catalogue
+    # for), as normalise_token leaves them: accepted and stored as the choice they stand for.
+    aliases: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def usage(self) -> str:
@@ -81,7 +84,7 @@ class Option:
         if self.kind is not Kind.TAGS:
             return True
         words = normalise_token(token)
-        if "," in words or words in self.choices:
+        if "," in words or words in self.choices or words in self.aliases:
             return True
         if len(words) > 2 * max(map(len, self.choices), default=0):
             return False  # far too long to be a near miss of any choice
@@ -168,6 +171,7 @@ class Option:
         for word in (normalise_token(w) for w in words):
             if not word:
                 continue
+            word = self.aliases.get(word, word)
             if word not in self.choices:
                 hint = difflib.get_close_matches(word, self.choices, n=1)
                 maybe = f" (did you mean {hint[0]}?)" if hint else ""

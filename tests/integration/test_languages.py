@@ -84,3 +84,13 @@ async def test_a_check_in_in_spanish_keeps_english_data(harness, every_language)
     buttons = [b for row in low[0].buttons for b in row]
     assert "Ça a l’air vraiment difficile" in low[0].text and "/sos" in low[0].text
     assert "Annuler" in [b.label for b in buttons]
+
+
+async def test_feelings_are_understood_in_every_language_with_or_without_accents(harness) -> None:
+    """Even while only English is offered: a member may name a feeling in their own words."""
+    await harness.consent()
+    [reply] = await harness.send("/checkin 2 cansancio,solidao,müde long week")
+    assert "Feelings: tired, lonely." in reply.text
+    assert harness.query("SELECT tags, note FROM checkins") == [("tired,lonely", "long week")]
+    [reply] = await harness.send("/checkin feel Überfordert")
+    assert "overwhelmed" in reply.text
