@@ -21,7 +21,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -153,3 +154,30 @@ def check_language(value: str) -> str:
 def NC_(context: str, message: str) -> str:
     """Marks a text with its context for the catalogue; `pgettext()` translates it where used."""
     return message
+
+
+def folded(word: str) -> str:
+    """A word as members may type it: width, case and accents not mattering ("Solidão",
+    "solidao")."""
+    word = unicodedata.normalize("NFKC", word).casefold().strip()
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def words_for(context: str, canonical: Iterable[str]) -> dict[str, str]:
+    """Every catalogue's word for each of `canonical` (marked with NC_(context, ...)), with and
+    without accents, to the canonical (English) word it stands for: what members type is
+    understood in any language Haven has. A word two canonical words share somewhere is left
+    out rather than guessed, and so is a canonical word itself."""
+    wanted = tuple(canonical)
+    seen: dict[str, set[str]] = {}
+    for language in LANGUAGES:
+        with use(language):
+            for word in wanted:
+                shown = unicodedata.normalize("NFKC", pgettext(context, word)).casefold().strip()
+                for form in {shown, folded(shown)}:
+                    seen.setdefault(form, set()).add(word)
+    return {
+        form: next(iter(meant))
+        for form, meant in seen.items()
+        if len(meant) == 1 and form not in wanted and " " not in form
+    }

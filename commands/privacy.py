@@ -18,6 +18,7 @@ from bot import DATA_DIR
 from bot.core.messages import Attachment, Button, Reply, Request, private
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
+from bot.i18n import NC_, words_for
 from bot.scheduler.jobs import Job
 from bot.services.container import Services
 from bot.services.people import Scope
@@ -25,6 +26,7 @@ from commands.common import mood_buttons
 
 log = logging.getLogger(__name__)
 GIVE, REFUSE = pack_action("consent", "yes"), pack_action("consent", "no")
+ANSWERS = (NC_("answer", "yes"), NC_("answer", "no"))  # "sí", "ja", "oui", "sim" are yes too
 ERASE, CONFIRM = pack_action("forgetme"), pack_action("forgetme", "confirm")
 
 
@@ -157,7 +159,15 @@ COMMANDS = [
         "consent",
         "What Haven keeps and why; agree or withdraw",
         consent,
-        options=(Option("answer", Kind.WORD, "yes or no", choices=("yes", "no")),),
+        options=(
+            Option(
+                "answer",
+                Kind.WORD,
+                "yes or no",
+                choices=ANSWERS,
+                aliases=words_for("answer", ANSWERS),
+            ),
+        ),
         examples=("/consent", "/consent yes", "/consent no"),
         actions=(GIVE, REFUSE),
     ),

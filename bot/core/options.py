@@ -132,6 +132,7 @@ class Option:
         text = unicodedata.normalize("NFKC", str(raw)).strip()
         if self.choices:
             folded = text.casefold()
+            folded = self.aliases.get(folded, folded)
             if folded not in self.choices:
                 raise ArgumentError(f"{self.name} must be one of: {', '.join(self.choices)}")
             return folded

@@ -6,10 +6,9 @@ on what a valid check-in looks like.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
-from bot.i18n import LANGUAGES, NC_, pgettext, use
+from bot.i18n import NC_, pgettext, words_for
 
 MIN_MOOD = 1
 MAX_MOOD = 5
@@ -69,21 +68,5 @@ def feeling_shown(feeling: str) -> str:
 
 
 def feeling_words() -> dict[str, str]:
-    """Every catalogue's word for each feeling, and the same without accents ("solidao"), to
-    the feeling it stands for: a member may name a feeling in any language Haven has. A word
-    two feelings share somewhere is left out rather than guessed."""
-    seen: dict[str, set[str]] = {}
-    for language in LANGUAGES:
-        with use(language):
-            for feeling in FEELINGS:
-                word = unicodedata.normalize("NFKC", feeling_shown(feeling)).casefold().strip()
-                plain = "".join(
-                    c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
-                )
-                for form in {word, plain}:
-                    seen.setdefault(form, set()).add(feeling)
-    return {
-        word: next(iter(meant))
-        for word, meant in seen.items()
-        if len(meant) == 1 and word not in FEELINGS and " " not in word
-    }
+    """Every catalogue's word for each feeling (with or without accents) to the feeling."""
+    return words_for("feeling", FEELINGS)

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import time
 from typing import NamedTuple
 
+from babel import Locale
+
 from bot.domain.quotes import quoted
 from bot.domain.schedule_time import parse_hhmm
+from bot.i18n import LANGUAGES, folded
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -29,6 +32,30 @@ _DAY_WORDS: dict[str, tuple[int, ...]] = {
     **{"tues": (1,), "weds": (2,), "thur": (3,), "thurs": (3,)},
     **{"weekday": WEEKDAYS, "weekdays": WEEKDAYS, "weekend": WEEKENDS, "weekends": WEEKENDS},
 }
+
+
+def _other_day_words() -> dict[str, tuple[int, ...]]:
+    """Day names in every language Haven has a catalogue for, from Babel's locale data: wide
+    and abbreviated, with or without accents and the abbreviation's dot ("miércoles",
+    "miercoles", "mié", "Mi", "jeu"); Portuguese without "-feira", as it is said ("quarta").
+    A form two days share somewhere, or that English uses otherwise, is left out."""
+    seen: dict[str, set[int]] = {}
+    for language in LANGUAGES:
+        days = Locale.parse(language).days
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in days[context][width].items():
+                    base = name.casefold().strip().rstrip(".").removesuffix("-feira")
+                    for form in {base, folded(base)}:
+                        seen.setdefault(form, set()).add(number)
+    return {
+        form: (next(iter(numbers)),)
+        for form, numbers in seen.items()
+        if len(numbers) == 1 and form not in _DAY_WORDS and "-" not in form and " " not in form
+    }
+
+
+_OTHER_DAY_WORDS = _other_day_words()
 _FORMS = (
     "use a form like 'daily 09:00', 'weekdays 18:30', 'weekends 10:00', 'mon,thu 19:00', "
     "'weekly sun 20:00', 'every 2 days 08:00' or a cron line such as '30 18 * * 1-5'"
@@ -208,7 +235,7 @@ def _parse_days(words: list[str]) -> tuple[int, ...]:
 def _day_word(word: str, single: bool = False) -> tuple[int, ...]:
     if not word:
         raise ValueError(f"a day is missing in a list or range; {_DAY_HELP}")
-    found = _DAY_WORDS.get(word)
+    found = _DAY_WORDS.get(word) or _OTHER_DAY_WORDS.get(folded(word))
     if found is None or (single and len(found) != 1):
         raise ValueError(f"unknown day {quoted(word, 20)}; {_DAY_HELP}")
     return found

@@ -94,3 +94,24 @@ async def test_feelings_are_understood_in_every_language_with_or_without_accents
     assert harness.query("SELECT tags, note FROM checkins") == [("tired,lonely", "long week")]
     [reply] = await harness.send("/checkin feel Überfordert")
     assert "overwhelmed" in reply.text
+
+
+async def test_yes_and_day_names_are_understood_in_every_language(harness) -> None:
+    [reply] = await harness.send("/consent sí")
+    assert "consent is recorded" in reply.text
+    assert harness.query("SELECT COUNT(*) FROM consents") == [(1,)]
+    [reply] = await harness.send("/consent NÃO", user="bo")
+    assert "consent is recorded" not in reply.text
+    assert harness.query("SELECT COUNT(*) FROM consents") == [(1,)]
+
+    await harness.send("/rules", chat="lounge", lead=True)
+    for typed, kept in [
+        ("mié,vie 19:00", "every Wednesday and Friday at 19:00"),
+        ("Sonntag 18:00", "every Sunday at 18:00"),
+        ("lun-vie 08:00", "weekdays at 08:00"),
+        ("quarta 07:30", "every Wednesday at 07:30"),
+    ]:
+        [reply] = await harness.send(f"/schedule rules {typed}", chat="lounge", lead=True)
+        assert kept in reply.text, reply.text
+    [reply] = await harness.send("/schedule rules mitwoch 18:00", chat="lounge", lead=True)
+    assert "Unknown day 'mitwoch'" in reply.text and "Usage:" in reply.text
