@@ -24,19 +24,14 @@ import signal
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fakes.balancer import Balancer, free_port
+from fakes.fanout import queue_fanout
 from fakes.telegram_api import FakeTelegram
 from pgserver import PgServer
-
-from bot.core.messages import Actor, Place, private, public
-from bot.storage.invalidation import OUTBOX
-from bot.storage.outbox import BULK, OutboxItem, OutboxRepo
-from bot.storage.postgres import PgDatabase
 
 ALLOWED = 30.0
 PROCESSES = 3
@@ -59,34 +54,6 @@ def environment(fake: FakeTelegram, database: str, port: int, balancer: Balancer
         PYTHONPATH=str(Path(__file__).resolve().parents[1]),
     )
     return env
-
-
-async def enqueue(database: str, members: list[int], groups: list[int]) -> None:
-    db = PgDatabase(database, min_size=1, max_size=2)
-    await db.open()
-    try:
-        items = [
-            OutboxItem(
-                f"fanout:{user}",
-                private(PROMPT, to=Actor("telegram", str(user), f"Member{user}")),
-                None,
-                BULK,
-            )
-            for user in members
-        ]
-        items += [
-            OutboxItem(
-                f"fanout:{group}",
-                public(PROMPT, to=Place("telegram", str(group), False)),
-                None,
-                BULK,
-            )
-            for group in groups
-        ]
-        await OutboxRepo(db).enqueue(items, datetime.now(UTC))
-        db.changed(OUTBOX, None)  # as Outbox.enqueue announces it
-    finally:
-        await db.close()
 
 
 async def live_members(fake: FakeTelegram, talkers: list[int], stop: asyncio.Event) -> list[float]:
@@ -161,7 +128,7 @@ async def main(argv: list[str] | None = None) -> None:
                 talking = asyncio.create_task(live_members(fake, talkers, stop))
                 first = len(fake.calls)
                 started = time.monotonic()
-                await enqueue(server.dsn, members, groups)
+                await queue_fanout(server.dsn, PROMPT, members, groups)
                 total = len(members) + len(groups)
 
                 def arrived() -> list[float]:

@@ -12,18 +12,14 @@ import os
 import signal
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from fakes.balancer import Balancer, free_port
+from fakes.fanout import queue_fanout
 from fakes.telegram_api import FakeTelegram
 from pgserver import pg_query
 
 from adapters.telegram.limits import BULK_IN_FLIGHT
-from bot.core.messages import Actor, private
-from bot.storage.invalidation import OUTBOX
-from bot.storage.outbox import BULK, OutboxItem, OutboxRepo
-from bot.storage.postgres import PgDatabase
 
 SECRET = "multi-process-secret-0123"
 MEMBERS = range(3001, 3061)  # 60 members with a direct chat open
@@ -102,22 +98,7 @@ async def test_three_processes_answer_once_and_a_killed_leader_is_replaced(
         assert all(taken >= 3 for taken in balancer.taken.values()), balancer.taken
 
         # A fan-out queued while they run (as a schedule's firing queues one): the leader sends.
-        db = PgDatabase(pg_database, min_size=1, max_size=2)
-        await db.open()
-        try:
-            items = [
-                OutboxItem(
-                    f"fanout:{user}",
-                    private(FANOUT, to=Actor("telegram", str(user), f"Member{user}")),
-                    None,
-                    BULK,
-                )
-                for user in MEMBERS
-            ]
-            await OutboxRepo(db).enqueue(items, datetime.now(UTC))
-            db.changed(OUTBOX, None)  # as Outbox.enqueue announces it
-        finally:
-            await db.close()
+        await queue_fanout(pg_database, FANOUT, list(MEMBERS), [])
 
         def delivered() -> dict[int, int]:
             return {
