@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fakes.balancer import Balancer, free_port
-from fakes.fanout import queue_fanout
+from fakes.fanout import queue_fanout, stop_processes
 from fakes.telegram_api import FakeTelegram
 from pgserver import PgServer
 
@@ -155,14 +154,7 @@ async def main(argv: list[str] | None = None) -> None:
                 too_many = sum(1 for c in sends if c.status == 429)
                 all_times = [c.at for c in sends if c.ok]
             finally:
-                for process in processes:
-                    if process.returncode is None:
-                        process.send_signal(signal.SIGTERM)
-                for process in processes:
-                    try:
-                        await asyncio.wait_for(process.wait(), 30)
-                    except TimeoutError:
-                        process.kill()
+                await stop_processes(processes, 30)
                 await balancer.stop()
     span = max(times) - min(times)
     rate = (len(times) - 1) / span if span > 0 else float("nan")

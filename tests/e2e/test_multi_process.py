@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from fakes.balancer import Balancer, free_port
-from fakes.fanout import queue_fanout
+from fakes.fanout import queue_fanout, stop_processes
 from fakes.telegram_api import FakeTelegram
 from pgserver import pg_query
 
@@ -140,12 +140,5 @@ async def test_three_processes_answer_once_and_a_killed_leader_is_replaced(
         assert len(missing) <= BULK_IN_FLIGHT, len(missing)
         print(f"takeover {took:.1f} s; {len(skipped)} of {len(counts)} were in flight at the kill")
     finally:
-        for process in processes:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                await asyncio.wait_for(process.wait(), 20)
-            except TimeoutError:
-                process.kill()
+        await stop_processes(processes)
         await balancer.stop()

@@ -3,6 +3,8 @@ one while Haven's processes run: the leader hears of it and sends it."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from datetime import UTC, datetime
 
 from bot.core.messages import Actor, Place, private, public
@@ -35,3 +37,15 @@ async def queue_fanout(database: str, text: str, members: list[int], groups: lis
         db.changed(OUTBOX, None)  # as Outbox.enqueue announces it
     finally:
         await db.close()
+
+
+async def stop_processes(processes: list[asyncio.subprocess.Process], wait: float = 20) -> None:
+    """SIGTERM to each `haven run` still running, then SIGKILL to any that outlast `wait`."""
+    for process in processes:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            await asyncio.wait_for(process.wait(), wait)
+        except TimeoutError:
+            process.kill()
