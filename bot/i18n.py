@@ -24,9 +24,12 @@ import io
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
+from datetime import date, datetime
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -111,8 +114,44 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def locale() -> Locale:
-    """Babel's locale of the current language, for dates and numbers."""
-    return Locale.parse(_current.get())
+    """Babel's locale of the current language, for dates and numbers. Haven's English is
+    British English ("3 Dec 2026", "Thu 3 Dec"), as its texts are."""
+    current = _current.get()
+    return Locale.parse("en_GB" if current == SOURCE else current)
+
+
+def day(value: date, form: str = "medium") -> str:
+    """A date the local way: "3 Dec 2026", "3 dic 2026", "03.12.2026". `form` is Babel's
+    ("short", "medium", "long", "full") or a skeleton such as "MMMEd" (weekday, day, month),
+    "MMMd" (day and month) or "yMMMd", which Babel orders and spells for the language."""
+    if form in ("short", "medium", "long", "full"):
+        return babel_dates.format_date(value, form, locale=locale())
+    return babel_dates.format_skeleton(form, value, locale=locale())
+
+
+def moment(value: datetime, form: str = "MMMEd") -> str:
+    """A date and time of day the local way, in `value`'s own time zone (convert it to the
+    member's first): "Thu, Dec 3, 18:00", "jue, 3 dic, 18:00". `form` is the date's part, as
+    for `day`; the time is on the 24-hour clock Haven uses everywhere, joined as the language
+    joins them."""
+    joined = locale().datetime_formats["medium"]
+    pattern = joined.format if isinstance(joined, str) else joined.pattern.format
+    return pattern(
+        babel_dates.format_time(value, "HH:mm", locale=locale()), day(value.date(), form)
+    )
+
+
+def weekday(index: int, width: str = "wide") -> str:
+    """The name of a weekday (0 Monday) in the current language: "Monday", "lunes"."""
+    return locale().days["format"][width][index]
+
+
+def number(value: float, decimals: int | None = None) -> str:
+    """A number the local way: "1,234.5", "1.234,5", "1 234,5"."""
+    if decimals is None:
+        return babel_numbers.format_decimal(value, locale=locale())
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return babel_numbers.format_decimal(value, format=pattern, locale=locale())
 
 
 def catalogue_path(language: str) -> Path:
