@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import i18n
 from bot.core.options import Kind, Option
 from bot.core.registry import Command, Registry
 
@@ -13,6 +14,23 @@ STRING, INTEGER, SUB_COMMAND = 3, 4, 1
 CHAT_INPUT = 1
 GUILD, BOT_DM = 0, 1
 MAX_CHOICES = 25
+# Discord's locales for each catalogue: Spanish is "es-ES" in Spain and "es-419" in Latin
+# America, one catalogue serves both.
+DISCORD_LOCALES = {"es": ("es-ES", "es-419"), "de": ("de",), "fr": ("fr",), "pt_BR": ("pt-BR",)}
+
+
+def localized(description: str) -> dict[str, str]:
+    """`description_localizations` for a command or option: its description in every language
+    Haven speaks beside English (names stay English everywhere, so help and docs agree)."""
+    found: dict[str, str] = {}
+    for language in i18n.OFFERED:
+        if language == i18n.SOURCE:
+            continue
+        with i18n.use(language):
+            shown = i18n._(description)
+        for locale in DISCORD_LOCALES.get(language, ()):
+            found[locale] = shown
+    return found
 
 
 def option_payload(option: Option) -> dict[str, Any]:
@@ -20,6 +38,7 @@ def option_payload(option: Option) -> dict[str, Any]:
         "type": INTEGER if option.kind is Kind.INT else STRING,
         "name": option.name,
         "description": option.description,
+        "description_localizations": localized(option.description),
         "required": option.required,
     }
     if option.kind is Kind.INT:
@@ -54,6 +73,7 @@ def command_payload(command: Command) -> dict[str, Any]:
         "type": CHAT_INPUT,
         "name": command.name,
         "description": command.description,
+        "description_localizations": localized(command.description),
         "contexts": [GUILD] if is_lead_command(command) else [GUILD, BOT_DM],
         "integration_types": [0],
     }
@@ -63,6 +83,7 @@ def command_payload(command: Command) -> dict[str, Any]:
                 "type": SUB_COMMAND,
                 "name": sub.name,
                 "description": sub.description,
+                "description_localizations": localized(sub.description),
                 "options": _options(sub),
             }
             for sub in command.subcommands

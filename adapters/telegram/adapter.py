@@ -54,6 +54,7 @@ from adapters.telegram.health import PollHealth
 from adapters.telegram.leads import LeadCache
 from adapters.telegram.limits import LEDGER_WINDOW, Bulk, FloodLimiter, seconds
 from adapters.text import chunks, utf16_units
+from bot import i18n
 from bot.app import App
 from bot.core.messages import Actor, Change, Place, Priority, Reply, Request, Via, private
 from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
@@ -210,9 +211,15 @@ class TelegramAdapter:
             log.warning("could not count the processes sharing the bot: %s", error)
 
     async def publish_commands(self) -> None:
-        """setMyCommands from the registry: the menu members see is the registry."""
-        commands = [BotCommand(c.name, c.description) for c in self.app.registry]
-        await self.ptb.bot.set_my_commands(commands)
+        """setMyCommands from the registry: the menu members see is the registry. The English
+        menu is every client's default; each other language Haven speaks gets its own menu,
+        which Telegram shows to members whose app is set to that language (the same commands,
+        described in it)."""
+        for language in i18n.OFFERED:
+            with i18n.use(language):
+                commands = [BotCommand(c.name, i18n._(c.description)) for c in self.app.registry]
+            code = None if language == i18n.SOURCE else tr.language_code(language)
+            await self.ptb.bot.set_my_commands(commands, language_code=code)
 
     async def _serve_webhook(self) -> None:
         """Webhook mode: serve Telegram's posts on `webhook_listen` (behind the maintainer's

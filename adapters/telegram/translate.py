@@ -81,3 +81,9 @@ def defang(text: str) -> str:
     """Telegram turns "@name" in plain text into a live mention; a word joiner keeps it inert
     (and looks the same), so no text of ours or of a member's can ping anyone."""
     return text.replace("@", "@" + WORD_JOINER)
+
+
+def language_code(language: str) -> str:
+    """The code Telegram's setMyCommands takes for a catalogue: two letters, ISO 639-1
+    ("pt_BR" is "pt": Telegram tells clients' languages apart by the language alone)."""
+    return language.split("_")[0]

@@ -736,13 +736,16 @@ class FakeDiscord:
         *,
         guild_id: int | None = None,
         channel_id: int | None = None,
+        locale: str = "en-US",
     ) -> Interaction:
-        """`user_id` runs the slash command `name`: an INTERACTION_CREATE of type 2.
+        """`user_id` runs the slash command `name`: an INTERACTION_CREATE of type 2, from a
+        client set to `locale` (Discord's code: "de", "es-ES", "pt-BR").
 
         data.id is the synced command's id (the guild's commands first, then the global
         ones) or a fresh id; data.guild_id is set when the command was synced to that guild,
         as Discord does (discord.py looks a command up among the guild's commands then)."""
         payload = self._interaction_base(APPLICATION_COMMAND, user_id, guild_id, channel_id)
+        payload["locale"] = locale
         command, scope_guild = self._synced_command(name, guild_id)
         data: dict[str, Any] = {
             "id": command["id"] if command else str(self._snowflake()),
@@ -2230,10 +2233,68 @@ def _command_errors(command: Any) -> dict[str, Any]:
         errors["description"] = field_error(
             "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
         )
+    if localized := _localizations_errors(command.get("description_localizations")):
+        errors["description_localizations"] = localized
     options = command.get("options") or []
     option_errors = _options_errors(options)
     if option_errors:
         errors["options"] = option_errors
+    return errors
+
+
+# Discord's locales (https://discord.com/developers/docs/reference#locales).
+LOCALES = frozenset(
+    [
+        "id",
+        "da",
+        "de",
+        "en-GB",
+        "en-US",
+        "es-ES",
+        "es-419",
+        "fr",
+        "hr",
+        "it",
+        "lt",
+        "hu",
+        "nl",
+        "no",
+        "pl",
+        "pt-BR",
+        "ro",
+        "fi",
+        "sv-SE",
+        "vi",
+        "tr",
+        "cs",
+        "el",
+        "bg",
+        "ru",
+        "uk",
+        "hi",
+        "th",
+        "zh-CN",
+        "ja",
+        "zh-TW",
+        "ko",
+    ]
+)
+
+
+def _localizations_errors(localized: Any) -> dict[str, Any]:
+    """A command's or option's `description_localizations`: known locales, 1-100 characters."""
+    if localized is None:
+        return {}
+    if not isinstance(localized, dict):
+        return field_error("DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType")
+    errors: dict[str, Any] = {}
+    for locale, text in localized.items():
+        if locale not in LOCALES:
+            errors[locale] = field_error("LOCALE_INVALID", f"Invalid locale: {locale}")
+        elif not isinstance(text, str) or not 1 <= len(text) <= 100:
+            errors[locale] = field_error(
+                "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
+            )
     return errors
 
 
@@ -2260,6 +2321,8 @@ def _options_errors(options: Any) -> dict[str, Any]:
                 problems["description"] = field_error(
                     "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
                 )
+            if localized := _localizations_errors(option.get("description_localizations")):
+                problems["description_localizations"] = localized
             if option.get("type") in (1, 2):
                 sub = _options_errors(option.get("options") or [])
                 if sub:

@@ -366,12 +366,17 @@ class FakeTelegram:
         *,
         started: bool = True,
         username: str | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
+        """A Telegram user; `language_code` is the language their app is set to (IETF, as
+        Telegram sends it in every update's `from`)."""
         if user_id <= 0:
             raise ValueError("user ids are positive")
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if username:
             user["username"] = username
+        if language_code:
+            user["language_code"] = language_code
         self.users[user_id] = user
         self._started[user_id] = started
         return user
