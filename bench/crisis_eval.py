@@ -30,6 +30,8 @@ from bot.domain.crisis import Screen
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "crisis"
 HELDOUT = DATA / "heldout.jsonl"
+# Brazilian Portuguese, added with its rules: written blind by another writer, frozen the same.
+HELDOUT_PT = DATA / "heldout_pt.jsonl"
 DEV = DATA / "dev.jsonl"
 RULES = ROOT / "data" / "crisis"
 V1_LEXICON = Path(__file__).resolve().parent / "anchors" / "crisis_v1_lexicon.toml"
@@ -192,13 +194,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules", type=Path, default=RULES, help="a folder of rules to try")
     args = parser.parse_args(argv)
     path = DEV if args.dev else HELDOUT
-    rows = load(path)
+    rows = load(path) if args.dev else load(HELDOUT) + load(HELDOUT_PT)
     if args.batch:
         rows = [r for r in rows if r.batch in args.batch]
     if args.lang:
         rows = [r for r in rows if r.lang in args.lang]
     judges = screens(args.rules)
-    print(f"{path.relative_to(ROOT)}: {len(rows)} messages, {sum(r.crisis for r in rows)} crisis")
+    shown = path.relative_to(ROOT) if args.dev else "the held-out sets"
+    print(f"{shown}: {len(rows)} messages, {sum(r.crisis for r in rows)} crisis")
     explain = Screen.from_folder(args.rules)
     report(rows, judges, show=args.dev, why=lambda t: explain.verdict(t).why)
     if not args.no_timing:

@@ -193,7 +193,7 @@ def build(
         checkins=CheckinService(CheckinRepo(db), milestone_repo),
         resources=ResourceService(ResourceRepo(db), catalog, rng or random.Random()),
         helplines=HelplineService(catalog),
-        rules=RuleService(RuleRepo(db), communities, catalog.rules),
+        rules=RuleService(RuleRepo(db), communities, catalog.default_rules),
         milestones=MilestoneService(milestone_repo, people),
         community_milestones=CommunityMilestoneService(
             CommunityMilestoneRepo(db), milestone_repo, people, settings.privacy.min_group

@@ -13,11 +13,20 @@ from functools import cache
 from importlib import resources as package_files
 from pathlib import Path
 
-from bot import DATA_DIR
+from bot import DATA_DIR, i18n
 from bot.domain.search import KINDS
+from bot.i18n import NC_, pgettext
 from bot.storage.resources import NewResource
 
 INTERNATIONAL = "INTL"
+# How each contact method is used, as people would say it: "call 988", "text 741741".
+HOW = {
+    "phone": NC_("helpline contact", "call {reach}"),
+    "text": NC_("helpline contact", "text {reach}"),
+    "chat": NC_("helpline contact", "chat {reach}"),
+    "email": NC_("helpline contact", "email {reach}"),
+    "app": NC_("helpline contact", "app {reach}"),
+}
 
 
 @dataclass(frozen=True)
@@ -45,11 +54,13 @@ class Contact:
     note: str | None
 
     def how(self) -> str:
-        """ "call 988", "text 741741 (text HOME)", "chat https://..." as people would do it."""
-        verb = {"phone": "call", "text": "text", "chat": "chat", "email": "email", "app": "app"}
+        """ "call 988", "text 741741 (text HOME)", "chat https://..." as people would do it, in
+        the member's language (the note, from the reviewed data, as it is written there)."""
         reach = " ".join(x for x in (self.dial, self.url) if x)
         note = f" ({self.note})" if self.note else ""
-        return f"{verb.get(self.method, self.method)} {reach}{note}"
+        if self.method not in HOW:
+            return f"{self.method} {reach}{note}"
+        return pgettext("helpline contact", HOW[self.method]).format(reach=reach) + note
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,17 @@ class CountryLines:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """One language's translation of the shipped data (data/locale/<language>.toml): what a
+    translator writes beside the message catalogue. What it lacks is shown in English."""
+
+    rules: tuple[str, ...] = ()
+    privacy: dict[str, str] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    exercises: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Catalog:
     topics: dict[str, Topic]
     resources: tuple[NewResource, ...]
@@ -79,6 +101,40 @@ class Catalog:
     rules: tuple[str, ...]
     helplines: dict[str, CountryLines]
     countries: dict[str, str] = field(default_factory=dict)  # ISO code -> name
+    translations: dict[str, Translation] = field(default_factory=dict)  # language -> its data
+
+    def _translation(self, language: str | None = None) -> Translation:
+        return self.translations.get(language or i18n.language()) or Translation()
+
+    def topic(self, slug: str) -> Topic | None:
+        """A shipped topic, titled in the language of the request."""
+        return self._translation().topics.get(slug) or self.topics.get(slug)
+
+    def topic_titles(self) -> dict[str, tuple[str, ...]]:
+        """Each topic's title in every language, for understanding what a member types."""
+        return {
+            slug: (
+                topic.title,
+                *(t.topics[slug].title for t in self.translations.values() if slug in t.topics),
+            )
+            for slug, topic in self.topics.items()
+        }
+
+    def exercise_shown(self, exercise: Exercise) -> Exercise:
+        """A coping exercise in the language of the request."""
+        found = self._translation().exercises.get(exercise.slug)
+        if found is None:
+            return exercise
+        title, steps = found
+        return Exercise(exercise.slug, title, exercise.minutes, exercise.feelings, steps)
+
+    def default_rules(self, language: str | None = None) -> tuple[str, ...]:
+        """The default ground rules in `language` (the request's when None)."""
+        return self._translation(language).rules or self.rules
+
+    def privacy_text(self, english: dict[str, str], key: str) -> str:
+        """A consent text (data/texts/privacy.toml's `key`) in the language of the request."""
+        return self._translation().privacy.get(key) or english[key]
 
     @property
     def international(self) -> CountryLines:
@@ -162,4 +218,46 @@ def load_catalog(data: Path = DATA_DIR) -> Catalog:
         helplines[code] = CountryLines(code, doc.get("name", code), doc.get("emergency"), lines)
     if INTERNATIONAL not in helplines:
         raise RuntimeError("data/helplines/international.json is missing")
-    return Catalog(topics, tuple(resources), exercises, rules, helplines, iso_countries())
+    for language in i18n.LANGUAGES:
+        for path in sorted((data / "resources" / language).glob("*.toml")):
+            if path.stem not in topics:
+                raise ValueError(f"{language}/{path.name}: no such topic in data/resources")
+            resources.extend(
+                NewResource(
+                    path.stem,
+                    e["title"],
+                    e.get("description", ""),
+                    e["url"],
+                    tuple(e.get("tags", ())),
+                    _kind(e.get("kind", "article"), path),
+                    language,
+                )
+                for e in _toml(path).get("entry", [])
+            )
+    translations = {
+        language: _translation(data / "locale" / f"{language}.toml")
+        for language in i18n.LANGUAGES
+        if (data / "locale" / f"{language}.toml").exists()
+    }
+    return Catalog(
+        topics,
+        tuple(resources),
+        exercises,
+        rules,
+        helplines,
+        iso_countries(),
+        translations,
+    )
+
+
+def _translation(path: Path) -> Translation:
+    doc = _toml(path)
+    return Translation(
+        tuple(doc.get("rules", ())),
+        dict(doc.get("privacy", {})),
+        {
+            slug: Topic(slug, t["title"], t.get("summary", ""))
+            for slug, t in doc.get("topics", {}).items()
+        },
+        {slug: (e["title"], tuple(e["steps"])) for slug, e in doc.get("exercises", {}).items()},
+    )

@@ -151,7 +151,10 @@ def number(value: float, decimals: int | None = None) -> str:
     if decimals is None:
         return babel_numbers.format_decimal(value, locale=locale())
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return babel_numbers.format_decimal(value, format=pattern, locale=locale())
+    # Rounded as Python rounds for f"{x:.1f}" (Babel would round the decimal text half to
+    # even: 2.45 to "2.4"), so every language shows the same figure English always showed.
+    rounded = round(value, decimals)
+    return babel_numbers.format_decimal(rounded, format=pattern, locale=locale())
 
 
 def catalogue_path(language: str) -> Path:

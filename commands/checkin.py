@@ -19,23 +19,27 @@ from bot.domain.moods import (
     feeling_words,
 )
 from bot.domain.quotes import quoted
-from bot.i18n import _, ngettext
+from bot.i18n import N_, _, ngettext
 from bot.services.checkins import Entry
 from bot.services.container import Services
 from commands.common import button_rows, celebrate, mood_buttons
 from commands.privacy import ask_consent, consent_needed
 from commands.safety import softer_buttons
 
-MOOD = Option("mood", Kind.INT, "How you feel, 1 (awful) to 5 (great)", min=MIN_MOOD, max=MAX_MOOD)
+MOOD = Option(
+    "mood", Kind.INT, N_("How you feel, 1 (awful) to 5 (great)"), min=MIN_MOOD, max=MAX_MOOD
+)
 FEELING_WORDS = feeling_words()  # "cansancio", "müde", "fatigue": tired
 FEELING_TAGS = Option(
     "feelings",
     Kind.TAGS,
-    "Feelings, comma-separated, e.g. tired,hopeful",
+    N_("Feelings, comma-separated, e.g. tired,hopeful"),
     choices=FEELINGS,
     aliases=FEELING_WORDS,
 )
-NOTE = Option("note", Kind.TEXT, "A private note, only you can see it", max_length=MAX_NOTE_CHARS)
+NOTE = Option(
+    "note", Kind.TEXT, N_("A private note, only you can see it"), max_length=MAX_NOTE_CHARS
+)
 
 
 async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -97,8 +101,12 @@ async def checkin(svc: Services, request: Request, args: dict[str, Any]) -> list
     for days in result.new_streak_milestones:
         replies.append(
             celebrate(
-                f"🎉 {scope.member.name} reached a {days}-day check-in streak! Showing up for "
-                "yourself counts.",
+                "🎉 "
+                + ngettext(
+                    "{name} reached a {days}-day check-in streak! Showing up for yourself counts.",
+                    "{name} reached a {days}-day check-in streak! Showing up for yourself counts.",
+                    days,
+                ).format(name=scope.member.name, days=days),
                 request,
                 scope.member.celebrate_public,
             )
@@ -216,19 +224,19 @@ async def undo(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
 
 CHECKIN = Command(
     "checkin",
-    "Record how you feel (private): mood 1-5, optional feelings and a note",
+    N_("Record how you feel (private): mood 1-5, optional feelings and a note"),
     checkin,
     options=(MOOD, FEELING_TAGS, NOTE),
     text_verbs=(
         Command(
             "feel",
-            "Add feelings to today's check-in",
+            N_("Add feelings to today's check-in"),
             feel,
             options=(
                 Option(
                     "feelings",
                     Kind.TAGS,
-                    "Feelings, comma-separated",
+                    N_("Feelings, comma-separated"),
                     required=True,
                     choices=FEELINGS,
                     aliases=FEELING_WORDS,
@@ -237,17 +245,17 @@ CHECKIN = Command(
             private_input=True,
         ),
         Command(
-            "note", "Add a note to today's check-in", note, options=(NOTE,), private_input=True
+            "note", N_("Add a note to today's check-in"), note, options=(NOTE,), private_input=True
         ),
         Command(
             "edit",
-            "Change today's check-in",
+            N_("Change today's check-in"),
             edit,
             options=(
                 Option(
                     "mood",
                     Kind.INT,
-                    "How you feel, 1 to 5",
+                    N_("How you feel, 1 to 5"),
                     required=True,
                     min=MIN_MOOD,
                     max=MAX_MOOD,
@@ -257,7 +265,7 @@ CHECKIN = Command(
             ),
             private_input=True,
         ),
-        Command("undo", "Remove today's latest check-in", undo),
+        Command("undo", N_("Remove today's latest check-in"), undo),
     ),
     examples=(
         "/checkin",

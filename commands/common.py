@@ -6,16 +6,17 @@ from bot.core.messages import Button, Reply, Request, button_rows, private, publ
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import pack_action
 from bot.domain.moods import MOODS
+from bot.i18n import N_, _
 from bot.services.people import Scope
 
 # The switch option of every on/off setting.
-ON_OFF = Option("state", Kind.WORD, "on or off", required=True, choices=("on", "off"))
+ON_OFF = Option("state", Kind.WORD, N_("on or off"), required=True, choices=("on", "off"))
 
 
 def lead_scope(scope: Scope) -> int:
     """Lead edits change one group, so they must be typed in that group, not in a DM."""
     if not scope.in_group or scope.community is None:
-        raise ArgumentError("run this in the group you lead, so I know which group to change")
+        raise ArgumentError(_("run this in the group you lead, so I know which group to change"))
     return scope.community.id
 
 
@@ -29,7 +30,7 @@ def celebrate(text: str, request: Request, public_ok: bool) -> Reply:
 def mood_buttons() -> tuple[tuple[Button, ...], ...]:
     """The five mood buttons; a press is the command `/checkin N` from the presser."""
     buttons = [
-        Button(f"{m.emoji} {m.value} {m.word}", action=pack_action("checkin", m.value))
+        Button(f"{m.emoji} {m.value} {m.shown}", action=pack_action("checkin", m.value))
         for m in MOODS.values()
     ]
     return button_rows(buttons, per_row=5)

@@ -11,9 +11,10 @@ from datetime import datetime
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot import i18n
 from bot.core.messages import Actor, Place, Reply, private, public
 from bot.core.registry import Command
-from bot.domain.community_milestones import years_phrase
+from bot.i18n import _, ngettext, use
 from bot.scheduler.jobs import Job
 from bot.services.community_milestones import (
     ANNIVERSARY,
@@ -26,27 +27,64 @@ from bot.storage.people import CommunityRow
 
 
 def community_text(c: CommunityCelebration) -> str:
+    """The post, in the current language (the community's: `celebrate_communities`)."""
     if c.kind == CHECKINS:
-        return (
-            f"🎉 This community has shared {c.value:,} check-ins together. "
-            "Thank you for showing up for yourselves and each other."
-        )
+        return "🎉 " + ngettext(
+            "This community has shared {n} check-in together. Thank you for showing up for "
+            "yourselves and each other.",
+            "This community has shared {n} check-ins together. Thank you for showing up for "
+            "yourselves and each other.",
+            c.value,
+        ).format(n=i18n.number(c.value))
     if c.kind == ANNIVERSARY:
-        name = c.community.title or "This community"
-        return (
-            f"🎂 {name} has been on Haven for {years_phrase(c.value)} today. "
-            "Thank you to everyone who makes this a kind place to be."
-        )
-    return (
-        f"🌱 Together, members here have reached {c.value:,} days of check-in streaks. "
-        "Every day counts, and so does every fresh start."
-    )
+        if c.community.title:
+            said = ngettext(
+                "{name} has been on Haven for {n} year today. Thank you to everyone who makes "
+                "this a kind place to be.",
+                "{name} has been on Haven for {n} years today. Thank you to everyone who makes "
+                "this a kind place to be.",
+                c.value,
+            )
+        else:
+            said = ngettext(
+                "This community has been on Haven for {n} year today. Thank you to everyone "
+                "who makes this a kind place to be.",
+                "This community has been on Haven for {n} years today. Thank you to everyone "
+                "who makes this a kind place to be.",
+                c.value,
+            )
+        return "🎂 " + said.format(name=c.community.title, n=c.value)
+    return "🌱 " + ngettext(
+        "Together, members here have reached {n} day of check-in streaks. Every day counts, "
+        "and so does every fresh start.",
+        "Together, members here have reached {n} days of check-in streaks. Every day counts, "
+        "and so does every fresh start.",
+        c.value,
+    ).format(n=i18n.number(c.value))
 
 
 def joined_text(a: JoinAnniversary) -> str:
-    ago = "one year" if a.years == 1 else years_phrase(a.years)
-    where = a.community.title or "this community"
-    return f"🎉 {a.member.name}, {ago} ago today you joined {where}. Glad you're here."
+    """The member's anniversary of joining, in the current language."""
+    titled = bool(a.community.title)
+    if a.years == 1:
+        said = (
+            _("{name}, one year ago today you joined {where}. Glad you're here.")
+            if titled
+            else _("{name}, one year ago today you joined this community. Glad you're here.")
+        )
+    elif titled:
+        said = ngettext(
+            "{name}, {n} year ago today you joined {where}. Glad you're here.",
+            "{name}, {n} years ago today you joined {where}. Glad you're here.",
+            a.years,
+        )
+    else:
+        said = ngettext(
+            "{name}, {n} year ago today you joined this community. Glad you're here.",
+            "{name}, {n} years ago today you joined this community. Glad you're here.",
+            a.years,
+        )
+    return "🎉 " + said.format(name=a.member.name, n=a.years, where=a.community.title)
 
 
 def community_place(community: CommunityRow) -> Place:
@@ -67,15 +105,19 @@ async def celebrate_communities(svc: Services, now: datetime) -> list[Reply]:
     for due in await svc.community_milestones.celebrate(now):
         if isinstance(due, CommunityCelebration):
             key = f"community:{due.community.id}:{due.key}"
-            replies.append(
-                public(community_text(due), to=community_place(due.community), idempotency_key=key)
-            )
+            with use(svc.people.community_language(due.community)):
+                text = community_text(due)
+            replies.append(public(text, to=community_place(due.community), idempotency_key=key))
             continue
         key = f"celebration:{due.member.id}:{due.key}"
-        text = joined_text(due)
-        if due.public:
+        if due.public:  # in the group's chat: the group's language
+            with use(svc.people.community_language(due.community)):
+                text = joined_text(due)
             replies.append(public(text, to=community_place(due.community), idempotency_key=key))
-        else:
+        else:  # privately: the member's own language, else the group's
+            chosen = due.member.language or svc.people.community_language(due.community)
+            with use(chosen):
+                text = joined_text(due)
             member = Actor(due.member.platform, due.member.user_id, due.member.name)
             replies.append(private(text, to=member, idempotency_key=key))
     return replies

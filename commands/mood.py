@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import i18n
 from bot.charts.mood import draw_mood
 from bot.core.messages import Button, Reply, Request, private
 from bot.core.options import Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.charts import CHART_DAYS, MoodChart
-from bot.domain.moods import MAX_MOOD, MIN_MOOD, MOODS, Mood
+from bot.domain.moods import MAX_MOOD, MIN_MOOD, MOODS, Mood, feeling_shown
+from bot.domain.summaries import sparkline, trend_shown
+from bot.i18n import N_, _, ngettext
 from bot.services.container import Services
 
 
@@ -20,28 +23,51 @@ async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
     if all(w.checkins == 0 for w in report.windows):
         return [
             private(
-                "No check-ins in the last 30 days yet. Start with /checkin; only you will see them."
+                _(
+                    "No check-ins in the last 30 days yet. Start with /checkin; only you will "
+                    "see them."
+                )
             )
         ]
-    lines = ["Your mood (only you can see this):"]
+    lines = [_("Your mood (only you can see this):")]
     for window in report.windows:
-        avg = f"average {window.average:.1f}" if window.average is not None else "no check-ins"
+        if window.average is not None:
+            said = ngettext(
+                "Last {days} days: {sparkline}  average {average}, trend {trend} ({n} check-in)",
+                "Last {days} days: {sparkline}  average {average}, trend {trend} ({n} check-ins)",
+                window.checkins,
+            )
+        else:
+            said = ngettext(
+                "Last {days} days: {sparkline}  no check-ins, trend {trend} ({n} check-in)",
+                "Last {days} days: {sparkline}  no check-ins, trend {trend} ({n} check-ins)",
+                window.checkins,
+            )
         lines.append(
-            f"Last {window.days} days: {window.sparkline}  {avg}, trend {window.trend} "
-            f"({window.checkins} check-in{'s' if window.checkins != 1 else ''})"
+            said.format(
+                days=window.days,
+                sparkline=window.sparkline,
+                average=_decimal(window.average),
+                trend=trend_shown(window.trend),
+                n=window.checkins,
+            )
         )
-    lines.append("Scale: ▁ 1 awful · ▂ 2 low · ▄ 3 okay · ▆ 4 good · █ 5 great; · = no check-in")
+    scale = " · ".join(f"{sparkline([m.value])} {m.value} {m.shown}" for m in MOODS.values())
+    lines.append(_("Scale: {scale}; · = no check-in").format(scale=scale))
     lines.append(
-        f"Current streak: {report.streak} day{'s' if report.streak != 1 else ''} "
-        f"(longest {report.longest}); one missed day a week does not break it."
+        ngettext(
+            "Current streak: {n} day (longest {longest}); one missed day a week does not break it.",
+            "Current streak: {n} days (longest {longest}); one missed day a week does not "
+            "break it.",
+            report.streak,
+        ).format(n=report.streak, longest=report.longest)
     )
     if report.top_feelings:
         lines.append(
-            "Feelings you named most: "
-            + ", ".join(f"{tag} ×{count}" for tag, count in report.top_feelings)
+            _("Feelings you named most: {feelings}").format(feelings=_feelings(report.top_feelings))
         )
-    lines.append("See it as a picture:")
-    return [private("\n".join(lines), buttons=(CHART_BUTTONS,))]
+    lines.append(_("See it as a picture:"))
+    return [private("\n".join(lines), buttons=(chart_buttons(),))]
 
 
 async def chart(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -52,23 +78,33 @@ async def chart(svc: Services, request: Request, args: dict[str, Any]) -> list[R
     if data.checkins == 0:
         return [
             private(
-                f"No check-ins in the last {days} days yet, so there is nothing to draw. "
-                "Start with /checkin; only you will see it."
+                ngettext(
+                    "No check-ins in the last {n} day yet, so there is nothing to draw. Start "
+                    "with /checkin; only you will see it.",
+                    "No check-ins in the last {n} days yet, so there is nothing to draw. Start "
+                    "with /checkin; only you will see it.",
+                    days,
+                ).format(n=days)
             )
         ]
     name = f"mood-{days}-days-{data.days[-1].isoformat()}.png"
-    alt = (
-        f"Chart of your mood over the last {len(data.days)} days: one point per day, a "
-        f"{data.window}-day "
-        f"average line, your current {data.streak}-day streak shaded, and the feelings you "
-        "named most. The message has it in words."
-    )
+    alt = ngettext(
+        "Chart of your mood over the last {days} days: one point per day, a {window}-day "
+        "average line, your current {streak}-day streak shaded, and the feelings you named "
+        "most. The message has it in words.",
+        "Chart of your mood over the last {days} days: one point per day, a {window}-day "
+        "average line, your current {streak}-day streak shaded, and the feelings you named "
+        "most. The message has it in words.",
+        len(data.days),
+    ).format(days=len(data.days), window=data.window, streak=data.streak)
     picture = await svc.charts.picture(draw_mood, data, name, alt)
-    text = describe(data) + ("" if picture else "\n" + NO_PICTURE)
+    text = describe(data) + ("" if picture else "\n" + _(NO_PICTURE))
     return [private(text, attachment=picture)]
 
 
-NO_PICTURE = "(The picture could not be drawn just now; everything it shows is in the words above.)"
+NO_PICTURE = N_(
+    "(The picture could not be drawn just now; everything it shows is in the words above.)"
+)
 
 
 def describe(data: MoodChart) -> str:
@@ -79,30 +115,58 @@ def describe(data: MoodChart) -> str:
     high_value, high_day = max(days_in, key=lambda p: (p[0], -p[1].toordinal()))
     average = data.average
     assert average is not None
-    span = (
-        f"last {n} days (you asked for {data.asked}; your first check-in is within these)"
-        if data.since_start
-        else f"last {n} days"
+    if data.since_start:
+        title = ngettext(
+            "Your mood chart, last {n} day (you asked for {asked}; your first check-in is "
+            "within these) (only you can see it).",
+            "Your mood chart, last {n} days (you asked for {asked}; your first check-in is "
+            "within these) (only you can see it).",
+            n,
+        )
+    else:
+        title = ngettext(
+            "Your mood chart, last {n} day (only you can see it).",
+            "Your mood chart, last {n} days (only you can see it).",
+            n,
+        )
+    in_words = ngettext(
+        "In words: {n} check-in on {days} of {length} days; average {average} ({mood}), "
+        "trend {trend}.",
+        "In words: {n} check-ins on {days} of {length} days; average {average} ({mood}), "
+        "trend {trend}.",
+        data.checkins,
     )
+    if len(days_in) > 1:
+        lowest = _("Lowest day {lowest} on {low_day}; best day {best} on {best_day}.").format(
+            lowest=_mood(low_value),
+            low_day=i18n.day(low_day, "MMMd"),
+            best=_mood(high_value),
+            best_day=i18n.day(high_day, "MMMd"),
+        )
+    else:
+        lowest = _("The one day with check-ins: {mood} on {day}.").format(
+            mood=_mood(low_value), day=i18n.day(low_day, "MMMd")
+        )
     lines = [
-        f"Your mood chart, {span} (only you can see it).",
-        f"In words: {data.checkins} check-in{'s' if data.checkins != 1 else ''} on "
-        f"{data.checkin_days} of {n} days; average {average:.1f} "
-        f"({_level(average).word}), trend {data.trend}.",
-        (
-            f"Lowest day {_mood(low_value)} on {low_day:%d %b}; best day {_mood(high_value)} on "
-            f"{high_day:%d %b}."
-            if len(days_in) > 1
-            else f"The one day with check-ins: {_mood(low_value)} on {low_day:%d %b}."
+        title.format(n=n, asked=data.asked),
+        in_words.format(
+            n=data.checkins,
+            days=data.checkin_days,
+            length=n,
+            average=_decimal(average),
+            mood=_level(average).shown,
+            trend=trend_shown(data.trend),
         ),
-        f"Current streak: {data.streak} day{'s' if data.streak != 1 else ''} "
-        "(shaded in the chart).",
+        lowest,
+        ngettext(
+            "Current streak: {n} day (shaded in the chart).",
+            "Current streak: {n} days (shaded in the chart).",
+            data.streak,
+        ).format(n=data.streak),
     ]
     if data.feelings:
         lines.append(
-            "Feelings you named most: "
-            + ", ".join(f"{tag} ×{count}" for tag, count in data.feelings)
-            + "."
+            _("Feelings you named most: {feelings}.").format(feelings=_feelings(data.feelings))
         )
     return "\n".join(lines)
 
@@ -113,33 +177,54 @@ def _level(value: float) -> Mood:
 
 
 def _mood(value: float) -> str:
-    shown = f"{value:.1f}".removesuffix(".0")
-    return f"{shown} ({_level(value).word})"
+    rounded = round(value, 1)  # "2" for a whole number, "2.5" else
+    shown = i18n.number(rounded, 0 if rounded == int(rounded) else 1)
+    return f"{shown} ({_level(value).shown})"
 
 
-CHART_BUTTONS = tuple(
-    Button(f"📈 {days} days", action=pack_action("mood", "chart", days)) for days in CHART_DAYS
-)
+def _decimal(value: float | None) -> str:
+    """An average with one decimal, the local way ("3.4", "3,4"). Rounded first as Python
+    rounds (Babel rounds the decimal text half to even: 3.45 would be 3.4, not 3.5), so the
+    figure stays the one members always saw."""
+    return "" if value is None else i18n.number(round(value, 1), 1)
+
+
+def _feelings(counted: tuple[tuple[str, int], ...]) -> str:
+    """The feelings named most, each in the member's language with how often."""
+    return ", ".join(f"{feeling_shown(tag)} ×{count}" for tag, count in counted)
+
+
+CHART_ACTIONS = tuple(pack_action("mood", "chart", days) for days in CHART_DAYS)
+
+
+def chart_buttons() -> tuple[Button, ...]:
+    """A button per chart length, labelled in the member's language ("📈 30 days")."""
+    return tuple(
+        Button("📈 " + ngettext("{n} day", "{n} days", days).format(n=days), action=action)
+        for days, action in zip(CHART_DAYS, CHART_ACTIONS, strict=True)
+    )
+
+
 DAYS = Option(
     "days",
     Kind.WORD,
-    "How many days to show: 7, 30, 90 or 365",
+    N_("How many days to show: 7, 30, 90 or 365"),
     choices=tuple(str(d) for d in CHART_DAYS),
 )
 MOOD = Command(
     "mood",
-    "Your own mood over time, as text or a chart (private)",
+    N_("Your own mood over time, as text or a chart (private)"),
     subcommands=(
-        Command("show", "Your last 7 and 30 days of mood, streak and trend (private)", show),
+        Command("show", N_("Your last 7 and 30 days of mood, streak and trend (private)"), show),
         Command(
             "chart",
-            "A picture of your mood over 7, 30, 90 or 365 days (private)",
+            N_("A picture of your mood over 7, 30, 90 or 365 days (private)"),
             chart,
             options=(DAYS,),
         ),
     ),
     default="show",
     examples=("/mood", "/mood chart", "/mood chart 90"),
-    actions=tuple(b.action for b in CHART_BUTTONS if b.action),
+    actions=CHART_ACTIONS,
 )
 COMMANDS = [MOOD]

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot import DATA_DIR
+from bot import DATA_DIR, i18n
 from bot.core.messages import Attachment, Button, Reply, Request, private
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
-from bot.i18n import NC_, words_for
+from bot.i18n import N_, NC_, _, ngettext, pgettext, words_for
 from bot.scheduler.jobs import Job
 from bot.services.container import Services
 from bot.services.people import Scope
@@ -31,24 +31,36 @@ ERASE, CONFIRM = pack_action("forgetme"), pack_action("forgetme", "confirm")
 
 
 @cache
-def texts() -> dict[str, str]:
+def _english() -> dict[str, str]:
     with (DATA_DIR / "texts" / "privacy.toml").open("rb") as handle:
         return tomllib.load(handle)
+
+
+def text(svc: Services, key: str) -> str:
+    """A consent text (data/texts/privacy.toml) in the language of the request
+    (data/locale/<language>.toml [privacy])."""
+    return svc.catalog.privacy_text(_english(), key)
 
 
 def terms(svc: Services, min_group: int | None = None) -> str:
     """The consent terms, with the threshold of the member's group where it is known."""
     p = svc.settings.privacy
-    return texts()["terms"].format(
+    return text(svc, "terms").format(
         note_days=p.note_days, checkin_days=p.checkin_days, min_group=min_group or p.min_group
     )
 
 
+def consent_buttons() -> tuple[tuple[Button, ...], ...]:
+    return ((Button(_("I agree"), action=GIVE), Button(_("No thanks"), action=REFUSE)),)
+
+
 def ask_consent(svc: Services, min_group: int | None = None) -> Reply:
-    return private(
-        terms(svc, min_group),
-        buttons=((Button("I agree", action=GIVE), Button("No thanks", action=REFUSE)),),
-    )
+    return private(terms(svc, min_group), buttons=consent_buttons())
+
+
+def _day(stamp: str) -> str:
+    """The day of a stored timestamp (ISO, UTC), the member's language's way."""
+    return i18n.day(date.fromisoformat(stamp[:10]), "yMMMd")
 
 
 async def consent_needed(svc: Services, scope: Scope, request: Request) -> list[Reply] | None:
@@ -71,7 +83,8 @@ async def _do_held(svc: Services, held: Request) -> list[Reply]:
         assert resolved.command.handler is not None
         return await resolved.command.handler(svc, held, resolved.args)
     except ArgumentError:
-        return [private(f"I could not do /{held.command} now; please send it again.")]
+        said = _("I could not do /{command} now; please send it again.")
+        return [private(said.format(command=held.command))]
 
 
 async def consent(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -79,26 +92,30 @@ async def consent(svc: Services, request: Request, args: dict[str, Any]) -> list
     answer = args.get("answer")
     if answer is None:
         given = await svc.privacy.consent_given(scope.member.id)
-        state = f"You agreed on {given[:10]}." if given else "You have not agreed yet."
+        state = (
+            _("You agreed on {date}.").format(date=_day(given))
+            if given
+            else _("You have not agreed yet.")
+        )
         return [
             private(
                 f"{terms(svc, svc.people.min_group(scope.community))}\n{state}",
-                buttons=((Button("I agree", action=GIVE), Button("No thanks", action=REFUSE)),),
+                buttons=consent_buttons(),
             )
         ]
     if answer == "yes":
         await svc.privacy.consent(scope.member.id)
         held = svc.privacy.take_pending(scope.member.id)
         if held is not None:
-            return [private(texts()["given"]), *await _do_held(svc, held)]
-        return [
-            private(f"{texts()['given']}\nHow are you feeling right now?", buttons=mood_buttons())
-        ]
+            return [private(text(svc, "given")), *await _do_held(svc, held)]
+        feeling = _("How are you feeling right now?")
+        return [private(f"{text(svc, 'given')}\n{feeling}", buttons=mood_buttons())]
     had = await svc.privacy.has_consent(scope.member.id)
     await svc.privacy.withdraw(scope.member.id)
     if had:
-        return [private(texts()["withdrawn"], buttons=((Button("Erase my data", action=ERASE),),))]
-    return [private(texts()["not_given"])]
+        erase = Button(_("Erase my data"), action=ERASE)
+        return [private(text(svc, "withdrawn"), buttons=((erase,),))]
+    return [private(text(svc, "not_given"))]
 
 
 async def privacy(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -106,23 +123,54 @@ async def privacy(svc: Services, request: Request, args: dict[str, Any]) -> list
     counts = await svc.privacy.stored(scope.member.id)
     given = await svc.privacy.consent_given(scope.member.id)
     m = scope.member
+    p = svc.settings.privacy
+    least = svc.people.min_group(scope.community)
+    not_set = pgettext("setting", "not set")
     lines = [
-        "What Haven stores about you (only you can see this):",
-        f"• who you are here: your {m.platform} id and display name",
-        f"• settings: time zone {m.timezone or 'not set'}, country {m.country or 'not set'}, "
-        f"celebrations {'public' if m.celebrate_public else 'private'}",
-        f"• consent: {'given on ' + given[:10] if given else 'not given'}",
-        f"• check-ins: {counts['checkins']} (with a note: {counts['notes']})",
-        f"• personal milestones: {counts['milestones']}; celebrations sent: "
-        f"{counts['celebrations']}",
-        f"• groups you were seen in: {counts['community_members']}; reminders: "
-        f"{counts['schedules']}",
-        f"• messages queued or sent to you recently: {counts['outbox']}",
-        f"Notes are deleted after {svc.settings.privacy.note_days} days, check-ins after "
-        f"{svc.settings.privacy.checkin_days}. /mydata for a copy, /forgetme to erase.",
-        f"Group leads see only anonymous figures, each standing for at least "
-        f"{svc.people.min_group(scope.community)} members"
-        + (" of this group." if scope.community is not None else "."),
+        _("What Haven stores about you (only you can see this):"),
+        _("• who you are here: your {platform} id and display name").format(platform=m.platform),
+        _("• settings: time zone {zone}, country {country}, celebrations {celebrations}").format(
+            zone=m.timezone or not_set,
+            country=m.country or not_set,
+            celebrations=pgettext("celebrations", "public")
+            if m.celebrate_public
+            else pgettext("celebrations", "private"),
+        ),
+        _("• consent: given on {date}").format(date=_day(given))
+        if given
+        else _("• consent: not given"),
+        _("• check-ins: {checkins} (with a note: {notes})").format(
+            checkins=counts["checkins"], notes=counts["notes"]
+        ),
+        _("• personal milestones: {milestones}; celebrations sent: {celebrations}").format(
+            milestones=counts["milestones"], celebrations=counts["celebrations"]
+        ),
+        _("• groups you were seen in: {groups}; reminders: {reminders}").format(
+            groups=counts["community_members"], reminders=counts["schedules"]
+        ),
+        _("• messages queued or sent to you recently: {count}").format(count=counts["outbox"]),
+        ngettext(
+            "Notes are deleted after {note_days} day, check-ins after {checkin_days}. "
+            "/mydata for a copy, /forgetme to erase.",
+            "Notes are deleted after {note_days} days, check-ins after {checkin_days}. "
+            "/mydata for a copy, /forgetme to erase.",
+            p.note_days,
+        ).format(note_days=p.note_days, checkin_days=p.checkin_days),
+        (
+            ngettext(
+                "Group leads see only anonymous figures, each standing for at least {n} member "
+                "of this group.",
+                "Group leads see only anonymous figures, each standing for at least {n} members "
+                "of this group.",
+                least,
+            )
+            if scope.community is not None
+            else ngettext(
+                "Group leads see only anonymous figures, each standing for at least {n} member.",
+                "Group leads see only anonymous figures, each standing for at least {n} members.",
+                least,
+            )
+        ).format(n=least),
     ]
     return [private("\n".join(lines))]
 
@@ -131,7 +179,8 @@ async def mydata(svc: Services, request: Request, args: dict[str, Any]) -> list[
     scope = await svc.people.scope(request)
     data = await svc.privacy.export(scope.member.id)
     file = Attachment("haven-my-data.json", data, "application/json")
-    return [private("Here is everything Haven stores about you, as a JSON file.", attachment=file)]
+    said = _("Here is everything Haven stores about you, as a JSON file.")
+    return [private(said, attachment=file)]
 
 
 async def forgetme(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -139,31 +188,35 @@ async def forgetme(svc: Services, request: Request, args: dict[str, Any]) -> lis
     if args.get("confirm") != "confirm":
         return [
             private(
-                "This erases everything Haven stores about you: check-ins, notes, "
-                "milestones, reminders, settings and consent, in every group. It cannot "
-                "be undone. Are you sure?",
-                buttons=((Button("Yes, erase everything", action=CONFIRM),),),
+                _(
+                    "This erases everything Haven stores about you: check-ins, notes, "
+                    "milestones, reminders, settings and consent, in every group. It cannot "
+                    "be undone. Are you sure?"
+                ),
+                buttons=((Button(_("Yes, erase everything"), action=CONFIRM),),),
             )
         ]
     removed = await svc.privacy.erase(scope.member.id)
-    return [
-        private(
-            f"Done: everything about you is erased ({removed} records). "
-            "If you use Haven again, it starts from nothing."
-        )
-    ]
+    said = ngettext(
+        "Done: everything about you is erased ({n} record). "
+        "If you use Haven again, it starts from nothing.",
+        "Done: everything about you is erased ({n} records). "
+        "If you use Haven again, it starts from nothing.",
+        removed,
+    )
+    return [private(said.format(n=removed))]
 
 
 COMMANDS = [
     Command(
         "consent",
-        "What Haven keeps and why; agree or withdraw",
+        N_("What Haven keeps and why; agree or withdraw"),
         consent,
         options=(
             Option(
                 "answer",
                 Kind.WORD,
-                "yes or no",
+                N_("yes or no"),
                 choices=ANSWERS,
                 aliases=words_for("answer", ANSWERS),
             ),
@@ -171,13 +224,13 @@ COMMANDS = [
         examples=("/consent", "/consent yes", "/consent no"),
         actions=(GIVE, REFUSE),
     ),
-    Command("privacy", "What Haven stores about you (private)", privacy),
-    Command("mydata", "A copy of your data as a file (private)", mydata),
+    Command("privacy", N_("What Haven stores about you (private)"), privacy),
+    Command("mydata", N_("A copy of your data as a file (private)"), mydata),
     Command(
         "forgetme",
-        "Erase everything Haven stores about you",
+        N_("Erase everything Haven stores about you"),
         forgetme,
-        options=(Option("confirm", Kind.WORD, "confirm", choices=("confirm",)),),
+        options=(Option("confirm", Kind.WORD, N_("confirm"), choices=("confirm",)),),
         actions=(ERASE, CONFIRM),
     ),
 ]

@@ -15,6 +15,7 @@ from bot.core.messages import Actor, Button, Priority, Reply, Request, Via, priv
 from bot.core.options import Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.crisis import Level
+from bot.i18n import N_, _, language, use
 from bot.services.container import Services
 from commands import safety_plan
 
@@ -42,12 +43,14 @@ def support_buttons(
 
 
 def softer_buttons(svc: Services) -> tuple[tuple[Button, ...], ...]:
-    """The gentle options under a low check-in."""
-    return support_buttons(svc, svc.settings.bot.language)
+    """The gentle options under a low check-in, in the member's language."""
+    return support_buttons(svc, svc.safety.texts_for(language()))
 
 
 async def sos(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
-    lang = svc.safety.language(request)
+    # A command: the member's language is chosen by now (their setting, their app's, their
+    # group's). A crisis text below chooses for itself: the language it was written in.
+    lang = svc.safety.texts_for(language())
     context = await svc.safety.context(request)
     return [
         private(
@@ -85,7 +88,7 @@ async def crisis_screen(svc: Services, request: Request) -> Screened:
     buttons = support_buttons(svc, lang, lead_alerts=context.lead_alerts)
     replies = [private(text, priority=Priority.CRISIS, buttons=buttons)]
     if request.via is Via.TEXT and request.place.is_direct and context.awaiting:
-        replies.append(private(svc.safety.text("en", "plan_not_saved")))
+        replies.append(private(svc.safety.text(lang, "plan_not_saved")))
     return Screened(instead=replies)
 
 
@@ -94,7 +97,7 @@ async def support(svc: Services, request: Request, args: dict[str, Any]) -> list
     lead" queues an alert in the outbox (once a member in ten minutes); the member hears now
     that it is on its way and later whether it arrived, so nobody is told a lead knows when
     none was reached."""
-    texts = svc.safety.texts["en"]
+    texts = svc.safety.texts[svc.safety.texts_for(language())]
     if args["choice"] == "trust":
         return [private(texts["trust"])]
     scope = await svc.people.scope(request)
@@ -104,13 +107,18 @@ async def support(svc: Services, request: Request, args: dict[str, Any]) -> list
     lead = await svc.people.member_by_id(community.alert_member_id)
     if lead is None:
         return [private(texts["no_lead"])]
-    group = community.title or "your group"
+    group = community.title or _("your group")
     member = Actor(scope.member.platform, scope.member.user_id, scope.member.name)
+    # The lead reads the alert in their own language.
+    lead_language = await svc.people.member_language(lead, community.id)
+    with use(lead_language):
+        lead_group = community.title or _("your group")
+    lead_texts = svc.safety.texts[svc.safety.texts_for(lead_language)]
     done = await svc.alerts.alert(
         community.id,
         scope.member.id,
         private(
-            texts["lead_alert"].format(member=scope.member.name, group=group),
+            lead_texts["lead_alert"].format(member=scope.member.name, group=lead_group),
             to=Actor(lead.platform, lead.user_id, lead.name),
         ),
         private(texts["lead_delivered"].format(group=group), to=member),
@@ -128,22 +136,24 @@ async def plain_text(svc: Services, request: Request, screened: Screened) -> lis
     can do."""
     if request.place.is_direct and (answered := await safety_plan.answer(svc, request)):
         return answered
-    return screened.after or [private(svc.safety.texts["en"]["plain_text"])]
+    return screened.after or [
+        private(svc.safety.text(svc.safety.texts_for(language()), "plain_text"))
+    ]
 
 
 SOS = Command(
     "sos",
-    "Helplines and the emergency number, right now (private)",
+    N_("Helplines and the emergency number, right now (private)"),
     sos,
     examples=("/sos",),
     screen=False,
 )
 SUPPORT = Command(
     "support",
-    "Gentle options after a hard moment: reach someone you trust, tell a lead",
+    N_("Gentle options after a hard moment: reach someone you trust, tell a lead"),
     support,
     options=(
-        Option("choice", Kind.WORD, "trust or lead", required=True, choices=("trust", "lead")),
+        Option("choice", Kind.WORD, N_("trust or lead"), required=True, choices=("trust", "lead")),
     ),
     actions=(TRUST, TELL_LEAD),
 )

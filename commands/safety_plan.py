@@ -18,17 +18,23 @@ from bot.core.messages import Button, Reply, Request, private
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.safety_plan import MAX_ITEM, MAX_ITEMS, STEPS, PlanError, parse_items, step_of
+from bot.i18n import N_, _, language
 from bot.services.container import Services
 
-LANG = "en"  # the walk-through's texts are English until the catalogues arrive
 SKIP, STOP = pack_action("safetyplan", "skip"), pack_action("safetyplan", "stop")
 START, DELETE = pack_action("safetyplan", "start"), pack_action("safetyplan", "delete")
 CONFIRM = pack_action("safetyplan", "delete", "confirm")
 WALK, EDIT = "walk:", "edit:"  # how the open question was asked: the whole plan, or one step
 
 
+def _lang() -> str:
+    """The safety texts' file for the request's language (data/texts/safety/<code>.toml: one
+    per language, "pt" for Brazilian Portuguese), English for a text a file lacks."""
+    return language().split("_")[0]
+
+
 def _text(svc: Services, key: str) -> str:
-    return svc.safety.text(LANG, key)
+    return svc.safety.text(_lang(), key)
 
 
 def _ask(svc: Services, step: str, *, first: bool = False) -> Reply:
@@ -51,7 +57,7 @@ async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
                 buttons=((Button(_text(svc, "button_start"), action=START),),),
             )
         ]
-    body = svc.safety.plan_text(LANG, plan, excerpt=False)
+    body = svc.safety.plan_text(_lang(), plan, excerpt=False)
     return [
         private(
             f"{body}\n\n{_text(svc, 'plan_done')}",
@@ -105,8 +111,8 @@ async def delete(svc: Services, request: Request, args: dict[str, Any]) -> list[
     if args.get("confirm") != "confirm":
         return [
             private(
-                "This erases your safety plan. It cannot be undone. Are you sure?",
-                buttons=((Button("Yes, erase my safety plan", action=CONFIRM),),),
+                _("This erases your safety plan. It cannot be undone. Are you sure?"),
+                buttons=((Button(_("Yes, erase my safety plan"), action=CONFIRM),),),
             )
         ]
     if await svc.safety_plans.delete(scope.member.id):
@@ -127,7 +133,8 @@ async def answer(svc: Services, request: Request) -> list[Reply] | None:
         command = svc.registry.get(SAFETY_PLAN.name)
         verb = command.verb("set") if command else None
         usage = verb.usage if verb else "/safetyplan set <step> <words>"
-        return [private(f"{str(error)[:1].upper()}{str(error)[1:]}.\nUsage: {usage}")]
+        said = f"{str(error)[:1].upper()}{str(error)[1:]}."
+        return [private(said + "\n" + _("Usage: {usage}").format(usage=usage))]
 
 
 async def _save(svc: Services, member_id: int, step: str, words: str, *, walk: bool) -> list[Reply]:
@@ -140,45 +147,50 @@ async def _save(svc: Services, member_id: int, step: str, words: str, *, walk: b
     if following is not None:
         await svc.safety_plans.ask(member_id, WALK + following, now)
         return [private(_text(svc, "plan_saved")), _ask(svc, following)]
-    body = svc.safety.plan_text(LANG, plan, excerpt=False)
+    body = svc.safety.plan_text(_lang(), plan, excerpt=False)
     return [private(f"{_text(svc, 'plan_saved')}\n\n{body}\n\n{_text(svc, 'plan_done')}")]
 
 
 STEP = Option(
     "step",
     Kind.WORD,
-    "Which step (or its number 1-7): " + ", ".join(STEPS),
+    # The step names are what members type: not translated (keep them as STEPS has them).
+    N_(
+        "Which step (or its number 1-7): signs, coping, distractions, people, professionals, "
+        "safer, reasons"
+    ),
     required=True,
     check=step_of,
 )
+assert STEP.description.endswith(", ".join(STEPS)), "the step names in STEP's description"
 WORDS = Option(
     "words",
     Kind.TEXT,
-    "Your words; several separated by ';'",
+    N_("Your words; several separated by ';'"),
     required=True,
     max_length=MAX_ITEMS * (MAX_ITEM + 2),
 )
 SAFETY_PLAN = Command(
     "safetyplan",
-    "Your own safety plan: what helps when things get hard (private)",
+    N_("Your own safety plan: what helps when things get hard (private)"),
     subcommands=(
-        Command("show", "Show your safety plan", show),
-        Command("start", "Write your plan, one step at a time", start),
-        Command("edit", "Change one step of your plan", edit, options=(STEP,)),
+        Command("show", N_("Show your safety plan"), show),
+        Command("start", N_("Write your plan, one step at a time"), start),
+        Command("edit", N_("Change one step of your plan"), edit, options=(STEP,)),
         Command(
             "set",
-            "Write one step directly",
+            N_("Write one step directly"),
             set_step,
             options=(STEP, WORDS),
             private_input=True,
         ),
-        Command("skip", "Skip the step you are asked", skip),
-        Command("stop", "Stop for now; what you wrote is kept", stop),
+        Command("skip", N_("Skip the step you are asked"), skip),
+        Command("stop", N_("Stop for now; what you wrote is kept"), stop),
         Command(
             "delete",
-            "Erase your safety plan",
+            N_("Erase your safety plan"),
             delete,
-            options=(Option("confirm", Kind.WORD, "confirm", choices=("confirm",)),),
+            options=(Option("confirm", Kind.WORD, N_("confirm"), choices=("confirm",)),),
         ),
     ),
     default="show",

@@ -8,7 +8,7 @@ from bot.core.messages import Reply, Request, private
 from bot.core.options import Kind, Option
 from bot.core.registry import Command
 from bot.domain.schedule_time import parse_timezone
-from bot.i18n import _, check_language, name_of
+from bot.i18n import N_, _, check_language, name_of, ngettext
 from bot.services.container import Services
 from bot.services.helplines import check_country
 from commands.common import ON_OFF, lead_scope
@@ -18,14 +18,16 @@ def check_zone(value: str) -> str:
     return parse_timezone(value).key
 
 
-ZONE = Option("zone", Kind.WORD, "Time zone, e.g. Europe/Berlin", required=True, check=check_zone)
+ZONE = Option(
+    "zone", Kind.WORD, N_("Time zone, e.g. Europe/Berlin"), required=True, check=check_zone
+)
 COUNTRY = Option(
-    "code", Kind.WORD, "Two-letter country code, e.g. DE", required=True, check=check_country
+    "code", Kind.WORD, N_("Two-letter country code, e.g. DE"), required=True, check=check_country
 )
 LANGUAGE = Option(
     "language",
     Kind.WORD,
-    "A language code, e.g. en, or auto",
+    N_("A language code, e.g. en, or auto"),
     required=True,
     check=check_language,
 )
@@ -36,16 +38,32 @@ async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
     m = scope.member
     zone = svc.people.timezone(m, scope.community).key
     country = svc.people.country(m, scope.community)
+    if m.country:
+        country_line = _("• country: {country}").format(country=country)
+    elif country:
+        country_line = _("• country: {country} (default)").format(country=country)
+    else:
+        country_line = _("• country: not set (default)")
     lines = [
-        "Your settings:",
-        f"• time zone: {zone}{'' if m.timezone else ' (default)'}",
-        f"• country: {country or 'not set'}{'' if m.country else ' (default)'}",
-        f"• celebrations: {'public in the group' if m.celebrate_public else 'private'}",
+        _("Your settings:"),
+        _zone_line(zone, default=not m.timezone),
+        country_line,
+        _("• celebrations: public in the group")
+        if m.celebrate_public
+        else _("• celebrations: private"),
         _("• language: {language}").format(language=_language_line(svc, m.language, request)),
-        "Change with /settings timezone Europe/Berlin, /settings country DE, "
-        "/settings celebrate public|private, /settings language auto",
+        _(
+            "Change with /settings timezone Europe/Berlin, /settings country DE, "
+            "/settings celebrate public|private, /settings language auto"
+        ),
     ]
     return [private("\n".join(lines))]
+
+
+def _zone_line(zone: str, *, default: bool) -> str:
+    if default:
+        return _("• time zone: {zone} (default)").format(zone=zone)
+    return _("• time zone: {zone}").format(zone=zone)
 
 
 def _language_line(svc: Services, chosen: str | None, request: Request) -> str:
@@ -70,16 +88,24 @@ async def set_member(svc: Services, request: Request, args: dict[str, Any]) -> l
         return [private(_("Haven will answer you in {language}.").format(language=name_of(chosen)))]
     if "zone" in args:
         await svc.people.set_member_timezone(scope.member.id, args["zone"])
-        return [private(f"Time zone set to {args['zone']}. Streaks now count your days there.")]
+        said = _("Time zone set to {zone}. Streaks now count your days there.")
+        return [private(said.format(zone=args["zone"]))]
     if "code" in args:
         code = None if args["code"] == "INTL" else args["code"]
         await svc.people.set_member_country(scope.member.id, code)
-        name = svc.helplines.country_name(code) if code else "international"
-        return [private(f"Country set to {name}; /helpline and /sos will show its lines.")]
+        if code is None:
+            return [
+                private(_("Country set to international; /helpline and /sos will show its lines."))
+            ]
+        said = _("Country set to {country}; /helpline and /sos will show its lines.")
+        return [private(said.format(country=svc.helplines.country_name(code)))]
     public_on = args["visibility"] == "public"
     await svc.people.set_celebrate_public(scope.member.id, public_on)
-    where = "in the group (never with any mood data)" if public_on else "privately, to you only"
-    return [private(f"Your celebrations will be shared {where}.")]
+    if public_on:
+        return [
+            private(_("Your celebrations will be shared in the group (never with any mood data)."))
+        ]
+    return [private(_("Your celebrations will be shared privately, to you only."))]
 
 
 async def community_show(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -87,21 +113,32 @@ async def community_show(svc: Services, request: Request, args: dict[str, Any]) 
     lead_scope(scope)
     c = scope.community
     assert c is not None
+    language = name_of(svc.people.community_language(c))
+    least = svc.people.min_group(c)
     lines = [
-        f"Settings of {c.title or 'this group'}:",
-        f"• time zone: {c.timezone or svc.settings.bot.timezone + ' (default)'}",
-        f"• country: {c.country or 'not set'}",
-        _("• language: {language}").format(
-            language=name_of(svc.people.community_language(c))
-            + ("" if c.language else _(" (default)"))
+        _("Settings of {group}:").format(group=c.title)
+        if c.title
+        else _("Settings of this group:"),
+        _zone_line(c.timezone or svc.settings.bot.timezone, default=not c.timezone),
+        _("• country: {country}").format(country=c.country)
+        if c.country
+        else _("• country: not set"),
+        _("• language: {language}").format(language=language)
+        if c.language
+        else _("• language: {language} (default)").format(language=language),
+        _("• welcome for new members: on") if c.welcome else _("• welcome for new members: off"),
+        _("• lead alerts: on") if c.alert_member_id else _("• lead alerts: off"),
+        _("• community celebrations: on") if c.celebrate else _("• community celebrations: off"),
+        ngettext(
+            "• anonymous figures need at least {n} member",
+            "• anonymous figures need at least {n} members",
+            least,
+        ).format(n=least),
+        _(
+            "Change with /community timezone Europe/Berlin, /community country DE, "
+            "/community alerts on|off, /community celebrations on|off, /community threshold 3, "
+            "/rules welcome on|off"
         ),
-        f"• welcome for new members: {'on' if c.welcome else 'off'}",
-        f"• lead alerts: {'on' if c.alert_member_id else 'off'}",
-        f"• community celebrations: {'on' if c.celebrate else 'off'}",
-        f"• anonymous figures need at least {svc.people.min_group(c)} members",
-        "Change with /community timezone Europe/Berlin, /community country DE, "
-        "/community alerts on|off, /community celebrations on|off, /community threshold 3, "
-        "/rules welcome on|off",
     ]
     return [private("\n".join(lines))]
 
@@ -111,7 +148,7 @@ async def community_set(svc: Services, request: Request, args: dict[str, Any]) -
     community_id = lead_scope(scope)
     if "zone" in args:
         await svc.people.set_community_timezone(community_id, args["zone"])
-        return [private(f"Group time zone set to {args['zone']}.")]
+        return [private(_("Group time zone set to {zone}.").format(zone=args["zone"]))]
     if "language" in args:
         chosen = None if args["language"] == "auto" else args["language"]
         await svc.people.set_community_language(community_id, chosen)
@@ -126,7 +163,9 @@ async def community_set(svc: Services, request: Request, args: dict[str, Any]) -
         ]
     code = None if args["code"] == "INTL" else args["code"]
     await svc.people.set_community_country(community_id, code)
-    return [private(f"Group country set to {code or 'international'}.")]
+    if code is None:
+        return [private(_("Group country set to international."))]
+    return [private(_("Group country set to {country}.").format(country=code))]
 
 
 async def community_alerts(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -139,13 +178,15 @@ async def community_alerts(svc: Services, request: Request, args: dict[str, Any]
     if on:
         return [
             private(
-                'Lead alerts are on: when a member presses "Tell a group lead" in a '
-                "support message, you get a private note that they asked for support "
-                "(never what they wrote). Please make sure Haven can message you "
-                "directly."
+                _(
+                    'Lead alerts are on: when a member presses "Tell a group lead" in a '
+                    "support message, you get a private note that they asked for support "
+                    "(never what they wrote). Please make sure Haven can message you "
+                    "directly."
+                )
             )
         ]
-    return [private("Lead alerts are off; the support message won't offer to tell a lead.")]
+    return [private(_("Lead alerts are off; the support message won't offer to tell a lead."))]
 
 
 async def community_celebrations(
@@ -162,15 +203,19 @@ async def community_celebrations(
     if on:
         return [
             private(
-                "Community celebrations are on: milestones of the whole group (check-ins "
-                "shared, streak days together, its anniversary on Haven) are posted here, "
-                "between 09:00 and 21:00 group time, never with anyone's mood."
+                _(
+                    "Community celebrations are on: milestones of the whole group (check-ins "
+                    "shared, streak days together, its anniversary on Haven) are posted here, "
+                    "between 09:00 and 21:00 group time, never with anyone's mood."
+                )
             )
         ]
     return [
         private(
-            "Community celebrations are off: nothing is posted for the group's milestones. "
-            "Members' own celebrations reach them privately."
+            _(
+                "Community celebrations are off: nothing is posted for the group's milestones. "
+                "Members' own celebrations reach them privately."
+            )
         )
     ]
 
@@ -186,31 +231,35 @@ async def community_threshold(svc: Services, request: Request, args: dict[str, A
     value = args["members"]
     default = svc.settings.privacy.min_group
     await svc.people.set_min_group(community_id, None if value == default else value)
-    return [
-        private(
-            f"Anonymous figures of this group (summaries, group celebrations) now need at "
-            f"least {value} members (the default is {default}). Members see this in /privacy."
-        )
-    ]
+    said = ngettext(
+        "Anonymous figures of this group (summaries, group celebrations) now need at least "
+        "{n} member (the default is {default}). Members see this in /privacy.",
+        "Anonymous figures of this group (summaries, group celebrations) now need at least "
+        "{n} members (the default is {default}). Members see this in /privacy.",
+        value,
+    )
+    return [private(said.format(n=value, default=default))]
 
 
 SETTINGS = Command(
     "settings",
-    "Your time zone, country and how milestones are celebrated",
+    N_("Your time zone, country and how milestones are celebrated"),
     subcommands=(
-        Command("show", "Show your settings", show),
-        Command("timezone", "Set your time zone", set_member, options=(ZONE,)),
-        Command("country", "Set your country for helplines", set_member, options=(COUNTRY,)),
-        Command("language", "The language Haven answers you in", set_member, options=(LANGUAGE,)),
+        Command("show", N_("Show your settings"), show),
+        Command("timezone", N_("Set your time zone"), set_member, options=(ZONE,)),
+        Command("country", N_("Set your country for helplines"), set_member, options=(COUNTRY,)),
+        Command(
+            "language", N_("The language Haven answers you in"), set_member, options=(LANGUAGE,)
+        ),
         Command(
             "celebrate",
-            "Celebrate milestones publicly or privately",
+            N_("Celebrate milestones publicly or privately"),
             set_member,
             options=(
                 Option(
                     "visibility",
                     Kind.WORD,
-                    "public or private",
+                    N_("public or private"),
                     required=True,
                     choices=("public", "private"),
                 ),
@@ -222,35 +271,35 @@ SETTINGS = Command(
 )
 COMMUNITY = Command(
     "community",
-    "Group settings: time zone and country (leads)",
+    N_("Group settings: time zone and country (leads)"),
     subcommands=(
-        Command("show", "Show the group's settings", community_show),
-        Command("timezone", "Set the group's time zone", community_set, options=(ZONE,)),
-        Command("country", "Set the group's country", community_set, options=(COUNTRY,)),
+        Command("show", N_("Show the group's settings"), community_show),
+        Command("timezone", N_("Set the group's time zone"), community_set, options=(ZONE,)),
+        Command("country", N_("Set the group's country"), community_set, options=(COUNTRY,)),
         Command(
-            "language", "The language of the group's posts", community_set, options=(LANGUAGE,)
+            "language", N_("The language of the group's posts"), community_set, options=(LANGUAGE,)
         ),
         Command(
             "alerts",
-            "Receive 'a member asked for support' alerts yourself (on/off)",
+            N_("Receive 'a member asked for support' alerts yourself (on/off)"),
             community_alerts,
             options=(ON_OFF,),
         ),
         Command(
             "celebrations",
-            "Post the group's milestones and anniversary in the group (on/off)",
+            N_("Post the group's milestones and anniversary in the group (on/off)"),
             community_celebrations,
             options=(ON_OFF,),
         ),
         Command(
             "threshold",
-            "Fewest members anonymous figures may stand for (3 or more)",
+            N_("Fewest members anonymous figures may stand for (3 or more)"),
             community_threshold,
             options=(
                 Option(
                     "members",
                     Kind.INT,
-                    "At least 3",
+                    N_("At least 3"),
                     required=True,
                     min=LOWEST_GROUP,
                     max=100,

@@ -18,6 +18,8 @@ from bot.core.messages import Reply, Request, private
 from bot.core.registry import Command
 from bot.domain.aggregates import Aggregate
 from bot.domain.charts import CommunityChart
+from bot.domain.summaries import trend_shown
+from bot.i18n import N_, _, day, ngettext, number
 from bot.services.container import Services
 from commands.common import lead_scope
 from commands.mood import NO_PICTURE
@@ -62,24 +64,46 @@ async def community_weeks(
 def summary_text(chart: CommunityChart) -> str:
     """The summary in words; it is also the text alternative of the chart sent with it."""
     min_group = chart.min_group
-    lines = [f"Anonymous weekly summary (weeks with at least {min_group} members):"]
+    lines = [
+        ngettext(
+            "Anonymous weekly summary (weeks with at least {n} member):",
+            "Anonymous weekly summary (weeks with at least {n} members):",
+            min_group,
+        ).format(n=min_group)
+    ]
     if not chart.weeks:
-        lines.append("No week has ended yet since this group came to Haven.")
+        lines.append(_("No week has ended yet since this group came to Haven."))
     for week in chart.weeks:
-        label = f"Week of {week.start:%d %b}"
+        start = day(week.start, "MMMd")
         result = week.result
         if result is None:
-            lines.append(f"{label}: fewer than {min_group} members checked in; not shown")
+            lines.append(
+                ngettext(
+                    "Week of {day}: fewer than {n} member checked in; not shown",
+                    "Week of {day}: fewer than {n} members checked in; not shown",
+                    min_group,
+                ).format(day=start, n=min_group)
+            )
             continue
-        counts = f"{result.members} members, {result.checkins} check-ins"
-        lines.append(f"{label}: {counts}, {_moods(result, min_group)}")
+        members = ngettext("{n} member", "{n} members", result.members).format(n=result.members)
+        checkins = ngettext("{n} check-in", "{n} check-ins", result.checkins).format(
+            n=result.checkins
+        )
+        lines.append(
+            _("Week of {day}: {members}, {checkins}, {moods}").format(
+                day=start, members=members, checkins=checkins, moods=_moods(result, min_group)
+            )
+        )
     if len(chart.shown) >= 3:
-        lines.append(f"Trend over these weeks: {chart.trend}")
+        lines.append(_("Trend over these weeks: {trend}").format(trend=trend_shown(chart.trend)))
     if chart.last_change:
-        lines.append(f"Of the last two: {chart.last_change}.")
+        lines.append(_("Of the last two: {change}.").format(change=chart.last_change))
     if not chart.drawable:
         lines.append(
-            "No chart this time: no week has moods that can be shown without singling someone out."
+            _(
+                "No chart this time: no week has moods that can be shown without singling "
+                "someone out."
+            )
         )
     return "\n".join(lines)
 
@@ -87,12 +111,16 @@ def summary_text(chart: CommunityChart) -> str:
 def _moods(result: Aggregate, min_group: int) -> str:
     """The week's moods as far as they can be told without telling anyone's answer."""
     if result.average is None:
-        return "moods not shown this week, so that nobody's answer can be told"
-    shown = f"average {result.average:.1f}"
+        return _("moods not shown this week, so that nobody's answer can be told")
+    average = number(result.average, 1)
     if result.distribution is None:
-        return f"{shown} (mood bands are shown when each holds at least {min_group} members)"
+        return ngettext(
+            "average {average} (mood bands are shown when each holds at least {n} member)",
+            "average {average} (mood bands are shown when each holds at least {n} members)",
+            min_group,
+        ).format(average=average, n=min_group)
     bands = ", ".join(f"{band}: {count}" for band, count in result.distribution)
-    return f"{shown} (members by mood {bands})"
+    return _("average {average} (members by mood {bands})").format(average=average, bands=bands)
 
 
 async def summary_reply(
@@ -104,14 +132,17 @@ async def summary_reply(
     if not chart.drawable:
         return private(text, **kwargs)
     name = f"community-mood-{chart.weeks[-1].start.isoformat()}.png"
-    alt = (
+    alt = ngettext(
         "Chart of the group's anonymous mood by week: the share of members with moods "
-        f"1-2, 3 and 4-5 where each band holds at least {chart.min_group} members, and the "
-        f"weekly average; weeks with fewer than {chart.min_group} members are not shown. "
-        "The message has it in words."
-    )
+        "1-2, 3 and 4-5 where each band holds at least {n} member, and the weekly average; "
+        "weeks with fewer than {n} member are not shown. The message has it in words.",
+        "Chart of the group's anonymous mood by week: the share of members with moods "
+        "1-2, 3 and 4-5 where each band holds at least {n} members, and the weekly average; "
+        "weeks with fewer than {n} members are not shown. The message has it in words.",
+        chart.min_group,
+    ).format(n=chart.min_group)
     picture = await svc.charts.picture(draw_community, chart, name, alt)
-    return private(text if picture else f"{text}\n{NO_PICTURE}", attachment=picture, **kwargs)
+    return private(text if picture else f"{text}\n{_(NO_PICTURE)}", attachment=picture, **kwargs)
 
 
 async def summary(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -123,6 +154,9 @@ async def summary(svc: Services, request: Request, args: dict[str, Any]) -> list
 
 COMMANDS = [
     Command(
-        "summary", "Anonymous weekly mood summary of this group (leads)", summary, lead_only=True
+        "summary",
+        N_("Anonymous weekly mood summary of this group (leads)"),
+        summary,
+        lead_only=True,
     ),
 ]

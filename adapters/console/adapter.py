@@ -30,7 +30,8 @@ from bot.storage.engine import is_postgres, sqlite_path
 PLATFORM = "console"
 CONSOLE_NAMES = frozenset({"haven", "havenbot"})  # /cmd@haven is ours; /cmd@OtherBot is not
 DIRECTIVES = (
-    ":as NAME [lead] | :in NAME | :dm | :join NAME | :press N | :clock [+2h|ISO] | :help | :quit"
+    ":as NAME [lead] | :in NAME | :dm | :join NAME | :press N | :clock [+2h|ISO] | :lang [CODE] "
+    "| :help | :quit"
 )
 HELP = """console lines:
   /command args        a command, as a member types it (/help lists them)
@@ -40,6 +41,8 @@ HELP = """console lines:
   :join NAME           member NAME joins the current group
   :press N             press button N of the newest message with buttons you can see
   :clock [+30m|ISO]    show or move the simulated clock (what is due on the way fires)
+  :lang CODE / :lang   the language your app reports (es, de-AT, pt-BR), as Telegram and
+                       Discord tell Haven / none
   :help / :quit        this list / stop (end of input does the same)"""
 BANNER = (
     "Haven console: you are {member}, in a direct chat with Haven.\n"
@@ -91,6 +94,8 @@ class ConsoleAdapter:
         self.member = "you"
         self.group: str | None = None
         self.leads: set[tuple[str, str]] = set()
+        # What each member's app reports as its language (`:lang`): a platform's locale.
+        self.locales: dict[str, str] = {}
         # Buttons by audience: a member's own private messages, a group's public ones.
         self.private_buttons: dict[str, Shown] = {}
         self.public_buttons: dict[str, Shown] = {}
@@ -156,6 +161,7 @@ class ConsoleAdapter:
             at=self.clock.now(),
             via=via,
             is_lead=self.is_lead(),
+            locale=self.locales.get(self.member.casefold()),
         )
 
     async def answer(self, request: Request) -> None:
@@ -196,6 +202,12 @@ class ConsoleAdapter:
             return await self.press(rest)
         if word == "clock":
             return await self.move_clock(rest)
+        if word == "lang":
+            if rest:
+                self.locales[self.member.casefold()] = rest.split()[0]
+            else:
+                self.locales.pop(self.member.casefold(), None)
+            return True
         return self.note(f"unknown or incomplete directive; use {DIRECTIVES}")
 
     def visible_buttons(self) -> Shown | None:

@@ -22,6 +22,7 @@ from adapters.base import AdapterFailure, settled
 from adapters.discord import schema
 from adapters.discord.endpoints import point_at
 from adapters.text import chunks
+from bot import i18n
 from bot.app import App
 from bot.core.messages import Actor, Change, Place, Priority, Reply, Request, Via
 from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
@@ -33,8 +34,11 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 ACTION_PREFIX = "h:"
 MAX_TEXT = 2000
-SENT_PRIVATELY = "Sent to you privately."
-HELD_NOTE = "While your direct messages were closed I couldn't send you this:"
+# The adapter's own notes to a member, shown in their language (DiscordAdapter._language).
+SENT_PRIVATELY = i18n.N_("Sent to you privately.")
+HELD_NOTE = i18n.N_("While your direct messages were closed I couldn't send you this:")
+DONE = i18n.N_("Done.")
+ROLE_REASON = i18n.N_("Agreed to the group's ground rules")  # in the server's audit log
 ACK_DEADLINE = 3.0  # seconds Discord gives a bot to acknowledge an interaction
 ALREADY_ACKNOWLEDGED = 40060
 # Quick tries first (the acknowledgement must come within 3 s), then longer for follow-ups.
@@ -311,26 +315,42 @@ class DiscordAdapter:
                 int(access.member.user_id)
             )
             if role not in member.roles:
-                await member.add_roles(role, reason="Agreed to the group's ground rules")
+                with i18n.use(self._language(None)):
+                    reason = i18n._(ROLE_REASON)
+                await member.add_roles(role, reason=reason)
         except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
             log.warning("could not give the rules gate's role in guild %s: %s", guild_id, error)
             return settled(reply, made=False)
         return settled(reply, made=True)
 
+    def _language(self, request: Request | None) -> str | None:
+        """The language of the adapter's own notes (the core's replies come in theirs): what
+        the member's Discord reports, else the deployment's. Never a database read on the way
+        to an answer, so a crisis reply waits for nothing."""
+        reported = i18n.supported(request.locale) if request is not None else None
+        return reported or i18n.supported(self.app.services.settings.bot.language)
+
     async def _respond(
+        self, interaction: discord.Interaction, request: Request, replies: list[Reply]
+    ) -> None:
+        with i18n.use(self._language(request)):  # for the notes below and SENT_PRIVATELY
+            await self._respond_in(interaction, request, replies)
+
+    async def _respond_in(
         self, interaction: discord.Interaction, request: Request, replies: list[Reply]
     ) -> None:
         replies = sorted(replies, key=lambda r: r.priority is not Priority.CRISIS)
         held = self._held.pop(request.actor.user_id, [])
+        held_note = i18n._(HELD_NOTE)
         answers = [
-            Reply(f"{HELD_NOTE}\n{r.text}", buttons=r.buttons, attachment=r.attachment)
+            Reply(f"{held_note}\n{r.text}", buttons=r.buttons, attachment=r.attachment)
             for r in held
         ]
         answers += [r for r in replies if r.to is None]
         answers.sort(key=lambda r: r.priority is not Priority.CRISIS)  # stable: held notes next
         elsewhere = [r for r in replies if r.to is not None]
         if not answers:
-            answers = [Reply("Done.")]
+            answers = [Reply(i18n._(DONE))]
         deferred = interaction.response.is_done()
         deferred_public = deferred and not self._deferred.pop(interaction.id, True)
         first = True
@@ -457,7 +477,7 @@ class DiscordAdapter:
             await interaction.edit_original_response(content=text, **extra)
         else:
             if replaces_deferral:  # a public "thinking" message must not turn into private text
-                await interaction.edit_original_response(content=SENT_PRIVATELY)
+                await interaction.edit_original_response(content=i18n._(SENT_PRIVATELY))
             if file is not None:
                 extra["file"] = file
             await interaction.followup.send(text, ephemeral=private, **extra)

@@ -70,18 +70,24 @@ PEERS_EVERY = 5  # watchdog looks between two counts of the processes sharing th
 POLL_STALL = 300.0  # seconds past the long poll with no answer before polling counts as stopped
 WELCOME_DEDUPE_SECONDS = 120.0
 BOOTSTRAP_RETRIES = 4  # deleteWebhook at start: python-telegram-bot tries it once by default
-ANONYMOUS = (
+# The adapter's own notes to a member, shown in their language (TelegramAdapter._language).
+ANONYMOUS = i18n.N_(
     "You're posting as the group (anonymous admin), so I can't tell who you are or keep "
     'anything private for you. Please turn off "Remain anonymous" for a moment, or message '
     "me directly."
 )
-NO_DM = (
+NO_DM = i18n.N_(
     "{name}, I have a private reply for you, and I only send those in a direct chat. Tap to "
     "open one (it stays between us): {link}"
 )
-SENT_PRIVATELY = "Sent to you privately."
-STILL_VISIBLE = (
+SENT_PRIVATELY = i18n.N_("Sent to you privately.")
+STILL_VISIBLE = i18n.N_(
     "Your message in {group} is still visible to everyone there: I'm not allowed to remove "
+    "messages in that group. Next time, send it to me here in our direct chat and it stays "
+    "between us."
+)
+STILL_VISIBLE_UNNAMED = i18n.N_(
+    "Your message in the group is still visible to everyone there: I'm not allowed to remove "
     "messages in that group. Next time, send it to me here in our direct chat and it stays "
     "between us."
 )
@@ -294,7 +300,9 @@ class TelegramAdapter:
         if message is None or user is None or chat is None:
             return
         if self._anonymous(message):
-            await self._send(chat.id, Reply(ANONYMOUS))
+            with i18n.use(self._language(getattr(user, "language_code", None))):
+                said = i18n._(ANONYMOUS)
+            await self._send(chat.id, Reply(said))
             return
         name, text = tr.command_text(message)
         if name == "start" and chat.type == Chat.PRIVATE and text.startswith("c-"):
@@ -316,8 +324,12 @@ class TelegramAdapter:
             return
         except TelegramError as error:
             log.info("could not remove a private command from a group: %s", error)
-        group = message.chat.title or "the group"
-        await self._answer(request, [private(STILL_VISIBLE.format(group=group))])
+        with i18n.use(self._language(request.locale)):
+            if message.chat.title:
+                said = i18n._(STILL_VISIBLE).format(group=message.chat.title)
+            else:
+                said = i18n._(STILL_VISIBLE_UNNAMED)
+        await self._answer(request, [private(said)])
 
     async def _on_unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Unknown commands are answered in direct chats, or in groups when addressed to us; a
@@ -377,7 +389,9 @@ class TelegramAdapter:
             if outcome == "no-dm":
                 await self._call(lambda: query.answer(url=self._deep_link(name)))
             elif outcome == "dm" and message.chat.type != Chat.PRIVATE:
-                await self._call(lambda: query.answer(SENT_PRIVATELY))
+                with i18n.use(self._language(request.locale)):
+                    sent = i18n._(SENT_PRIVATELY)
+                await self._call(lambda: query.answer(sent))
             else:
                 await self._call(query.answer)
         except TelegramError:
@@ -446,6 +460,13 @@ class TelegramAdapter:
             locale=getattr(user, "language_code", None),
         )
 
+    def _language(self, reported: str | None) -> str | None:
+        """The language of the adapter's own notes (the core's replies come in theirs): what
+        the member's app reports, else the deployment's. Never a database read on the way to
+        an answer, so a crisis reply waits for nothing."""
+        deployment = self.app.services.settings.bot.language
+        return i18n.supported(reported) or i18n.supported(deployment)
+
     def _anonymous(self, message: Message) -> bool:
         user = message.from_user
         return bool(
@@ -500,11 +521,9 @@ class TelegramAdapter:
             self._pending[request.actor.user_id] = Pending(time.monotonic() + PENDING_SECONDS, held)
             if request.via is not Via.BUTTON:
                 link = self._deep_link(request.command or "start")
-                await self._send(
-                    request.place.chat_id,
-                    Reply(NO_DM.format(name=request.actor.name, link=link)),
-                    thread=request.place.thread_id,
-                )
+                with i18n.use(self._language(request.locale)):
+                    said = i18n._(NO_DM).format(name=request.actor.name, link=link)
+                await self._send(request.place.chat_id, Reply(said), thread=request.place.thread_id)
             outcome = "no-dm"
         return outcome
 

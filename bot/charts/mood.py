@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot import i18n
 from bot.charts import style
 from bot.domain.charts import MoodChart
-from bot.domain.moods import MAX_MOOD, MIN_MOOD, MOODS
+from bot.domain.moods import MAX_MOOD, MIN_MOOD, MOODS, feeling_shown
+from bot.i18n import _, ngettext
 
 
 def _ticks(days: tuple[date, ...]) -> tuple[list[int], list[str]]:
@@ -18,32 +20,41 @@ def _ticks(days: tuple[date, ...]) -> tuple[list[int], list[str]]:
         firsts = [i for i, d in enumerate(days) if d.day == 1]
         firsts = firsts[len(firsts) % 2 :: 2] if len(firsts) > 7 else firsts
         return firsts, [
-            f"{days[i]:%b}" + (f"\n{days[i].year}" if days[i].month == 1 else "") for i in firsts
+            i18n.day(days[i], "MMM") + (f"\n{days[i].year}" if days[i].month == 1 else "")
+            for i in firsts
         ]
     step = 1 if n <= 7 else 7 if n <= 31 else 14
     ticks = list(range(n - 1, -1, -step))[::-1]
     if n <= 7:
-        return ticks, [f"{days[i]:%a}\n{days[i].day}" for i in ticks]
-    return ticks, [f"{days[i].day} {days[i]:%b}" for i in ticks]
+        return ticks, [f"{i18n.day(days[i], 'E')}\n{days[i].day}" for i in ticks]
+    return ticks, [i18n.day(days[i], "MMMd") for i in ticks]
 
 
 def draw_mood(chart: MoodChart) -> bytes:
+    """The chart in the member's language (`chart.language`: this runs in the chart worker,
+    which has no request of its own)."""
     import matplotlib
 
-    with matplotlib.rc_context(style.RC):
+    with i18n.use(chart.language), matplotlib.rc_context(style.RC):
         fig = style.figure()
         top, bottom = fig.subplots(2, 1, height_ratios=(3, 1.25))
         fig.subplots_adjust(left=0.17, right=0.95, top=0.9, bottom=0.03, hspace=0.42)
         _mood_panel(top, chart)
         _feelings_panel(bottom, chart)
         first, last = chart.days[0], chart.days[-1]
-        fig.suptitle(
-            (
-                f"Your mood, last {len(chart.days)} days (since your first check-in)"
-                if chart.since_start
-                else f"Your mood, last {len(chart.days)} days"
+        heading = (
+            ngettext(
+                "Your mood, last {days} day (since your first check-in)",
+                "Your mood, last {days} days (since your first check-in)",
+                len(chart.days),
             )
-            + f"\n{first:%d %b %Y} – {last:%d %b %Y}",
+            if chart.since_start
+            else ngettext(
+                "Your mood, last {days} day", "Your mood, last {days} days", len(chart.days)
+            )
+        ).format(days=len(chart.days))
+        fig.suptitle(
+            f"{heading}\n{i18n.day(first, 'yMMMd')} – {i18n.day(last, 'yMMMd')}",
             fontsize=14,
             color=style.INK,
         )
@@ -66,7 +77,9 @@ def _mood_panel(ax: Any, chart: MoodChart) -> None:
                 color=style.GREEN,
                 alpha=0.14,
                 lw=0,
-                label=f"current streak: {chart.streak} day{'s' if chart.streak != 1 else ''}",
+                label=ngettext(
+                    "current streak: {days} day", "current streak: {days} days", chart.streak
+                ).format(days=chart.streak),
             )
     points = [(x, v) for x, v in zip(xs, chart.values, strict=True) if v is not None]
     if points:
@@ -80,7 +93,7 @@ def _mood_panel(ax: Any, chart: MoodChart) -> None:
             edgecolor="white",
             linewidth=0.8,
             zorder=3,
-            label="daily mood",
+            label=_("daily mood"),
         )
     smoothed = [float("nan") if v is None else v for v in chart.smoothed]
     if any(v is not None for v in chart.smoothed):  # never a legend entry for a line not drawn
@@ -91,10 +104,12 @@ def _mood_panel(ax: Any, chart: MoodChart) -> None:
             linewidth=2.6,
             linestyle="-",
             zorder=2,
-            label=f"{chart.window}-day average",
+            label=ngettext("{days}-day average", "{days}-day average", chart.window).format(
+                days=chart.window
+            ),
         )
     ax.set_ylim(MIN_MOOD - 0.5, MAX_MOOD + 0.5)
-    ax.set_yticks(list(MOODS), [f"{m.value} {m.word}" for m in MOODS.values()], fontsize=11)
+    ax.set_yticks(list(MOODS), [f"{m.value} {m.shown}" for m in MOODS.values()], fontsize=11)
     ax.set_xlim(-0.6, n - 0.4)
     ticks, labels = _ticks(chart.days)
     ax.set_xticks(ticks, labels, fontsize=10)
@@ -104,7 +119,7 @@ def _mood_panel(ax: Any, chart: MoodChart) -> None:
         ax.text(
             0.5,
             0.5,
-            "No check-ins in these days",
+            _("No check-ins in these days"),
             transform=ax.transAxes,
             ha="center",
             va="center",
@@ -124,13 +139,13 @@ def _mood_panel(ax: Any, chart: MoodChart) -> None:
 
 
 def _feelings_panel(ax: Any, chart: MoodChart) -> None:
-    ax.set_title("Feelings you named", loc="left", fontsize=12, color=style.INK)
+    ax.set_title(_("Feelings you named"), loc="left", fontsize=12, color=style.INK)
     if not chart.feelings:
         ax.set_axis_off()
         ax.text(
             0.0,
             0.5,
-            "No feelings named in these days. Add some to today's: /checkin feel tired,hopeful",
+            _("No feelings named in these days. Add some to today's: /checkin feel tired,hopeful"),
             transform=ax.transAxes,
             ha="left",
             va="center",
@@ -138,8 +153,8 @@ def _feelings_panel(ax: Any, chart: MoodChart) -> None:
             fontsize=11,
         )
         return
-    names = [name for name, _ in chart.feelings][::-1]
-    counts = [count for _, count in chart.feelings][::-1]
+    names = [feeling_shown(name) for name, _count in chart.feelings][::-1]
+    counts = [count for _name, count in chart.feelings][::-1]
     bars = ax.barh(names, counts, color=style.SKY, edgecolor=style.BLUE, height=0.62)
     ax.bar_label(bars, labels=[f"×{c}" for c in counts], padding=4, fontsize=10)
     ax.set_xlim(0, max(counts) * 1.18 + 0.5)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.domain.quotes import quoted
+from bot.i18n import _, ngettext
 
 QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»"}
 # Control characters (but newline and tab), bidi overrides and isolates, and lone surrogates:
@@ -115,56 +116,98 @@ class Option:
                 else:
                     if not FIRST_YEAR <= day.year <= LAST_YEAR:
                         raise ArgumentError(
-                            f"{self.name} must be between {FIRST_YEAR} and {LAST_YEAR}, "
-                            f"not {day.year}"
+                            _("{option} must be between {first} and {last}, not {year}").format(
+                                option=self.name, first=FIRST_YEAR, last=LAST_YEAR, year=day.year
+                            )
                         )
                     return day
-            raise ArgumentError(f"{self.name} must be a date like 2026-01-10, not {quoted(raw)}")
+            raise ArgumentError(
+                _("{option} must be a date like 2026-01-10, not {value}").format(
+                    option=self.name, value=quoted(raw)
+                )
+            )
         if self.kind is Kind.TEXT:
             text = str(raw).strip()
             if self.max_length is not None and len(text) > self.max_length:
                 raise ArgumentError(
-                    f"{self.name} is {len(text)} characters; the limit is {self.max_length}"
+                    ngettext(
+                        "{option} is {length} character; the limit is {limit}",
+                        "{option} is {length} characters; the limit is {limit}",
+                        len(text),
+                    ).format(option=self.name, length=len(text), limit=self.max_length)
                 )
             if text and not visible(text):
-                raise ArgumentError(f"{self.name} has no visible characters")
+                raise ArgumentError(self._invisible())
             return text
         text = unicodedata.normalize("NFKC", str(raw)).strip()
         if self.choices:
             folded = text.casefold()
             folded = self.aliases.get(folded, folded)
             if folded not in self.choices:
-                raise ArgumentError(f"{self.name} must be one of: {', '.join(self.choices)}")
+                raise ArgumentError(
+                    _("{option} must be one of: {choices}").format(
+                        option=self.name, choices=", ".join(self.choices)
+                    )
+                )
             return folded
         if not text:
-            raise ArgumentError(f"{self.name} is empty")
+            raise ArgumentError(_("{option} is empty").format(option=self.name))
         if not visible(text):
-            raise ArgumentError(f"{self.name} has no visible characters")
+            raise ArgumentError(self._invisible())
         if self.max_length is not None and len(text) > self.max_length:
-            raise ArgumentError(f"{self.name} is longer than {self.max_length} characters")
+            raise ArgumentError(
+                ngettext(
+                    "{option} is longer than {limit} character",
+                    "{option} is longer than {limit} characters",
+                    self.max_length,
+                ).format(option=self.name, limit=self.max_length)
+            )
         return text
+
+    def _invisible(self) -> str:
+        return _("{option} has no visible characters").format(option=self.name)
 
     def _int(self, raw: Any) -> int:
         text = normalise_token(str(raw))
         if not re.fullmatch(r"[+-]?\d+", text):
-            raise ArgumentError(self._range_text(f"not {quoted(raw)}"))
+            raise ArgumentError(self._not_in_range(quoted(raw)))
         try:
             value = int(text)
         except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
-            raise ArgumentError(self._range_text("not a number that long")) from None
+            raise ArgumentError(self._not_in_range(too="long")) from None
         if (self.min is not None and value < self.min) or (
             self.max is not None and value > self.max
         ):
-            shown = str(value) if len(str(value)) <= 20 else "a number that large"
-            raise ArgumentError(self._range_text(f"not {shown}"))
+            if len(str(value)) > 20:
+                raise ArgumentError(self._not_in_range(too="large"))
+            raise ArgumentError(self._not_in_range(str(value)))
         if not -MAX_INT <= value <= MAX_INT:  # every id is a 64-bit integer in storage
-            raise ArgumentError(self._range_text("not a number that large"))
+            raise ArgumentError(self._not_in_range(too="large"))
         return value
 
-    def _range_text(self, tail: str) -> str:
-        if self.min is not None and self.max is not None:
-            return f"{self.name} must be a whole number from {self.min} to {self.max}, {tail}"
-        return f"{self.name} must be a whole number, {tail}"
+    def _not_in_range(self, given: str = "", *, too: str = "") -> str:
+        """Why a number was refused, as one whole sentence: `given` is the member's value as
+        shown, or `too` says it is too "long" or too "large" to repeat."""
+        ranged = self.min is not None and self.max is not None
+        if too == "long":
+            said = (
+                _("{option} must be a whole number from {low} to {high}, not a number that long")
+                if ranged
+                else _("{option} must be a whole number, not a number that long")
+            )
+        elif too == "large":
+            said = (
+                _("{option} must be a whole number from {low} to {high}, not a number that large")
+                if ranged
+                else _("{option} must be a whole number, not a number that large")
+            )
+        else:
+            said = (
+                _("{option} must be a whole number from {low} to {high}, not {value}")
+                if ranged
+                else _("{option} must be a whole number, not {value}")
+            )
+        return said.format(option=self.name, low=self.min, high=self.max, value=given)
 
     def _tags(self, raw: Any) -> tuple[str, ...]:
         words = raw if isinstance(raw, list | tuple) else normalise_token(str(raw)).split(",")
@@ -175,9 +218,18 @@ class Option:
             word = self.aliases.get(word, word)
             if word not in self.choices:
                 hint = difflib.get_close_matches(word, self.choices, n=1)
-                maybe = f" (did you mean {hint[0]}?)" if hint else ""
+                said = (
+                    _("unknown {option}: {value} (did you mean {suggestion}?). Known: {known}")
+                    if hint
+                    else _("unknown {option}: {value}. Known: {known}")
+                )
                 raise ArgumentError(
-                    f"unknown {self.name}: {quoted(word)}{maybe}. Known: {', '.join(self.choices)}"
+                    said.format(
+                        option=self.name,
+                        value=quoted(word),
+                        suggestion=hint[0] if hint else "",
+                        known=", ".join(self.choices),
+                    )
                 )
             if word not in tags:
                 tags.append(word)
@@ -230,7 +282,7 @@ class Tokens:
         if opening in QUOTES:
             end = self.text.find(QUOTES[opening], self.pos + 1)
             if end < 0:
-                raise ArgumentError("a quote was opened but not closed")
+                raise ArgumentError(_("a quote was opened but not closed"))
             token = self.text[self.pos + 1 : end]
             self.pos = end + 1
             return token
@@ -256,7 +308,7 @@ def parse_options(options: Sequence[Option], text: str) -> dict[str, Any]:
             if remainder:
                 values[option.name] = option.convert(remainder)
             elif option.required:
-                raise ArgumentError(f"missing {option.usage}")
+                raise ArgumentError(_("missing {usage}").format(usage=option.usage))
             continue
         try:
             token = tokens.peek()
@@ -266,7 +318,7 @@ def parse_options(options: Sequence[Option], text: str) -> dict[str, Any]:
             continue
         if token is None or (not option.required and not option.looks_like(token)):
             if option.required:
-                raise ArgumentError(f"missing {option.usage}")
+                raise ArgumentError(_("missing {usage}").format(usage=option.usage))
             continue
         tokens.next()
         if option.kind is Kind.TAGS:
@@ -274,7 +326,7 @@ def parse_options(options: Sequence[Option], text: str) -> dict[str, Any]:
         values[option.name] = option.convert(token)
     extra = tokens.next()
     if extra is not None:
-        raise ArgumentError(f"unexpected {quoted(extra)}")
+        raise ArgumentError(_("unexpected {value}").format(value=quoted(extra)))
     return values
 
 
@@ -300,14 +352,14 @@ def check_values(options: Sequence[Option], raw: dict[str, Any]) -> dict[str, An
     known = {option.name for option in options}
     for name in raw:
         if name not in known:
-            raise ArgumentError(f"unexpected option {name!r}")
+            raise ArgumentError(_("unexpected option {name}").format(name=repr(name)))
     for option in options:
         value = raw.get(option.name)
         if isinstance(value, str):
             value = clean(value)
         if value is None or value == "":
             if option.required:
-                raise ArgumentError(f"missing {option.usage}")
+                raise ArgumentError(_("missing {usage}").format(usage=option.usage))
             continue
         values[option.name] = option.convert(value)
     return values

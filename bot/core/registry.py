@@ -24,6 +24,7 @@ from bot.core.options import (
     parse_options,
 )
 from bot.domain.quotes import quoted
+from bot.i18n import _
 
 Handler = Callable[[Any, Request, dict[str, Any]], Awaitable[list[Reply]]]
 
@@ -157,16 +158,22 @@ class Registry:
         default = command.verb(command.default) if command.default else None
         if default is None or (first is not None and not default.options):
             names = ", ".join(sub.name for sub in command.subcommands)
-            unknown = f"{quoted(first, 32)} is not something /{command.name} does; "
-            unknown = unknown if first else ""
-            raise ArgumentError(f"{unknown}choose one of: {names}", command.usage)
+            said = (
+                _("{word} is not something /{command} does; choose one of: {verbs}")
+                if first
+                else _("choose one of: {verbs}")
+            )
+            raise ArgumentError(
+                said.format(word=quoted(first, 32), command=command.name, verbs=names),
+                command.usage,
+            )
         return Resolved(default, _parse(default, text))
 
     def resolve_typed(self, command: Command, verb: str | None, raw: dict[str, Any]) -> Resolved:
         """For surfaces that deliver typed options (Discord): same checks, no text parsing."""
         target = command.verb(verb) if verb else command
         if target is None or (target.subcommands and verb is None):
-            raise ArgumentError(f"unknown subcommand {quoted(verb, 32)}")
+            raise ArgumentError(_("unknown subcommand {name}").format(name=quoted(verb, 32)))
         return Resolved(target, check_values(target.options, raw))
 
     def _check_action(self, command: Command, action: str) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from bot import i18n
 from bot.domain.aggregates import Aggregate
-from bot.domain.summaries import average, daily_means, most_named, trend
+from bot.domain.summaries import NOT_ENOUGH_DATA, average, daily_means, most_named, trend
+from bot.i18n import _
 
 CHART_DAYS: tuple[int, ...] = (7, 30, 90, 365)
 MAX_CHART_DAYS = 366
@@ -33,6 +35,8 @@ class MoodChart:
     feelings: tuple[tuple[str, int], ...]  # most named first
     checkins: int
     asked: int = 0  # the days asked for; more than len(days) when it starts at the first check-in
+    # The language its words are drawn in: the request's, carried to the chart worker.
+    language: str = field(default_factory=i18n.language)
 
     @property
     def since_start(self) -> bool:
@@ -141,6 +145,7 @@ class Week:
 class CommunityChart:
     weeks: tuple[Week, ...]
     min_group: int
+    language: str = field(default_factory=i18n.language)  # as MoodChart's
 
     @property
     def shown(self) -> tuple[Week, ...]:
@@ -155,7 +160,7 @@ class CommunityChart:
     @property
     def trend(self) -> str:
         averages = [w.average for w in self.weeks]
-        return trend(averages) if len(self.shown) >= 3 else "not enough data"
+        return trend(averages) if len(self.shown) >= 3 else NOT_ENOUGH_DATA
 
     @property
     def last_change(self) -> str | None:
@@ -167,6 +172,11 @@ class CommunityChart:
         if before is None or last is None:
             return None
         if abs(last - before) < 0.05:
-            return f"the last week about the same as the one before ({last:.1f})"
-        word = "higher" if last > before else "lower"
-        return f"the last week {word} than the one before ({before:.1f} to {last:.1f})"
+            return _("the last week about the same as the one before ({mood})").format(
+                mood=i18n.number(last, 1)
+            )
+        if last > before:
+            said = _("the last week higher than the one before ({before} to {after})")
+        else:
+            said = _("the last week lower than the one before ({before} to {after})")
+        return said.format(before=i18n.number(before, 1), after=i18n.number(last, 1))

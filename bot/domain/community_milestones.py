@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from bot.domain.milestones import add_months
+from bot.i18n import ngettext
 
 CHECKIN_STEPS: tuple[int, ...] = (100, 500, 1000, 2500, 5000, 10000)
 STREAK_DAY_STEPS: tuple[int, ...] = (100, 250, 500, 1000, 2500, 5000, 10000)
@@ -74,5 +75,5 @@ def anniversary_on(start: date, day: date) -> int | None:
 
 
 def years_phrase(years: int) -> str:
-    """ "1 year", "2 years" - for texts."""
-    return f"{years} year{'s' if years != 1 else ''}"
+    """ "1 year", "2 years" - for texts, in the current language."""
+    return ngettext("{n} year", "{n} years", years).format(n=years)

@@ -10,6 +10,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.i18n import ngettext
+
 STREAK_MILESTONES: tuple[int, ...] = (3, 7, 14, 30, 60, 100, 365)
 
 _MAX_YEARS = 10
@@ -27,10 +29,29 @@ def streak_milestones_reached(previous: int, current: int) -> list[int]:
 
 @dataclass(frozen=True)
 class PersonalMark:
-    """An anniversary of the member joining, with the wording shown to them."""
+    """An anniversary of the member joining. `label` is English ("1 week", "3 months"), as the
+    celebrations ledger keeps it in its keys; `shown` is the wording shown to the member."""
 
     label: str
     due: date
+
+    @property
+    def shown(self) -> str:
+        """The label in the member's language ("1 week", "1 semana")."""
+        count, unit = self.label.split(" ", 1)
+        return said(int(count), unit.removesuffix("s"))
+
+
+def said(count: int, unit: str) -> str:
+    """`count` weeks, months or years (`unit` "week", "month" or "year") in the member's
+    language, with its plural form."""
+    if unit == "week":
+        text = ngettext("{n} week", "{n} weeks", count)
+    elif unit == "month":
+        text = ngettext("{n} month", "{n} months", count)
+    else:
+        text = ngettext("{n} year", "{n} years", count)
+    return text.format(n=count)
 
 
 def add_months(d: date, months: int) -> date:
@@ -49,7 +70,8 @@ def add_months(d: date, months: int) -> date:
 
 
 def _mark_plan() -> list[tuple[str, int | None]]:
-    """Return (label, months) pairs; ``None`` months stands for the one-week mark."""
+    """Return (label, months) pairs; ``None`` months stands for the one-week mark. Labels stay
+    English (ledger keys): `PersonalMark.shown` translates them."""
     plan: list[tuple[str, int | None]] = [
         ("1 week", None),
         ("1 month", 1),

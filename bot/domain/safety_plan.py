@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.domain.quotes import quoted
+from bot.i18n import _, ngettext
 
 # In the model's order; "reasons" is the template's closing line ("the one thing that is most
 # important to me"), asked last and optional like every step.
@@ -42,13 +43,22 @@ def parse_items(text: str) -> list[str]:
     items = [_visible(part) for part in SPLIT.split(text)]
     items = [item for item in items if item.strip(" .,-")]
     if not items:
-        raise PlanError("that answer was empty; write a few words, or press Skip")
+        raise PlanError(_("that answer was empty; write a few words, or press Skip"))
     if len(items) > MAX_ITEMS:
-        raise PlanError(f"at most {MAX_ITEMS} items a step; keep the ones that help most")
+        raise PlanError(
+            ngettext(
+                "at most {n} item a step; keep the one that helps most",
+                "at most {n} items a step; keep the ones that help most",
+                MAX_ITEMS,
+            ).format(n=MAX_ITEMS)
+        )
     if too_long := next((i for i in items if len(i) > MAX_ITEM), None):
         raise PlanError(
-            f"each item can be up to {MAX_ITEM} characters ({len(too_long)} given); "
-            "split it with ';'"
+            ngettext(
+                "each item can be up to {n} character ({given} given); split it with ';'",
+                "each item can be up to {n} characters ({given} given); split it with ';'",
+                MAX_ITEM,
+            ).format(n=MAX_ITEM, given=len(too_long))
         )
     return list(dict.fromkeys(items))
 
@@ -59,7 +69,11 @@ def step_of(name: str) -> str:
     if key.isdigit() and 1 <= int(key) <= len(STEPS):
         return STEPS[int(key) - 1]
     if key not in STEPS:
-        raise PlanError(f"unknown step {quoted(name, 20)}; the steps are {', '.join(STEPS)}")
+        raise PlanError(
+            _("unknown step {step}; the steps are {steps}").format(
+                step=quoted(name, 20), steps=", ".join(STEPS)
+            )
+        )
     return key
 
 

@@ -2,8 +2,11 @@
 
 A spec is parsed once, stored as its normalised text and turned into a trigger elsewhere
 (``bot.scheduler.triggers``). Parsing stays pure so that every accepted and refused form can
-be tested without a scheduler or a clock, and so that ``parse_spec(describe(spec))`` and
-``parse_spec(spec.text)`` both give the spec back: what the bot echoes, a person can retype.
+be tested without a scheduler or a clock, and so that ``parse_spec(describe(spec))`` (in
+English) and ``parse_spec(spec.text)`` both give the spec back: what the bot echoes, a person
+can retype. The description and the reasons a `<when>` is refused are in the member's language
+(bot/i18n.py); the forms themselves (``daily``, ``weekly sun``, cron lines) are syntax, shown
+as typed.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from datetime import time
 from typing import NamedTuple
 
 from babel import Locale
+from babel.lists import format_list
 
+from bot import i18n
 from bot.domain.quotes import quoted
 from bot.domain.schedule_time import parse_hhmm
-from bot.i18n import LANGUAGES, folded
+from bot.i18n import LANGUAGES, N_, NC_, _, folded, ngettext, pgettext
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -56,11 +61,12 @@ def _other_day_words() -> dict[str, tuple[int, ...]]:
 
 
 _OTHER_DAY_WORDS = _other_day_words()
-_FORMS = (
-    "use a form like 'daily 09:00', 'weekdays 18:30', 'weekends 10:00', 'mon,thu 19:00', "
-    "'weekly sun 20:00', 'every 2 days 08:00' or a cron line such as '30 18 * * 1-5'"
+# The forms a refusal lists: syntax, the same in every language.
+FORMS_SHOWN = (
+    "'daily 09:00', 'weekdays 18:30', 'weekends 10:00', 'mon,thu 19:00', 'weekly sun 20:00', "
+    "'every 2 days 08:00'"
 )
-_DAY_HELP = "use day names such as mon or monday, ranges such as mon-fri, weekdays or weekends"
+CRON_SHOWN = "'30 18 * * 1-5'"
 _NUMBER = re.compile(r"[0-9]+")
 _CRON_ITEM = re.compile(r"(\*|[a-z0-9]+(?:-[a-z0-9]+)?)(?:/([0-9]+))?")
 
@@ -82,6 +88,25 @@ class Spec:
     cron: str | None = None
 
 
+class Unreadable(ValueError):
+    """A `<when>` that is none of the forms: the refusal lists them all. ``typed`` is the text
+    as given, for a caller that words the refusal its own way (with what may follow it)."""
+
+    def __init__(self, typed: str) -> None:
+        self.typed = typed
+        super().__init__(
+            _(
+                "could not read {text} as a schedule; use a form like {forms} or a cron line "
+                "such as {cron}"
+            ).format(text=quoted(typed), forms=FORMS_SHOWN, cron=CRON_SHOWN)
+        )
+
+
+class Impossible(ValueError):
+    """A `<when>` read in full that can never be kept (it never happens, or fires too often):
+    its reason is given as it is, and no shorter reading of the words is tried."""
+
+
 class CronValues(NamedTuple):
     """The expanded values of a cron line; weekdays are converted to 0=Monday..6=Sunday."""
 
@@ -94,25 +119,43 @@ class CronValues(NamedTuple):
 
 @dataclass(frozen=True)
 class _Field:
-    name: str
+    name: str  # English, marked with NC_("cron field", ...); `shown` is the member's language
     low: int
     high: int
     names: dict[str, int]
+    not_one: str  # "{value} is not a month", marked with N_(): one sentence per field
+
+    @property
+    def shown(self) -> str:
+        return pgettext("cron field", self.name)
 
 
 _CRON_FIELDS = (
-    _Field("minute", 0, 59, {}),
-    _Field("hour", 0, 23, {}),
-    _Field("day of month", 1, 31, {}),
-    _Field("month", 1, 12, {name: i + 1 for i, name in enumerate(_MONTH_NAMES)}),
-    _Field("weekday", 0, 7, {name: (i + 1) % 7 for i, name in enumerate(DAY_NAMES)}),
+    _Field(NC_("cron field", "minute"), 0, 59, {}, N_("{value} is not a minute")),
+    _Field(NC_("cron field", "hour"), 0, 23, {}, N_("{value} is not an hour")),
+    _Field(NC_("cron field", "day of month"), 1, 31, {}, N_("{value} is not a day of month")),
+    _Field(
+        NC_("cron field", "month"),
+        1,
+        12,
+        {name: i + 1 for i, name in enumerate(_MONTH_NAMES)},
+        N_("{value} is not a month"),
+    ),
+    _Field(
+        NC_("cron field", "weekday"),
+        0,
+        7,
+        {name: (i + 1) % 7 for i, name in enumerate(DAY_NAMES)},
+        N_("{value} is not a weekday"),
+    ),
 )
 
 
 def parse_spec(text: str) -> Spec:
     """Read a `<when>`; case, extra spaces and a trailing "at" before the time are tolerated.
 
-    Anything not understood raises ValueError with one sentence a member can act on.
+    Anything not understood raises ValueError with one sentence a member can act on, in their
+    language: Unreadable when it is none of the forms, Impossible when it can never happen.
     """
     cleaned = re.sub(r"\s*([,-])\s*", r"\1", " ".join(text.lower().split()))
     cleaned = re.sub(r"(\d)\s+([ap])\.?m\.?$", r"\1\2m", cleaned)  # "9 pm", "9 p.m."
@@ -124,7 +167,7 @@ def parse_spec(text: str) -> Spec:
     if len(tokens) == 5 and not any(":" in t for t in tokens) and tokens[0][0] in "0123456789*":
         return _cron_spec(" ".join(tokens))
     if len(tokens) < 2 or ":" not in tokens[-1]:
-        raise ValueError(f"could not read {quoted(text)} as a schedule; {_FORMS}")
+        raise Unreadable(text)
     at = _parse_time(tokens[-1])
     head = tokens[:-2] if tokens[-2] == "at" else tokens[:-1]
     if head in (["daily"], ["every", "day"]):
@@ -133,26 +176,35 @@ def parse_spec(text: str) -> Spec:
         return _every(head[1], at, text)
     if head and head[0] in ("weekly", "every"):
         if len(head) == 1:
-            raise ValueError("say which day, as in 'weekly sun 20:00' or 'every monday 19:00'")
+            raise ValueError(
+                _("say which day, as in {example} or {other}").format(
+                    example="'weekly sun 20:00'", other="'every monday 19:00'"
+                )
+            )
         head = head[1:]
     return _timed(at, _parse_days(head))
 
 
 def describe(spec: Spec) -> str:
-    """Human wording such as "weekdays at 18:30" or "every Monday and Thursday at 19:00"."""
+    """Human wording such as "weekdays at 18:30" or "every Monday and Thursday at 19:00", in
+    the current language (a cron line is shown as typed: it is syntax)."""
     if spec.cron is not None:
         return f"cron {spec.cron}"
-    at = f"{spec.hour:02d}:{spec.minute:02d}"
+    at = f"{spec.hour:02d}:{spec.minute:02d}"  # the 24-hour clock, in every language
     if spec.every_days is not None:
-        return f"every {spec.every_days} days at {at}"
+        return ngettext(
+            "every {n} day at {time}", "every {n} days at {time}", spec.every_days
+        ).format(n=spec.every_days, time=at)
     days = spec.days_of_week
     if not days:
-        return f"daily at {at}"
-    if days in (WEEKDAYS, WEEKENDS):
-        return f"{'weekdays' if days == WEEKDAYS else 'weekends'} at {at}"
-    names = [FULL_DAY_NAMES[d] for d in days]
-    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"every {joined} at {at}"
+        return _("daily at {time}").format(time=at)
+    if days == WEEKDAYS:
+        return _("weekdays at {time}").format(time=at)
+    if days == WEEKENDS:
+        return _("weekends at {time}").format(time=at)
+    # "Monday", "Monday and Thursday", "Monday, Wednesday and Friday", joined the language's way
+    names = format_list([i18n.weekday(d) for d in days], locale=i18n.locale())
+    return _("every {days} at {time}").format(days=names, time=at)
 
 
 def cron_values(line: str) -> CronValues:
@@ -160,7 +212,9 @@ def cron_values(line: str) -> CronValues:
     fields = line.split()
     if len(fields) != 5:
         raise ValueError(
-            f"a cron line needs 5 fields (minute hour day month weekday): {quoted(line)}"
+            _("a cron line needs 5 fields (minute hour day month weekday): {line}").format(
+                line=quoted(line)
+            )
         )
     expanded = [_expand(field, raw) for field, raw in zip(_CRON_FIELDS, fields, strict=True)]
     weekdays = tuple(sorted({(v + 6) % 7 for v in expanded[4]}))
@@ -187,7 +241,9 @@ def _parse_time(token: str) -> time:
     try:
         return parse_hhmm(token)
     except ValueError as error:
-        raise ValueError(f"{quoted(token, 20)} is not a valid time: {error}") from None
+        raise ValueError(
+            _("{time} is not a valid time: {reason}").format(time=quoted(token, 20), reason=error)
+        ) from None
 
 
 def _timed(at: time, days: tuple[int, ...]) -> Spec:
@@ -207,10 +263,14 @@ def _timed(at: time, days: tuple[int, ...]) -> Spec:
 
 def _every(count: str, at: time, text: str) -> Spec:
     if _NUMBER.fullmatch(count) is None:
-        raise ValueError(f"could not read {quoted(text)} as a schedule; {_FORMS}")
+        raise Unreadable(text)
     n = int(count)
     if not 1 <= n <= MAX_EVERY_DAYS:
-        raise ValueError(f"'every N days' needs N from 1 to {MAX_EVERY_DAYS}, got {n}")
+        raise ValueError(
+            _("{form} needs N from {least} to {most}, got {n}").format(
+                form="'every N days'", least=1, most=MAX_EVERY_DAYS, n=n
+            )
+        )
     if n == 1:
         return _timed(at, ())
     return Spec(f"every {n} days {at:%H:%M}", at.minute, at.hour, (), n)
@@ -221,7 +281,7 @@ def _parse_days(words: list[str]) -> tuple[int, ...]:
     days: set[int] = set()
     parts = [p for w in words if w != "and" for p in w.split(",")]
     if not parts:
-        raise ValueError(f"no days given; {_DAY_HELP}")
+        raise ValueError(_("no days given; {help}").format(help=_day_help()))
     for part in parts:
         first, dash, last = part.partition("-")
         if not dash:
@@ -232,12 +292,21 @@ def _parse_days(words: list[str]) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
+def _day_help() -> str:
+    """How days are written (the words are syntax: the same in every language)."""
+    return _(
+        "use day names such as {day} or {day_name}, ranges such as {days}, {weekdays} or {weekends}"
+    ).format(day="mon", day_name="monday", days="mon-fri", weekdays="weekdays", weekends="weekends")
+
+
 def _day_word(word: str, single: bool = False) -> tuple[int, ...]:
     if not word:
-        raise ValueError(f"a day is missing in a list or range; {_DAY_HELP}")
+        raise ValueError(_("a day is missing in a list or range; {help}").format(help=_day_help()))
     found = _DAY_WORDS.get(word) or _OTHER_DAY_WORDS.get(folded(word))
     if found is None or (single and len(found) != 1):
-        raise ValueError(f"unknown day {quoted(word, 20)}; {_DAY_HELP}")
+        raise ValueError(
+            _("unknown day {day}; {help}").format(day=quoted(word, 20), help=_day_help())
+        )
     return found
 
 
@@ -246,11 +315,17 @@ def _cron_spec(line: str) -> Spec:
     fields = line.split()
     if not fields[2].startswith("*") and not fields[4].startswith("*"):
         raise ValueError(
-            "a cron line may restrict the day of month or the weekday but not both, "
-            "since cron tools disagree on how to combine them"
+            _(
+                "a cron line may restrict the day of month or the weekday but not both, "
+                "since cron tools disagree on how to combine them"
+            )
         )
     if not any(d <= _MONTH_DAYS[m - 1] for d in values.days for m in values.months):
-        raise ValueError(f"cron line {quoted(line)} never happens: no chosen month has that day")
+        raise Impossible(
+            _("cron line {line} never happens: no chosen month has that day").format(
+                line=quoted(line)
+            )
+        )
     return Spec(line, None, None, cron=line)
 
 
@@ -259,21 +334,27 @@ def _expand(field: _Field, raw: str) -> tuple[int, ...]:
     for item in raw.split(","):
         match = _CRON_ITEM.fullmatch(item)
         if match is None:
-            raise _cron_error(field, raw, "use a number, a range like 1-5, a list or */step")
+            raise _cron_error(
+                field,
+                raw,
+                _("use a number, a range like {range}, a list or {step}").format(
+                    range="1-5", step="*/step"
+                ),
+            )
         span, step_text = match.groups()
         if span == "*":
             first, last = field.low, field.high
         else:
-            start, _, end = span.partition("-")
+            start, _dash, end = span.partition("-")
             first = _cron_value(field, raw, start)
             last = _cron_value(field, raw, end) if end else field.high if step_text else first
             if field.name == "weekday" and end == "sun" and first > 0:
                 last = 7  # "mon-sun" means through Sunday, not back to day 0
             if first > last:
-                raise _cron_error(field, raw, "a range must go from low to high")
+                raise _cron_error(field, raw, _("a range must go from low to high"))
         step = int(step_text) if step_text else 1
         if step < 1:
-            raise _cron_error(field, raw, "a step must be at least 1")
+            raise _cron_error(field, raw, _("a step must be at least 1"))
         values.update(range(first, last + 1, step))
     return tuple(sorted(values))
 
@@ -283,11 +364,19 @@ def _cron_value(field: _Field, raw: str, token: str) -> int:
         value = int(token)
         if field.low <= value <= field.high:
             return value
-        raise _cron_error(field, raw, f"values must be from {field.low} to {field.high}")
+        raise _cron_error(
+            field,
+            raw,
+            _("values must be from {low} to {high}").format(low=field.low, high=field.high),
+        )
     if token in field.names:
         return field.names[token]
-    raise _cron_error(field, raw, f"{quoted(token, 20)} is not a {field.name}")
+    raise _cron_error(field, raw, _(field.not_one).format(value=quoted(token, 20)))
 
 
 def _cron_error(field: _Field, raw: str, reason: str) -> ValueError:
-    return ValueError(f"cron {field.name} field {quoted(raw, 20)} is invalid: {reason}")
+    return ValueError(
+        _("cron {field} field {value} is invalid: {reason}").format(
+            field=field.shown, value=quoted(raw, 20), reason=reason
+        )
+    )

@@ -15,6 +15,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.domain.quotes import quoted
+from bot.i18n import _
 
 _HHMM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _DURATION_PART = re.compile(r"([0-9]+)\s*([a-z])")
@@ -40,8 +41,11 @@ def parse_timezone(text: str) -> ZoneInfo:
     name = _zones_by_folded_name().get(cleaned.casefold())
     if name is None:
         close = difflib.get_close_matches(cleaned.casefold(), _zones_by_folded_name(), n=1)
-        hint = f"; did you mean {_zones_by_folded_name()[close[0]]}?" if close else ""
-        raise ValueError(f"unknown time zone {quoted(cleaned, 32)}{hint}")
+        shown = quoted(cleaned, 32)
+        if close:
+            said = _("unknown time zone {zone}; did you mean {suggestion}?")
+            raise ValueError(said.format(zone=shown, suggestion=_zones_by_folded_name()[close[0]]))
+        raise ValueError(_("unknown time zone {zone}").format(zone=shown))
     return ZoneInfo(name)
 
 
@@ -69,12 +73,14 @@ def parse_hhmm(text: str) -> time:
     cleaned = text.strip()
     match = _HHMM.fullmatch(cleaned)
     if match is None:
-        raise ValueError(f"expected a 24-hour time like 09:00 or 21:30, got {quoted(cleaned, 20)}")
+        said = _("expected a 24-hour time like 09:00 or 21:30, got {value}")
+        raise ValueError(said.format(value=quoted(cleaned, 20)))
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23:
-        raise ValueError(f"hour must be between 0 and 23, got {hour}")
+        raise ValueError(_("hour must be between 0 and 23, got {hour}").format(hour=hour))
     if minute > 59:
-        raise ValueError(f"minutes must be between 00 and 59, got {minute:02d}")
+        said = _("minutes must be between 00 and 59, got {minute}")
+        raise ValueError(said.format(minute=f"{minute:02d}"))
     return time(hour, minute)
 
 
@@ -85,24 +91,26 @@ def parse_duration(text: str) -> timedelta:
     total is refused because a snooze or pause of nothing is never intended.
     """
     cleaned = text.strip().lower()
-    example = "use a duration like 30m, 2h, 3d, 1w or 1d2h"
     if not cleaned or _DURATION_SHAPE.fullmatch(cleaned) is None:
-        raise ValueError(f"{example}, got {quoted(text, 20)}")
+        said = _("use a duration like 30m, 2h, 3d, 1w or 1d2h, got {value}")
+        raise ValueError(said.format(value=quoted(text, 20)))
     minutes = 0
     seen: set[str] = set()
     for amount, unit in _DURATION_PART.findall(cleaned):
         if unit not in _UNIT_MINUTES:
-            raise ValueError(f"unknown duration unit {quoted(unit, 12)}; {example}")
+            said = _("unknown duration unit {unit}; use a duration like 30m, 2h, 3d, 1w or 1d2h")
+            raise ValueError(said.format(unit=quoted(unit, 12)))
         if unit in seen:
-            raise ValueError(f"duration unit {quoted(unit, 12)} given more than once")
+            said = _("duration unit {unit} given more than once")
+            raise ValueError(said.format(unit=quoted(unit, 12)))
         seen.add(unit)
         minutes += int(amount) * _UNIT_MINUTES[unit]
     if minutes == 0:
-        raise ValueError("duration must be longer than zero")
+        raise ValueError(_("duration must be longer than zero"))
     try:
         return timedelta(minutes=minutes)
     except OverflowError:
-        raise ValueError("duration is too long") from None
+        raise ValueError(_("duration is too long")) from None
 
 
 def parse_country(text: str, known: Collection[str]) -> str:
@@ -113,5 +121,5 @@ def parse_country(text: str, known: Collection[str]) -> str:
     """
     code = text.strip().upper()
     if _COUNTRY.fullmatch(code) is None or code not in {k.upper() for k in known}:
-        raise ValueError(f"unknown country code: {text.strip()}")
+        raise ValueError(_("unknown country code: {code}").format(code=text.strip()))
     return code

@@ -8,8 +8,11 @@ are normalised and misspelt terms are nudged toward words we actually index.
 from __future__ import annotations
 
 import difflib
+import functools
 import unicodedata
 from collections.abc import Collection, Sequence
+
+from bot.i18n import NC_, words_for
 
 _MIN_TOKEN_CHARS = 2
 _MIN_PREFIX_CHARS = 3  # shorter prefixes ("an") match too much to be meaningful
@@ -81,6 +84,20 @@ COUNTRY_TAGS = {
     "nz": "NZ",
     "india": "IN",
     "germany": "DE",
+    # The resources in other languages are tagged with their country's ISO code.
+    "es": "ES",
+    "mx": "MX",
+    "ar": "AR",
+    "co": "CO",
+    "cl": "CL",
+    "de": "DE",
+    "at": "AT",
+    "ch": "CH",
+    "fr": "FR",
+    "be": "BE",
+    "ca": "CA",
+    "québec": "CA",
+    "br": "BR",
 }
 
 
@@ -105,18 +122,22 @@ def by_country(countries: Sequence[frozenset[str]], country: str | None) -> list
     return sorted(range(len(countries)), key=rank)
 
 
-# What a resource is, and how a list names one and several. One word each, so `/resources add`
-# takes it.
+# What a resource is (one word each, so `/resources add` takes it), and how a list names one
+# and several, in English: shown with pgettext("resource kind", one) and
+# pgettext("resource kinds", several), in the reader's language.
 KINDS: dict[str, tuple[str, str]] = {
-    "article": ("article", "articles"),
-    "book": ("book", "books"),
-    "podcast": ("podcast", "podcasts"),
-    "app": ("app", "apps"),
-    "helpline": ("helpline", "helplines"),
-    "course": ("course", "courses"),
-    "directory": ("therapist directory", "therapist directories"),
-    "group": ("support group", "support groups"),
-    "video": ("video", "videos"),
+    "article": (NC_("resource kind", "article"), NC_("resource kinds", "articles")),
+    "book": (NC_("resource kind", "book"), NC_("resource kinds", "books")),
+    "podcast": (NC_("resource kind", "podcast"), NC_("resource kinds", "podcasts")),
+    "app": (NC_("resource kind", "app"), NC_("resource kinds", "apps")),
+    "helpline": (NC_("resource kind", "helpline"), NC_("resource kinds", "helplines")),
+    "course": (NC_("resource kind", "course"), NC_("resource kinds", "courses")),
+    "directory": (
+        NC_("resource kind", "therapist directory"),
+        NC_("resource kinds", "therapist directories"),
+    ),
+    "group": (NC_("resource kind", "support group"), NC_("resource kinds", "support groups")),
+    "video": (NC_("resource kind", "video"), NC_("resource kinds", "videos")),
 }
 # Words that ask for a kind rather than a subject: `/resources books`, `/resources sleep apps`.
 KIND_WORDS: dict[str, str] = {
@@ -173,18 +194,33 @@ STOPWORDS = frozenset(
 )
 
 
+@functools.cache
+def kind_words() -> dict[str, str]:
+    """KIND_WORDS and every catalogue's words for the kinds ("libros", "Bücher", "livres",
+    "aplicativos"), accents optional: what a member types in their language asks for a kind."""
+    english = {one: kind for kind, (one, _several) in KINDS.items()}
+    english |= {several: kind for kind, (_one, several) in KINDS.items()}
+    found = {
+        form: english[word]
+        for context in ("resource kind", "resource kinds")
+        for form, word in words_for(context, english).items()
+    }
+    return {**found, **KIND_WORDS}
+
+
 def asked_kinds(terms: Sequence[str]) -> tuple[set[str], list[str]]:
-    """The kinds a search asks for (a near miss of a longer kind word too: "podcst"), and the
-    terms left to search the subject with (without STOPWORDS)."""
+    """The kinds a search asks for (a near miss of a longer kind word too: "podcst"), in any
+    language Haven has, and the terms left to search the subject with (without STOPWORDS)."""
     kinds: set[str] = set()
     rest: list[str] = []
+    known = kind_words()
     for term in terms:
         word = term
-        if word not in KIND_WORDS and len(word) >= _KIND_TYPO_CHARS:
-            near = difflib.get_close_matches(word, KIND_WORDS, n=1, cutoff=0.85)
+        if word not in known and len(word) >= _KIND_TYPO_CHARS:
+            near = difflib.get_close_matches(word, known, n=1, cutoff=0.85)
             word = near[0] if near else word
-        if word in KIND_WORDS:
-            kinds.add(KIND_WORDS[word])
+        if word in known:
+            kinds.add(known[word])
         elif term not in STOPWORDS:
             rest.append(term)
     return kinds, rest

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from bot.domain.moods import MAX_MOOD, MIN_MOOD
+from bot.i18n import NC_, pgettext
 
 # One bar per mood level. The scale is fixed (1..5) so a week of "okay" looks
 # like "okay", not like a dramatic chart stretched to fill the height.
@@ -19,6 +20,12 @@ _BARS = "▁▂▄▆█"
 _GAP = "·"
 _STEADY_SLOPE = 0.05  # mood points per day; smaller drifts are noise, not a trend
 _MIN_TREND_POINTS = 3
+# What `trend` says, kept in English (a value, compared and stored as it is); `trend_shown`
+# gives it in the member's language.
+NOT_ENOUGH_DATA = NC_("trend", "not enough data")
+STEADY = NC_("trend", "steady")
+RISING = NC_("trend", "rising")
+FALLING = NC_("trend", "falling")
 
 
 def _cell(value: float | None) -> str:
@@ -47,7 +54,8 @@ def average(values: Iterable[float | None]) -> float | None:
 
 
 def trend(values: Sequence[float | None]) -> str:
-    """Describe the direction of mood over the period.
+    """Describe the direction of mood over the period: one of the English words above (shown
+    to a member through `trend_shown`).
 
     Uses a least-squares slope over the day index so gaps keep their place in
     time, and one unusual day moves the answer less than a first-vs-last
@@ -57,17 +65,22 @@ def trend(values: Sequence[float | None]) -> str:
         (float(i), float(v)) for i, v in enumerate(values) if v is not None and not math.isnan(v)
     ]
     if len(points) < _MIN_TREND_POINTS:
-        return "not enough data"
+        return NOT_ENOUGH_DATA
     n = len(points)
     mean_x = math.fsum(x for x, _ in points) / n
     mean_y = math.fsum(y for _, y in points) / n
     spread = math.fsum((x - mean_x) ** 2 for x, _ in points)
     if spread == 0:
-        return "not enough data"
+        return NOT_ENOUGH_DATA
     slope = math.fsum((x - mean_x) * (y - mean_y) for x, y in points) / spread
     if abs(slope) < _STEADY_SLOPE:
-        return "steady"
-    return "rising" if slope > 0 else "falling"
+        return STEADY
+    return RISING if slope > 0 else FALLING
+
+
+def trend_shown(word: str) -> str:
+    """A trend as `trend` gives it (English) in the member's language."""
+    return pgettext("trend", word)
 
 
 def most_named(tags: Iterable[str], limit: int) -> tuple[tuple[str, int], ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.catalog import INTERNATIONAL, Catalog, CountryLines, iso_countries
 from bot.domain.quotes import quoted
+from bot.i18n import _
 
 
 class HelplineService:
@@ -29,24 +30,27 @@ class HelplineService:
         parts: list[str] = []
         if country and found.code != country.upper():
             parts.append(
-                f"I don't have checked helplines for {self.country_name(country)} yet. "
-                "These international directories list lines in your country:"
+                _(
+                    "I don't have checked helplines for {country} yet. "
+                    "These international directories list lines in your country:"
+                ).format(country=self.country_name(country))
             )
         else:
-            parts.append(f"Helplines in {found.name}:")
+            parts.append(_("Helplines in {country}:").format(country=found.name))
         if found.emergency:
-            parts.append(f"Emergency: call {found.emergency}")
+            parts.append(_("Emergency: call {number}").format(number=found.emergency))
         for line in found.lines:
             contacts = "; ".join(
                 f"{c.how()} ({c.hours})" if c.hours else c.how() for c in line.contacts
             )
             parts.append(f"• {line.name}: {contacts}")
             if with_sources:
-                parts.append(f"  checked {line.verified_at} against {line.source}")
+                checked = _("checked {date} against {source}")
+                parts.append("  " + checked.format(date=line.verified_at, source=line.source))
         if found.code != self.catalog.international.code:
             directory = self.catalog.international.lines[0]
             link = directory.website or directory.source
-            parts.append(f"Elsewhere: {directory.name}, {link}")
+            parts.append(_("Elsewhere: {name}, {link}").format(name=directory.name, link=link))
         return "\n".join(parts)
 
 
@@ -56,6 +60,6 @@ def check_country(value: str) -> str:
     if code in (INTERNATIONAL, "INTERNATIONAL"):
         return INTERNATIONAL
     if len(code) != 2 or code not in iso_countries():
-        shown = quoted(value, 12)
-        raise ValueError(f"unknown country code {shown}; use two letters, like GB or US")
+        said = _("unknown country code {code}; use two letters, like GB or US")
+        raise ValueError(said.format(code=quoted(value, 12)))
     return code

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.domain import milestones
 from bot.domain.streaks import local_date
+from bot.i18n import _, ngettext
 from bot.services.people import PeopleService
 from bot.storage.milestones import NEVER, MilestoneRepo, MilestoneRow
 from bot.storage.people import MemberRow
@@ -37,9 +38,19 @@ class MilestoneService:
     ) -> int:
         today = local_date(now, self.people.timezone(member))
         if start > today:
-            raise ValueError(f"the start date {start} is in the future; use the day it began")
+            raise ValueError(  # the date as the member typed it
+                _("the start date {start} is in the future; use the day it began").format(
+                    start=start.isoformat()
+                )
+            )
         if len(await self.repo.of_member(member.id)) >= MAX_MILESTONES:
-            raise ValueError(f"you can keep at most {MAX_MILESTONES} milestones")
+            raise ValueError(
+                ngettext(
+                    "you can keep at most {n} milestone",
+                    "you can keep at most {n} milestones",
+                    MAX_MILESTONES,
+                ).format(n=MAX_MILESTONES)
+            )
         return await self.repo.add(member.id, label, start, chat, now, _first_due(start, today))
 
     async def remove(self, member_id: int, milestone_id: int) -> bool:

@@ -97,6 +97,23 @@ class PeopleService:
         chosen = community.language if community else None
         return chosen or supported(self.default_language) or SOURCE
 
+    async def group_language(self, community_id: int | None) -> str:
+        """`community_language` by the group's id (a scheduled post knows only that)."""
+        community = await self.communities.get(community_id) if community_id else None
+        return self.community_language(community)
+
+    async def member_language(self, member: MemberRow, community_id: int | None = None) -> str:
+        """The language of a message Haven sends a member unasked (a nudge, a reminder, a
+        celebration, a summary for a lead): their own setting, else the group's it concerns,
+        else `bot.language`. What their app reports is known only while they write, so it
+        cannot choose here; a member who wants their app's language everywhere sets it."""
+        if member.language:
+            return member.language
+        if community_id is None:
+            community = await self.communities.last_seen_in(member.id)
+            return self.community_language(community)
+        return await self.group_language(community_id)
+
     async def set_community_timezone(self, community_id: int, zone: str) -> None:
         await self.communities.update(community_id, timezone=zone)
 
@@ -151,7 +168,9 @@ class PeopleService:
             place.community_id,
             place.title,
             place.chat_id,
-            list(self.catalog.rules),
+            # The group posts in bot.language until a lead chooses (/community language), so
+            # its first rules are that language's defaults.
+            list(self.catalog.default_rules(supported(self.default_language) or SOURCE)),
             self.clock.now(),
         )
 

@@ -10,6 +10,7 @@ from cachetools import TTLCache
 
 from bot.core.clock import Clock
 from bot.core.messages import Request
+from bot.i18n import _
 from bot.settings import PrivacySection
 from bot.storage.inbound import KEEP as UPDATES_KEEP
 from bot.storage.people import CACHE_AGE, MEMBERS_CACHED, CommunityRepo, MemberRepo
@@ -81,7 +82,7 @@ class PrivacyService:
     async def export(self, member_id: int) -> bytes:
         data: dict[str, Any] = {
             "exported_at": self.clock.now().isoformat(timespec="seconds"),
-            "about": "Everything Haven stores about you. /forgetme erases it.",
+            "about": _("Everything Haven stores about you. /forgetme erases it."),
             **await self.repo.export(member_id),
         }
         return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from bot import i18n
 from bot.catalog import Catalog, Exercise
 from bot.domain.search import (
     asked_kinds,
@@ -18,6 +19,7 @@ from bot.domain.search import (
     tokenize,
     with_synonyms,
 )
+from bot.i18n import _, ngettext
 from bot.storage.resources import NewResource, ResourceRepo, ResourceRow, Suggestion
 
 TOPIC = re.compile(r"^[a-z][a-z0-9-]{1,29}$")
@@ -38,32 +40,44 @@ class ResourceService:
         self.repo = repo
         self.catalog = catalog
         self.rng = rng
-        self._vocabulary: set[str] | None = None
+        self._vocabulary: dict[str, set[str]] = {}  # language -> the words its readers find
 
     async def load(self) -> None:
         await self.repo.load_builtin(self.catalog.resources)
-        self._vocabulary = None
+        self._vocabulary.clear()
+
+    async def _words(self, language: str) -> set[str]:
+        if language not in self._vocabulary:
+            texts = await self.repo.texts(language)
+            self._vocabulary[language] = {w for text in texts for w in tokenize(text)}
+        return self._vocabulary[language]
 
     async def topics(self, community_id: int | None) -> list[tuple[str, str, int]]:
-        """(slug, title, count) for the shipped topics and any a community added."""
+        """(slug, title, count) for the shipped topics and any a community added, counting the
+        entries a member sees in the language of the request (its own and the English ones),
+        titled in it."""
         found = []
-        for slug, count in await self.repo.topics(community_id):
-            topic = self.catalog.topics.get(slug)
+        for slug, count in await self.repo.topics(community_id, i18n.language()):
+            topic = self.catalog.topic(slug)
             found.append((slug, topic.title if topic else slug.replace("-", " ").title(), count))
         return found
 
     def topic_slug(self, text: str) -> str | None:
-        """Accept a topic by slug or title, with spaces for hyphens ("substance use")."""
-        wanted = normalise(text).replace(" ", "-")
-        for slug, topic in self.catalog.topics.items():
-            if wanted in (slug, normalise(topic.title).replace(" ", "-")):
+        """Accept a topic by slug or title in any language Haven has, with spaces for hyphens
+        and accents optional ("substance use", "duelo", "Einsamkeit", "solidão")."""
+        wanted = i18n.folded(normalise(text)).replace(" ", "-")
+        for slug, titles in self.catalog.topic_titles().items():
+            if wanted == slug or wanted in (
+                i18n.folded(normalise(title)).replace(" ", "-") for title in titles
+            ):
                 return slug
         return None
 
     async def by_topic(
         self, community_id: int | None, slug: str, country: str | None = None
     ) -> list[ResourceRow]:
-        return _for_country(await self.repo.by_topic(community_id, slug), country)
+        rows = await self.repo.by_topic(community_id, slug, i18n.language())
+        return _for_country(rows, country)
 
     async def hide(self, community_id: int, resource_id: int, now: datetime) -> str | None:
         return await self.repo.hide(community_id, resource_id, now)
@@ -118,43 +132,46 @@ class ResourceService:
         terms = tokenize(text)
         if not terms:
             return Found([])
-        if self._vocabulary is None:
-            self._vocabulary = await self.repo.vocabulary()
+        vocabulary = await self._words(i18n.language())
         kinds, rest = asked_kinds(terms)
-        more, rest = asked_kinds(correct_terms(rest, self._vocabulary))  # "podcst"
+        more, rest = asked_kinds(correct_terms(rest, vocabulary))  # "podcst"
         kinds = frozenset(kinds | more)
         if not rest:
-            return Found(
-                _for_country(await self.repo.by_kinds(community_id, kinds), country), kinds
-            )
-        rows = await self.repo.search(community_id, with_synonyms(rest), kinds=kinds)
+            rows = await self.repo.by_kinds(community_id, kinds, i18n.language())
+            return Found(_for_country(rows, country), kinds)
+        rows = await self.repo.search(
+            community_id, with_synonyms(rest), i18n.language(), kinds=kinds
+        )
         return Found(_for_country(rows, country), kinds)
 
     async def add(
         self, community_id: int, resource: NewResource, member_id: int, now: datetime
     ) -> int:
+        # Written in the language the lead added it in (shown to every member of the group).
+        resource = replace(resource, language=i18n.language())
         resource_id = await self.repo.add(community_id, resource, member_id, now)
-        self._vocabulary = None
+        self._vocabulary.clear()
         return resource_id
 
     async def remove(self, community_id: int, resource_id: int) -> bool:
         removed = await self.repo.remove(community_id, resource_id)
-        self._vocabulary = None
+        self._vocabulary.clear()
         return removed
 
     def exercise(self, feeling: str | None, exclude: str | None = None) -> Exercise:
-        """One exercise that suits the feeling (any, without one); varied from press to press."""
+        """One exercise that suits the feeling (any, without one), in the language of the
+        request; varied from press to press."""
         pool = [e for e in self.catalog.exercises if feeling is None or feeling in e.feelings]
         pool = pool or list(self.catalog.exercises)
         if exclude and len(pool) > 1:
             pool = [e for e in pool if e.slug != exclude]
-        return self.rng.choice(pool)
+        return self.catalog.exercise_shown(self.rng.choice(pool))
 
 
 def check_topic(value: str) -> str:
     value = value.casefold()
     if not TOPIC.match(value):
-        raise ValueError("topic must be one word of letters, digits or hyphens, like sleep")
+        raise ValueError(_("topic must be one word of letters, digits or hyphens, like sleep"))
     return value
 
 
@@ -163,7 +180,13 @@ def check_url(value: str) -> str:
     host name, no user@ part that could disguise the host, no spaces, at most 2,048 characters."""
     value = value.strip()
     if len(value) > MAX_URL:
-        raise ValueError(f"link is {len(value)} characters; the limit is {MAX_URL}")
+        raise ValueError(
+            ngettext(
+                "link is {count} character; the limit is {limit}",
+                "link is {count} characters; the limit is {limit}",
+                len(value),
+            ).format(count=len(value), limit=MAX_URL)
+        )
     try:
         parts = urlsplit(value)
         host = parts.hostname or ""
@@ -178,7 +201,7 @@ def check_url(value: str) -> str:
         or not HOST.fullmatch(host.casefold())
         or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value)
     ):
-        raise ValueError("link must be a full web address starting with https://")
+        raise ValueError(_("link must be a full web address starting with https://"))
     return value
 
 

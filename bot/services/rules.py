@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.messages import Access, Actor, Change, Place
+from bot.i18n import _, ngettext
 from bot.storage.people import CommunityRepo, CommunityRow
 from bot.storage.rules import RuleRepo
 
@@ -47,17 +49,26 @@ def role_name(text: str) -> str:
     if name.startswith("<@&") and name.endswith(">"):
         name = name[3:-1]
     if not name:
-        raise ValueError("name the role to give, like /rules gate role Members")
+        raise ValueError(_("name the role to give, like /rules gate role Members"))
     if len(name) > MAX_ROLE_CHARS:
-        raise ValueError(f"a role name is at most {MAX_ROLE_CHARS} characters")
+        raise ValueError(
+            ngettext(
+                "a role name is at most {n} character",
+                "a role name is at most {n} characters",
+                MAX_ROLE_CHARS,
+            ).format(n=MAX_ROLE_CHARS)
+        )
     if name.casefold() in {"everyone", "here"}:
-        raise ValueError("everyone has that role already; name a role members get on agreeing")
+        raise ValueError(_("everyone has that role already; name a role members get on agreeing"))
     return name
 
 
 class RuleService:
     def __init__(
-        self, repo: RuleRepo, communities: CommunityRepo, defaults: tuple[str, ...]
+        self,
+        repo: RuleRepo,
+        communities: CommunityRepo,
+        defaults: Callable[[str | None], tuple[str, ...]],
     ) -> None:
         self.repo = repo
         self.communities = communities
@@ -69,7 +80,13 @@ class RuleService:
     async def add(self, community_id: int, text: str) -> int:
         rules = await self.repo.list(community_id)
         if len(rules) >= MAX_RULES:
-            raise ValueError(f"a community can have at most {MAX_RULES} rules")
+            raise ValueError(
+                ngettext(
+                    "a community can have at most {n} rule",
+                    "a community can have at most {n} rules",
+                    MAX_RULES,
+                ).format(n=MAX_RULES)
+            )
         _refuse_repeat(rules, text)
         rules.append(text)
         await self.repo.replace(community_id, rules)
@@ -96,8 +113,9 @@ class RuleService:
         rules.insert(to - 1, rules.pop(number - 1))
         await self.repo.replace(community_id, rules)
 
-    async def reset(self, community_id: int) -> None:
-        await self.repo.replace(community_id, list(self.defaults))
+    async def reset(self, community_id: int, language: str) -> None:
+        """Haven's default rules, in `language` (the group's: they are posted to everyone)."""
+        await self.repo.replace(community_id, list(self.defaults(language)))
 
     async def agree(self, community_id: int, member_id: int, now: datetime) -> bool:
         return await self.communities.agree(community_id, member_id, now)
@@ -106,7 +124,9 @@ class RuleService:
         """Raises ValueError for a gate this platform cannot open."""
         if gate is not None and gate.kind not in GATES.get(community.platform, set()):
             where = "Discord" if gate.kind == "role" else "Telegram"
-            raise ValueError(f"{gate.kind} works on {where} groups only")
+            raise ValueError(
+                _("{gate} works on {platform} groups only").format(gate=gate.kind, platform=where)
+            )
         await self.communities.update(
             community.id, rules_gate=gate.stored if gate is not None else None
         )
@@ -134,9 +154,15 @@ class RuleService:
     @staticmethod
     def _check(number: int, rules: list[str]) -> None:
         if not rules:
-            raise ValueError("there are no rules yet; add one with /rules add <text>")
+            raise ValueError(
+                _("there are no rules yet; add one with {usage}").format(usage="/rules add <text>")
+            )
         if not 1 <= number <= len(rules):
-            raise ValueError(f"rule number must be from 1 to {len(rules)}, not {number}")
+            raise ValueError(
+                _("rule number must be from 1 to {last}, not {number}").format(
+                    last=len(rules), number=number
+                )
+            )
 
 
 def _group(community: CommunityRow) -> Place:
@@ -154,4 +180,6 @@ def _refuse_repeat(others: list[str], text: str, numbered: list[str] | None = No
     numbered = numbered if numbered is not None else others
     for rule in others:
         if _same(rule) == _same(text):
-            raise ValueError(f"rule {numbered.index(rule) + 1} already says that")
+            raise ValueError(
+                _("rule {number} already says that").format(number=numbered.index(rule) + 1)
+            )

@@ -99,7 +99,13 @@ class SafetyService:
             code = (candidate or "").replace("_", "-").split("-")[0].casefold()
             if code in self.texts:
                 return code
-        return self.settings.bot.language
+        return self.texts_for(self.settings.bot.language)
+
+    def texts_for(self, language: str) -> str:
+        """The safety texts' language for a catalogue's ("pt_BR" reads pt.toml), English
+        when there is no file for it."""
+        code = language.split("_")[0].casefold()
+        return code if code in self.texts else SOURCE_LANGUAGE
 
     def text(self, lang: str, key: str) -> str:
         return self.texts.get(lang, self.texts[SOURCE_LANGUAGE])[key]

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 
 from bot.core.clock import Clock
-from bot.domain.schedule_spec import Spec, describe, parse_spec
+from bot.domain.schedule_spec import Impossible, Spec, describe, parse_spec
+from bot.i18n import _, ngettext
 from bot.scheduler.triggers import fire_times, shortest_gap, trigger_for
 from bot.storage.outbox import OutboxItem
 from bot.storage.schedules import NewSchedule, ScheduleRepo, ScheduleRow
@@ -49,13 +50,14 @@ class ScheduleService:
 
     # -- validation ---------------------------------------------------------------------
     def check(self, when: str, zone: ZoneInfo) -> Spec:
-        """Parse and vet a `<when>`; raises ValueError with the member-facing reason."""
+        """Parse and vet a `<when>`; raises ValueError with the member-facing reason (Impossible
+        when it was read but can never be kept)."""
         spec = parse_spec(when)
         trigger = trigger_for(spec, zone, self.clock.now())
         if trigger.get_next_fire_time(None, self.clock.now()) is None:
-            raise ValueError(f"{describe(spec)} never happens")
+            raise Impossible(_("{schedule} never happens").format(schedule=describe(spec)))
         if shortest_gap(trigger, self.clock.now()) < MIN_GAP:
-            raise ValueError("schedules may fire at most once an hour")
+            raise Impossible(_("schedules may fire at most once an hour"))
         return spec
 
     # -- leads' schedules ---------------------------------------------------------------
@@ -64,7 +66,11 @@ class ScheduleService:
             existing = await self.repo.of_community(new.community_id)
             if len(existing) >= MAX_PER_COMMUNITY:
                 raise ValueError(
-                    f"a group can have at most {MAX_PER_COMMUNITY} schedules; remove one first"
+                    ngettext(
+                        "a group can have at most {n} schedule; remove one first",
+                        "a group can have at most {n} schedules; remove one first",
+                        MAX_PER_COMMUNITY,
+                    ).format(n=MAX_PER_COMMUNITY)
                 )
         schedule_id = await self.repo.add(new, self.clock.now())
         row = await self.repo.get(schedule_id)
@@ -85,7 +91,9 @@ class ScheduleService:
         row = await self.repo.get(schedule_id)
         if row is None or row.community_id != community_id or row.member_id is not None:
             raise ValueError(
-                f"this group has no schedule #{schedule_id}; /schedule list shows them"
+                _("this group has no schedule #{id}; /schedule list shows them").format(
+                    id=schedule_id
+                )
             )
         return row
 

@@ -23,6 +23,7 @@ class ResourceRow:
     url: str
     tags: tuple[str, ...]
     kind: str = "article"
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -42,22 +43,28 @@ class NewResource:
     url: str
     tags: tuple[str, ...] = ()
     kind: str = "article"
+    language: str = "en"  # what it is written in: a catalogue name of bot/i18n.py
 
 
 PREFIX_CHARS = 4  # shorter terms match the start of a title or topic word only
-COLUMNS = "r.id, r.community_id, r.topic, r.title, r.description, r.url, r.tags, r.kind"
+COLUMNS = "r.id, r.community_id, r.topic, r.title, r.description, r.url, r.tags, r.kind, r.language"
 # What a community sees (its parameters: the community's id, twice): the built-in entries it
 # did not hide, and its own.
 VISIBLE = (
     "(r.community_id IS NULL OR r.community_id = ?) AND NOT EXISTS (SELECT 1 FROM "
     "resource_hidden h WHERE h.community_id = ? AND h.url = r.url AND r.community_id IS NULL)"
 )
+# Which built-in entries a member sees (its parameter: the member's language): those written in
+# it and the English ones, never another language's; a community's own, whatever their
+# language. `FIRST` puts the member's language before English (its parameter: the same).
+LANGUAGE = " AND (r.community_id IS NOT NULL OR r.language IN (?, 'en'))"
+FIRST = "r.language <> ?"
 
 
 def _row(r: object) -> ResourceRow:
     x = r
     tags = tuple(t for t in x[6].split(",") if t)  # type: ignore[index]
-    return ResourceRow(x[0], x[1], x[2], x[3], x[4], x[5], tags, x[7])  # type: ignore[index]
+    return ResourceRow(x[0], x[1], x[2], x[3], x[4], x[5], tags, x[7], x[8])  # type: ignore[index]
 
 
 class ResourceRepo:
@@ -69,19 +76,20 @@ class ResourceRepo:
         only when they changed, so that the ids a lead saw yesterday (`/resources hide 12`)
         still mean the same entries after a restart on either engine."""
         rows = [
-            (r.topic, r.title, r.description, r.url, ",".join(r.tags), r.kind) for r in resources
+            (r.topic, r.title, r.description, r.url, ",".join(r.tags), r.kind, r.language)
+            for r in resources
         ]
         async with self.db.transaction() as conn:
             stored = await conn.execute_fetchall(
-                "SELECT topic, title, description, url, tags, kind FROM resources "
+                "SELECT topic, title, description, url, tags, kind, language FROM resources "
                 "WHERE community_id IS NULL ORDER BY id"
             )
             if [tuple(row) for row in stored] == rows:
                 return
             await conn.execute("DELETE FROM resources WHERE community_id IS NULL")
             await conn.executemany(
-                "INSERT INTO resources (topic, title, description, url, tags, kind) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO resources (topic, title, description, url, tags, kind, language) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 
@@ -91,7 +99,7 @@ class ResourceRepo:
         r = resource
         return await self.db.execute(
             "INSERT INTO resources (community_id, topic, title, description, url, tags, kind, "
-            "added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "language, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 community_id,
                 r.topic,
@@ -100,6 +108,7 @@ class ResourceRepo:
                 r.url,
                 ",".join(r.tags),
                 r.kind,
+                r.language,
                 member_id,
                 stamp(now),
             ),
@@ -187,19 +196,21 @@ class ResourceRepo:
         )
         return Suggestion(*rows[0]) if rows else None
 
-    async def topics(self, community_id: int | None) -> list[tuple[str, int]]:
+    async def topics(self, community_id: int | None, language: str) -> list[tuple[str, int]]:
         rows = await self.db.fetchall(
-            f"SELECT r.topic, COUNT(*) FROM resources r WHERE {VISIBLE} GROUP BY r.topic "
-            "ORDER BY r.topic",
-            (community_id, community_id),
+            f"SELECT r.topic, COUNT(*) FROM resources r WHERE {VISIBLE}{LANGUAGE} "
+            "GROUP BY r.topic ORDER BY r.topic",
+            (community_id, community_id, language),
         )
         return [(r[0], r[1]) for r in rows]
 
-    async def by_topic(self, community_id: int | None, topic: str) -> list[ResourceRow]:
+    async def by_topic(
+        self, community_id: int | None, topic: str, language: str
+    ) -> list[ResourceRow]:
         rows = await self.db.fetchall(
-            f"SELECT {COLUMNS} FROM resources r WHERE {VISIBLE} AND r.topic = ? "
-            "ORDER BY r.community_id IS NOT NULL, r.id",
-            (community_id, community_id, topic),
+            f"SELECT {COLUMNS} FROM resources r WHERE {VISIBLE}{LANGUAGE} AND r.topic = ? "
+            f"ORDER BY r.community_id IS NOT NULL, {FIRST}, r.id",
+            (community_id, community_id, language, topic, language),
         )
         return [_row(r) for r in rows]
 
@@ -207,6 +218,7 @@ class ResourceRepo:
         self,
         community_id: int | None,
         terms: list[str],
+        language: str,
         limit: int = 8,
         kinds: frozenset[str] = frozenset(),
     ) -> list[ResourceRow]:
@@ -215,7 +227,8 @@ class ResourceRepo:
         prefix ("panic" finds "panicking"); a short one ("sle", "anx", typed on the way to a
         word) only at the start of a title or topic word, never in a description or tag ("art"
         must not find "articles"). SQLite ranks with FTS5's bm25, PostgreSQL with ts_rank, both
-        weighing titles most, then tags, topics and descriptions."""
+        weighing titles most, then tags, topics and descriptions; entries in the member's
+        `language` come before English ones of the same rank band (see `LANGUAGE`)."""
         if not terms:
             return []
         only = f" AND r.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
@@ -225,9 +238,9 @@ class ResourceRepo:
             )
             rows = await self.db.fetchall(
                 f"SELECT {COLUMNS} FROM resources r, to_tsquery('simple', ?) q "
-                f"WHERE r.document @@ q AND {VISIBLE}{only} "
-                "ORDER BY ts_rank('{0.2, 0.5, 0.3, 1.0}', r.document, q) DESC, r.id LIMIT ?",
-                (query, community_id, community_id, *sorted(kinds), limit),
+                f"WHERE r.document @@ q AND {VISIBLE}{LANGUAGE}{only} ORDER BY {FIRST}, "
+                "ts_rank('{0.2, 0.5, 0.3, 1.0}', r.document, q) DESC, r.id LIMIT ?",
+                (query, community_id, community_id, language, *sorted(kinds), language, limit),
             )
             return [_row(r) for r in rows]
         match = " OR ".join(
@@ -236,27 +249,31 @@ class ResourceRepo:
         )
         rows = await self.db.fetchall(
             f"SELECT {COLUMNS} FROM resources_fts f JOIN resources r ON r.id = f.rowid "
-            f"WHERE resources_fts MATCH ? AND {VISIBLE}{only} "
-            "ORDER BY bm25(resources_fts, 10.0, 2.0, 5.0, 3.0) LIMIT ?",
-            (match, community_id, community_id, *sorted(kinds), limit),
+            f"WHERE resources_fts MATCH ? AND {VISIBLE}{LANGUAGE}{only} "
+            f"ORDER BY {FIRST}, bm25(resources_fts, 10.0, 2.0, 5.0, 3.0) LIMIT ?",
+            (match, community_id, community_id, language, *sorted(kinds), language, limit),
         )
         return [_row(r) for r in rows]
 
-    async def by_kinds(self, community_id: int | None, kinds: frozenset[str]) -> list[ResourceRow]:
-        """Every entry of these kinds a community sees, by topic."""
+    async def by_kinds(
+        self, community_id: int | None, kinds: frozenset[str], language: str
+    ) -> list[ResourceRow]:
+        """Every entry of these kinds a member of a community sees, by topic."""
         rows = await self.db.fetchall(
             f"SELECT {COLUMNS} FROM resources r WHERE r.kind IN "
-            f"({', '.join('?' * len(kinds))}) AND {VISIBLE} ORDER BY r.topic, r.id",
-            (*sorted(kinds), community_id, community_id),
+            f"({', '.join('?' * len(kinds))}) AND {VISIBLE}{LANGUAGE} "
+            f"ORDER BY r.topic, {FIRST}, r.id",
+            (*sorted(kinds), community_id, community_id, language, language),
         )
         return [_row(r) for r in rows]
 
-    async def vocabulary(self) -> set[str]:
-        """Every word the search index holds (typos are corrected toward these)."""
-        if self.db.dialect == "postgresql":
-            rows = await self.db.fetchall(
-                "SELECT word FROM ts_stat('SELECT document FROM resources')"
-            )
-        else:
-            rows = await self.db.fetchall("SELECT term FROM resources_vocab")
-        return {r[0] for r in rows}
+    async def texts(self, language: str) -> list[str]:
+        """The words a member of `language` can find (titles, descriptions, tags, topics of
+        the entries they see, every group's own included): typos are corrected toward these,
+        so "panik" stays a German word for a German reader and is "panic" for an English one."""
+        rows = await self.db.fetchall(
+            "SELECT r.title, r.description, r.tags, r.topic FROM resources r "
+            "WHERE r.community_id IS NOT NULL OR r.language IN (?, 'en')",
+            (language,),
+        )
+        return [" ".join(str(x).replace(",", " ") for x in row) for row in rows]

@@ -45,7 +45,7 @@ def test_mood_chart_is_private_written_to_disk_and_described(console):
     (reply,) = t.step("/mood chart 7").messages  # typed in a group, answered privately
     assert reply.header == "@you private"
     assert "In words: 3 check-ins on 3 of 7 days; average 3.0 (okay)" in reply.text
-    assert "Lowest day 2 (low) on 06 Jan; best day 4 (good) on 05 Jan." in reply.text
+    assert "Lowest day 2 (low) on 6 Jan; best day 4 (good) on 5 Jan." in reply.text
     assert "Current streak: 3 days" in reply.text
     assert "anxious ×1" in reply.text
     found = written(reply.text)
@@ -91,7 +91,7 @@ def test_lead_summary_has_a_chart_only_from_the_threshold_on(console):
     )
     below = t.step("/summary").messages
     assert [m.header for m in below] == ["@lead private"]
-    assert "Week of 05 Jan: fewer than 5 members checked in; not shown" in below[0].text
+    assert "Week of 5 Jan: fewer than 5 members checked in; not shown" in below[0].text
     assert "No chart this time" in below[0].text
     assert written(below[0].text) is None
 

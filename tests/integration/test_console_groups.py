@@ -215,5 +215,5 @@ def test_a_small_group_chooses_its_threshold_and_sunday_covers_its_own_week(cons
     assert "each standing for at least 3 members of this group" in t.step("/privacy").text
     summary = t.step("/summary").text
     assert "weeks with at least 3 members" in summary
-    assert "Week of 05 Jan: 3 members, 3 check-ins" in summary
+    assert "Week of 5 Jan: 3 members, 3 check-ins" in summary
     assert "Week of 29 Dec" not in summary and "Week of 22 Dec" not in summary

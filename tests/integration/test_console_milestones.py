@@ -16,11 +16,11 @@ def test_one_week_milestone_is_celebrated_once_at_nine(console):
         ]
     )
     saved = t.step('/milestone add "sober" 2026-01-01').text
-    assert saved.startswith("Milestone #1 saved: sober since 01 Jan 2026.")
-    assert "Next: 1 week on Thu 08 Jan 2026." in saved
+    assert saved.startswith("Milestone #1 saved: sober since 1 Jan 2026.")
+    assert "Next: 1 week on Thu, 8 Jan 2026." in saved
 
     listed = t.step("/milestones").text
-    assert "#1 sober, since 01 Jan 2026: just begun; next 1 week on 08 Jan 2026" in listed
+    assert "#1 sober, since 1 Jan 2026: just begun; next 1 week on 8 Jan 2026" in listed
     assert "Add a personal milestone" not in listed  # the hint is for members without one
 
     (early,) = t.step(":clock 2026-01-08T08:30").messages
@@ -37,7 +37,7 @@ def test_one_week_milestone_is_celebrated_once_at_nine(console):
     assert t.stdout.count("🎉") == 1
 
     later = t.step("/milestones", 1).text
-    assert "#1 sober, since 01 Jan 2026: reached 1 week; next 1 month on 01 Feb 2026" in later
+    assert "#1 sober, since 1 Jan 2026: reached 1 week; next 1 month on 1 Feb 2026" in later
     assert t.query("SELECT key, at FROM celebrations") == [
         ("personal:1:1 week", "2026-01-08T09:00:00+00:00")
     ]

@@ -14,7 +14,9 @@ from babel import Locale
 from babel.messages.pofile import read_po
 
 from bot import i18n
+from bot.core.registry import MAX_DESCRIPTION
 from bot.i18n import LANGUAGES, LOCALE_DIR, SOURCE, supported, use
+from commands import all_commands
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 from extract_messages import template
@@ -59,6 +61,21 @@ def test_every_text_is_translated_with_the_same_placeholders(language: str) -> N
             assert placeholders(text) == wanted, f"{language}: placeholders of {key!r}"
             assert len(text) <= LONGEST
             assert not re.search(r"<[a-z]|\*\*|__", text), "markup would be shown literally"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_command_descriptions_fit_the_platforms_menus(language: str) -> None:
+    """Discord takes 1-100 characters for a command's or option's description in each locale
+    (Telegram 256): a longer translation would stop the commands from syncing."""
+    too_long = {}
+    with use(language):
+        for command in all_commands():
+            for declared in (command, *command.subcommands):
+                for described in (declared, *declared.options):
+                    shown = i18n._(described.description)
+                    if not 0 < len(shown) <= MAX_DESCRIPTION:
+                        too_long[described.description] = shown
+    assert not too_long, f"{language}: over {MAX_DESCRIPTION} characters: {too_long}"
 
 
 def test_a_text_is_shown_in_the_language_in_use_and_english_without_one() -> None:
