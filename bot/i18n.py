@@ -41,9 +41,10 @@ LOCALE_DIR = DATA_DIR / "locale"
 SOURCE = "en"
 LANGUAGES = ("en", "es", "de", "fr", "pt_BR")  # every catalogue, the source first
 # The languages members and groups are answered in. A language is offered once every text is
-# in its catalogue: until then a member whose platform reports it would get half their
-# answers in English, so the others are built and tested but not yet chosen for anyone.
-OFFERED = ("en",)
+# in its catalogue (tests/unit/test_catalogues.py) and its data and safety texts are complete:
+# until then a member whose platform reports it would get half their answers in English, so a
+# new language is built and tested before it is added here.
+OFFERED = LANGUAGES
 # A platform's bare language code and the catalogue that serves it ("pt" on Telegram is most
 # often Brazilian Portuguese; "pt-PT" gets it too rather than English).
 NEAREST = {"pt": "pt_BR"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.core.messages import Reply, Request, private
@@ -151,7 +152,13 @@ async def community_set(svc: Services, request: Request, args: dict[str, Any]) -
         return [private(_("Group time zone set to {zone}.").format(zone=args["zone"]))]
     if "language" in args:
         chosen = None if args["language"] == "auto" else args["language"]
+        assert scope.community is not None  # lead_scope: a group
+        before = svc.people.community_language(scope.community)
         await svc.people.set_community_language(community_id, chosen)
+        # Haven's own default rules, still as they came, follow the group's language; rules a
+        # lead wrote or changed stay as they are.
+        after = svc.people.community_language(replace(scope.community, language=chosen))
+        await svc.rules.follow_language(community_id, before, after)
         shown = name_of(chosen or svc.people.default_language)
         return [
             private(

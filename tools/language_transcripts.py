@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import random
 import sys
 import tempfile
 from datetime import datetime
@@ -86,7 +87,7 @@ def transcript(language: str, folder: Path) -> str:
     async def session() -> None:
         settings = Settings(bot={"database": str(folder / f"{language}.db")})
         clock = SimulatedClock(datetime.fromisoformat(START))
-        app = build(settings, clock=clock, cooldown=False)
+        app = build(settings, clock=clock, rng=random.Random(0), cooldown=False)
         await app.start()
         try:
             console = ConsoleAdapter(

@@ -11,11 +11,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
+from bot.domain.dates import date_word, read_date
 from bot.domain.quotes import quoted
 from bot.i18n import _, ngettext
 
@@ -107,20 +107,16 @@ class Option:
         if self.kind is Kind.TAGS:
             return self._tags(raw)
         if self.kind is Kind.DATE:
-            text = normalise_token(str(raw))
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                try:
-                    day = date.fromisoformat(text)
-                except ValueError:
-                    pass
-                else:
-                    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-                        raise ArgumentError(
-                            _("{option} must be between {first} and {last}, not {year}").format(
-                                option=self.name, first=FIRST_YEAR, last=LAST_YEAR, year=day.year
-                            )
+            # 2026-01-10, or in words in any catalogue's language: "10 enero 2026".
+            day = read_date(normalise_token(str(raw)))
+            if day is not None:
+                if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                    raise ArgumentError(
+                        _("{option} must be between {first} and {last}, not {year}").format(
+                            option=self.name, first=FIRST_YEAR, last=LAST_YEAR, year=day.year
                         )
-                    return day
+                    )
+                return day
             raise ArgumentError(
                 _("{option} must be a date like 2026-01-10, not {value}").format(
                     option=self.name, value=quoted(raw)
@@ -238,6 +234,7 @@ class Option:
 
 MAX_INT = 2**63 - 1
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates members give (a milestone, a date of an event)
+MAX_DATE_WORDS = 6  # "le 1 er janvier de 2026": the longest date in words read
 INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cs", "Co", "Cn"})
 
 
@@ -323,11 +320,31 @@ def parse_options(options: Sequence[Option], text: str) -> dict[str, Any]:
         tokens.next()
         if option.kind is Kind.TAGS:
             token = _more_tags(tokens, token)
+        elif option.kind is Kind.DATE:
+            token = _more_date(tokens, token)
         values[option.name] = option.convert(token)
     extra = tokens.next()
     if extra is not None:
         raise ArgumentError(_("unexpected {value}").format(value=quoted(extra)))
     return values
+
+
+def _more_date(tokens: Tokens, first: str) -> str:
+    """A date in words spans several tokens ("10 de enero de 2026"): the words that may
+    continue it belong to it, up to the longest date."""
+    if read_date(first) is not None or not date_word(first):
+        return first
+    words = [first]
+    while len(words) < MAX_DATE_WORDS:
+        try:
+            token = tokens.peek()
+        except ArgumentError:
+            break
+        if token is None or not date_word(token):
+            break
+        words.append(token)
+        tokens.next()
+    return " ".join(words)
 
 
 def _more_tags(tokens: Tokens, first: str) -> str:

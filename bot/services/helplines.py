@@ -6,6 +6,7 @@ when both are down.
 
 from __future__ import annotations
 
+from bot import i18n
 from bot.catalog import INTERNATIONAL, Catalog, CountryLines, iso_countries
 from bot.domain.quotes import quoted
 from bot.i18n import _
@@ -19,7 +20,11 @@ class HelplineService:
         return code.upper() in self.catalog.countries
 
     def country_name(self, code: str) -> str:
-        return self.catalog.countries.get(code.upper(), code.upper())
+        """A country's name in the language of the request ("Alemania", "Deutschland")."""
+        code = code.upper()
+        if code == self.catalog.international.code:
+            return _("International")
+        return i18n.locale().territories.get(code) or self.catalog.countries.get(code, code)
 
     def lines(self, country: str | None) -> CountryLines:
         return self.catalog.lines_for(country)
@@ -36,7 +41,7 @@ class HelplineService:
                 ).format(country=self.country_name(country))
             )
         else:
-            parts.append(_("Helplines in {country}:").format(country=found.name))
+            parts.append(_("Helplines in {country}:").format(country=self.country_name(found.code)))
         if found.emergency:
             parts.append(_("Emergency: call {number}").format(number=found.emergency))
         for line in found.lines:

@@ -113,6 +113,17 @@ class RuleService:
         rules.insert(to - 1, rules.pop(number - 1))
         await self.repo.replace(community_id, rules)
 
+    async def follow_language(self, community_id: int, before: str, after: str) -> bool:
+        """When a group's language changes from `before` to `after`: its rules, if they are
+        still Haven's defaults in `before` exactly, become the defaults in `after`. True when
+        they did."""
+        if before == after:
+            return False
+        if await self.repo.list(community_id) != list(self.defaults(before)):
+            return False
+        await self.repo.replace(community_id, list(self.defaults(after)))
+        return True
+
     async def reset(self, community_id: int, language: str) -> None:
         """Haven's default rules, in `language` (the group's: they are posted to everyone)."""
         await self.repo.replace(community_id, list(self.defaults(language)))

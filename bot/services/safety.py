@@ -176,7 +176,8 @@ class SafetyService:
         if country and found.code != country.upper():
             parts = [self.text(lang, "no_lines").format(country=self.country_name(lang, country))]
         elif found.code == self.catalog.international.code:
-            parts = [self.text(lang, "helplines_in").format(country=found.name)]
+            name = self.text(lang, "international")
+            parts = [self.text(lang, "helplines_in").format(country=name)]
         else:
             name = self.country_name(lang, found.code)
             parts = [self.text(lang, "helplines_in").format(country=name)]

@@ -3,7 +3,7 @@ reports Spanish is answered in Spanish without setting anything."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from fakes.haven_telegram import Haven, start_haven, stop_haven
@@ -17,15 +17,7 @@ SOFIA = 1077  # her Telegram app is in Spanish (es-419 is how some clients repor
 
 
 @pytest.fixture
-def every_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(i18n, "OFFERED", i18n.LANGUAGES)
-    yield
-
-
-@pytest.fixture
-async def haven(
-    every_language: None, fake: FakeTelegram, database: Databases
-) -> AsyncIterator[Haven]:
+async def haven(fake: FakeTelegram, database: Databases) -> AsyncIterator[Haven]:
     fake.add_user(SOFIA, "Sofía", language_code="es-419")
     running = await start_haven(fake, database("haven.db"))
     await consent_all(running.app, "telegram", {SOFIA: "Sofía"})

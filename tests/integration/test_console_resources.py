@@ -37,9 +37,7 @@ def test_resources_topics_entries_typos_and_no_match(console, catalog):
         assert f"• {slug}: {catalog.topics[slug].title} ({count})" in topics.text
     assert list(topics.buttons) == [topic.title for topic in catalog.topics.values()]
 
-    anxiety_urls = {
-        r.url for r in catalog.resources if r.topic == "anxiety" and r.language == "en"
-    }
+    anxiety_urls = {r.url for r in catalog.resources if r.topic == "anxiety" and r.language == "en"}
     assert anxiety_urls, "the shipped data has an anxiety topic"
     (entries,) = t.step("/resources anxiety").messages
     assert set(_urls(entries.text)) == anxiety_urls

@@ -111,6 +111,12 @@ def test_a_platforms_language_code_finds_its_catalogue(code: str | None, expecte
     assert supported(code, LANGUAGES) == expected
 
 
-def test_only_complete_languages_are_offered() -> None:
-    """Until every text is in a catalogue, its language is not chosen for anyone."""
-    assert supported("es") is None and supported("en-US") == "en"
+def test_only_complete_languages_are_offered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every catalogue is complete, so every one is offered; a language still being
+    translated (not in OFFERED) is not chosen for anyone, and asking for it says so."""
+    assert i18n.OFFERED == LANGUAGES
+    assert supported("es-419") == "es" and supported("en-US") == "en"
+    monkeypatch.setattr(i18n, "OFFERED", ("en",))
+    assert supported("es") is None
+    with pytest.raises(ValueError, match="still being translated"):
+        i18n.check_language("es")

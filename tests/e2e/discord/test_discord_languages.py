@@ -4,7 +4,7 @@ without the member setting anything."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from fakes.discord_api import FakeDiscord
@@ -16,15 +16,7 @@ from bot import i18n
 
 
 @pytest.fixture
-def every_language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(i18n, "OFFERED", i18n.LANGUAGES)
-    yield
-
-
-@pytest.fixture
-async def haven(
-    every_language: None, fake: FakeDiscord, database: Databases
-) -> AsyncIterator[Haven]:
+async def haven(fake: FakeDiscord, database: Databases) -> AsyncIterator[Haven]:
     running = await start_haven(fake, database("haven.db"))
     yield running
     await stop_haven(running)
