@@ -36,6 +36,7 @@ FEELING_TAGS = Option(
     N_("Feelings, comma-separated, e.g. tired,hopeful"),
     choices=FEELINGS,
     aliases=FEELING_WORDS,
+    shown=feeling_shown,
 )
 NOTE = Option(
     "note", Kind.TEXT, N_("A private note, only you can see it"), max_length=MAX_NOTE_CHARS

@@ -11,7 +11,7 @@ from bot import i18n
 from bot.core.messages import Actor, Button, Reply, Request, button_rows, private
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
-from bot.domain.moods import FEELINGS, feeling_words
+from bot.domain.moods import FEELINGS, feeling_shown, feeling_words
 from bot.domain.search import KINDS
 from bot.i18n import N_, _, ngettext, pgettext
 from bot.services.container import Services
@@ -414,7 +414,8 @@ COPE = Command(
             Kind.WORD,
             N_("How you feel, e.g. anxious"),
             choices=FEELINGS,
-            aliases=feeling_words(),  # "ansioso", "ängstlich", "anxieux": anxious
+            aliases=feeling_words(),  # "ansiedad", "ängstlich", "anxieux": anxious
+            shown=feeling_shown,
         ),
     ),
     examples=("/cope", "/cope anxious"),

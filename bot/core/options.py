@@ -65,6 +65,15 @@ class Option:
     # Other words for the choices (the same feeling in every language Haven has a catalogue
     # for), as normalise_token leaves them: accepted and stored as the choice they stand for.
     aliases: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # How a choice is named to the member in an error (feelings in their language); None: as
+    # it is typed (keywords such as on/off are the same in every language).
+    shown: Callable[[str], str] | None = field(default=None, compare=False)
+
+    def _named(self, choice: str) -> str:
+        return self.shown(choice) if self.shown is not None else choice
+
+    def _known(self) -> str:
+        return ", ".join(self._named(choice) for choice in self.choices)
 
     @property
     def usage(self) -> str:
@@ -89,7 +98,7 @@ class Option:
             return True
         if len(words) > 2 * max(map(len, self.choices), default=0):
             return False  # far too long to be a near miss of any choice
-        return _near(words, self.choices)
+        return _near(words, (*self.choices, *self.aliases))
 
     def convert(self, raw: Any) -> Any:
         """Turn one raw value into its typed value, or raise ArgumentError saying why."""
@@ -142,7 +151,7 @@ class Option:
             if folded not in self.choices:
                 raise ArgumentError(
                     _("{option} must be one of: {choices}").format(
-                        option=self.name, choices=", ".join(self.choices)
+                        option=self.name, choices=self._known()
                     )
                 )
             return folded
@@ -213,7 +222,9 @@ class Option:
                 continue
             word = self.aliases.get(word, word)
             if word not in self.choices:
-                hint = difflib.get_close_matches(word, self.choices, n=1)
+                # A near miss of a choice or of its word in another language ("cansacio").
+                near = difflib.get_close_matches(word, [*self.choices, *self.aliases], n=1)
+                hint = [self._named(self.aliases.get(w, w)) for w in near]
                 said = (
                     _("unknown {option}: {value} (did you mean {suggestion}?). Known: {known}")
                     if hint
@@ -224,7 +235,7 @@ class Option:
                         option=self.name,
                         value=quoted(word),
                         suggestion=hint[0] if hint else "",
-                        known=", ".join(self.choices),
+                        known=self._known(),
                     )
                 )
             if word not in tags:

@@ -109,3 +109,26 @@ async def test_yes_and_day_names_are_understood_in_every_language(harness) -> No
         assert kept in reply.text, reply.text
     [reply] = await harness.send("/schedule rules mitwoch 18:00", chat="lounge", lead=True)
     assert "Unknown day 'mitwoch'" in reply.text and "Usage:" in reply.text
+
+
+async def test_a_near_miss_is_answered_in_the_members_words(harness) -> None:
+    """A typo of a feeling in Spanish gets the usage line with the Spanish word it was near and
+    the Spanish list; nothing is stored, and the English data is untouched."""
+    await harness.consent()
+    answer = await harness.app.handle(
+        dataclasses.replace(harness.request("/checkin 2 cansacio"), locale="es")
+    )
+    [reply] = answer
+    assert "¿quisiste decir cansancio?" in reply.text and "ansiedad, estrés" in reply.text
+    assert "Uso: /checkin" in reply.text
+    assert harness.query("SELECT COUNT(*) FROM checkins") == [(0,)]
+
+
+async def test_a_date_with_a_month_name_in_the_members_language(harness) -> None:
+    await harness.consent()
+    request = harness.request('/milestone add "sin fumar" 10 de enero de 2025')
+    [reply] = await harness.app.handle(dataclasses.replace(request, locale="es"))
+    assert "sin fumar desde el 10 ene 2025" in reply.text
+    assert harness.query("SELECT label, start_date FROM milestones") == [
+        ("sin fumar", "2025-01-10")
+    ]
