@@ -324,11 +324,15 @@ class DiscordAdapter:
         return settled(reply, made=True)
 
     def _language(self, request: Request | None) -> str | None:
-        """The language of the adapter's own notes (the core's replies come in theirs): what
-        the member's Discord reports, else the deployment's. Never a database read on the way
-        to an answer, so a crisis reply waits for nothing."""
-        reported = i18n.supported(request.locale) if request is not None else None
-        return reported or i18n.supported(self.app.services.settings.bot.language)
+        """The language of the adapter's own notes (the core's replies come in theirs): the
+        member's own choice as Haven last read it, else what their Discord reports, else the
+        deployment's. Never a database read on the way to an answer, so a crisis reply waits
+        for nothing."""
+        if request is None:
+            return i18n.supported(self.app.services.settings.bot.language)
+        chosen = self.app.services.people.chosen_language(request.actor)
+        reported = i18n.supported(request.locale)
+        return chosen or reported or i18n.supported(self.app.services.settings.bot.language)
 
     async def _respond(
         self, interaction: discord.Interaction, request: Request, replies: list[Reply]

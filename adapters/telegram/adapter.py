@@ -324,7 +324,7 @@ class TelegramAdapter:
             return
         except TelegramError as error:
             log.info("could not remove a private command from a group: %s", error)
-        with i18n.use(self._language(request.locale)):
+        with i18n.use(self._language(request.locale, request.actor)):
             if message.chat.title:
                 said = i18n._(STILL_VISIBLE).format(group=message.chat.title)
             else:
@@ -389,7 +389,7 @@ class TelegramAdapter:
             if outcome == "no-dm":
                 await self._call(lambda: query.answer(url=self._deep_link(name)))
             elif outcome == "dm" and message.chat.type != Chat.PRIVATE:
-                with i18n.use(self._language(request.locale)):
+                with i18n.use(self._language(request.locale, request.actor)):
                     sent = i18n._(SENT_PRIVATELY)
                 await self._call(lambda: query.answer(sent))
             else:
@@ -460,12 +460,14 @@ class TelegramAdapter:
             locale=getattr(user, "language_code", None),
         )
 
-    def _language(self, reported: str | None) -> str | None:
-        """The language of the adapter's own notes (the core's replies come in theirs): what
-        the member's app reports, else the deployment's. Never a database read on the way to
-        an answer, so a crisis reply waits for nothing."""
+    def _language(self, reported: str | None, actor: Actor | None = None) -> str | None:
+        """The language of the adapter's own notes (the core's replies come in theirs): the
+        member's own choice as Haven last read it, else what their app reports, else the
+        deployment's. Never a database read on the way to an answer, so a crisis reply waits
+        for nothing."""
+        chosen = self.app.services.people.chosen_language(actor) if actor is not None else None
         deployment = self.app.services.settings.bot.language
-        return i18n.supported(reported) or i18n.supported(deployment)
+        return chosen or i18n.supported(reported) or i18n.supported(deployment)
 
     def _anonymous(self, message: Message) -> bool:
         user = message.from_user
@@ -521,7 +523,7 @@ class TelegramAdapter:
             self._pending[request.actor.user_id] = Pending(time.monotonic() + PENDING_SECONDS, held)
             if request.via is not Via.BUTTON:
                 link = self._deep_link(request.command or "start")
-                with i18n.use(self._language(request.locale)):
+                with i18n.use(self._language(request.locale, request.actor)):
                     said = i18n._(NO_DM).format(name=request.actor.name, link=link)
                 await self._send(request.place.chat_id, Reply(said), thread=request.place.thread_id)
             outcome = "no-dm"

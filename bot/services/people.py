@@ -92,6 +92,12 @@ class PeopleService:
                 return community.language
         return supported(self.default_language) or SOURCE
 
+    def chosen_language(self, actor: Actor) -> str | None:
+        """The language a member chose, if Haven has just read them (a cache, no database
+        read): for the adapters' own notes after an answer, which must wait for nothing."""
+        member = self.members.seen(actor.platform, actor.user_id)
+        return member.language if member is not None else None
+
     def community_language(self, community: CommunityRow | None) -> str:
         """The language of a group's posts (rules, prompts, celebrations)."""
         chosen = community.language if community else None

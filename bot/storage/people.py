@@ -133,6 +133,10 @@ class MemberRepo:
         self._cache[(platform, user_id)] = row
         return row
 
+    def seen(self, platform: str, user_id: str) -> MemberRow | None:
+        """The member as last read, if still cached: no database read (None otherwise)."""
+        return self._cache.get((platform, user_id))
+
     async def find(self, platform: str, user_id: str) -> MemberRow | None:
         cached = self._cache.get((platform, user_id))
         if cached is not None:

@@ -63,3 +63,10 @@ def test_every_message_is_in_the_members_language(
         assert said != source, f"{language}: still in English:\n{said}"
     found = [phrase for phrase in ENGLISH if phrase in transcripts[language]]
     assert not found, f"{language}: English left: {found}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_button_labels_fit_the_platforms(language: str, transcripts: dict[str, str]) -> None:
+    """Discord takes at most 80 characters on a button (Telegram more)."""
+    labels = re.findall(r"\[\d+\] (.+?)(?=  \[\d+\] |$)", transcripts[language], re.MULTILINE)
+    assert labels and all(len(label) <= 80 for label in labels), language

@@ -132,3 +132,14 @@ async def test_a_date_with_a_month_name_in_the_members_language(harness) -> None
     assert harness.query("SELECT label, start_date FROM milestones") == [
         ("sin fumar", "2025-01-10")
     ]
+
+
+async def test_the_adapters_notes_know_a_members_choice_without_a_read(harness) -> None:
+    """The platforms' own notes ("Sent to you privately.") follow the member's choice as Haven
+    last read it, from memory: nothing waits on the database after an answer."""
+    people = harness.app.services.people
+    ana = harness.request("/nope").actor
+    assert people.chosen_language(ana) is None  # never read: no guess, no read
+    await said(harness, "/settings language fr")
+    await said(harness, "/nope")
+    assert people.chosen_language(ana) == "fr"
