@@ -26,6 +26,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot import i18n
 from bot.domain.schedule_time import parse_timezone
 from bot.storage.engine import is_postgres, sqlite_path
 
@@ -67,9 +68,11 @@ class BotSection(BaseModel):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str) -> str:
-        if value != "en":
-            raise ValueError("only 'en' is available so far")
-        return value
+        """A language Haven speaks, as a catalogue name ("pt-BR" and "pt" give "pt_BR")."""
+        chosen = i18n.supported(value)
+        if chosen is None:
+            raise ValueError(f"must be one of {', '.join(i18n.OFFERED)}")
+        return chosen
 
 
 TELEGRAM_TOKEN = re.compile(

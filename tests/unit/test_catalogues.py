@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from babel import Locale
 from babel.messages.pofile import read_po
+from pydantic import ValidationError
 
 from bot import i18n
 from bot.core.registry import MAX_DESCRIPTION
 from bot.i18n import LANGUAGES, LOCALE_DIR, SOURCE, supported, use
+from bot.settings import Settings
 from commands import all_commands
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
@@ -120,3 +122,15 @@ def test_only_complete_languages_are_offered(monkeypatch: pytest.MonkeyPatch) ->
     assert supported("es") is None
     with pytest.raises(ValueError, match="still being translated"):
         i18n.check_language("es")
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"), [("en", "en"), ("es", "es"), ("pt-BR", "pt_BR"), ("pt", "pt_BR")]
+)
+def test_bot_language_is_one_haven_speaks(given: str, kept: str) -> None:
+    assert Settings(bot={"language": given}).bot.language == kept
+
+
+def test_an_unknown_bot_language_is_refused_with_the_choices() -> None:
+    with pytest.raises(ValidationError, match="must be one of en, es, de, fr, pt_BR"):
+        Settings(bot={"language": "tr"})
