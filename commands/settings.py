@@ -9,7 +9,7 @@ from bot.core.messages import Reply, Request, private
 from bot.core.options import Kind, Option
 from bot.core.registry import Command
 from bot.domain.schedule_time import parse_timezone
-from bot.i18n import N_, _, check_language, name_of, ngettext
+from bot.i18n import N_, _, check_language, language, name_of, ngettext
 from bot.services.container import Services
 from bot.services.helplines import check_country
 from commands.common import ON_OFF, lead_scope
@@ -70,8 +70,9 @@ def _zone_line(zone: str, *, default: bool) -> str:
 def _language_line(svc: Services, chosen: str | None, request: Request) -> str:
     if chosen:
         return name_of(chosen)
+    # Not chosen: the language this very answer is in (their app's, their group's, Haven's).
     return _("{language} (chosen for you: set one with /settings language)").format(
-        language=name_of(svc.people.default_language)
+        language=name_of(language())
     )
 
 
@@ -159,7 +160,7 @@ async def community_set(svc: Services, request: Request, args: dict[str, Any]) -
         # lead wrote or changed stay as they are.
         after = svc.people.community_language(replace(scope.community, language=chosen))
         await svc.rules.follow_language(community_id, before, after)
-        shown = name_of(chosen or svc.people.default_language)
+        shown = name_of(after)
         return [
             private(
                 _(
