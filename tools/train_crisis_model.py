@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Train the crisis screen's learned signal.")
     parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--max-false-alarms", type=float, default=0.03)
+    parser.add_argument("--max-false-alarms", type=float, default=0.08)
     parser.add_argument("--check", action="store_true", help="cross-validate, write nothing")
     args = parser.parse_args(argv)
     rows = load()

@@ -39,9 +39,22 @@ async def test_sos_follows_the_language_the_platform_reports(harness):
     request = replace(harness.request("/sos"), locale="de-AT")
     (reply,) = await harness.app.handle(request)
     assert "Du bist damit nicht allein" in reply.text
-    request = replace(harness.request("/sos"), locale="pt-BR")  # no reviewed text yet: English
+    request = replace(harness.request("/sos"), locale="pt-BR")
+    (reply,) = await harness.app.handle(request)
+    assert "Você não está só" in reply.text
+    request = replace(harness.request("/sos"), locale="it-IT")  # no reviewed text: English
     (reply,) = await harness.app.handle(request)
     assert "You're not alone" in reply.text
+
+
+async def test_a_brazilian_message_gets_the_portuguese_reply_with_brazils_lines(harness):
+    await harness.send("/settings country BR", user="ana")
+    (reply,) = await say(harness, "não quero mais viver, quero morrer", user="ana")
+    assert reply.private and reply.priority is Priority.CRISIS
+    assert "Obrigado por me contar" in reply.text
+    assert "Emergência: ligue 192" in reply.text
+    assert "Linhas de apoio (Brasil):" in reply.text and "188" in reply.text
+    assert reply.buttons[0][0].label == "Exercício para se acalmar"
 
 
 async def test_english_words_in_a_member_set_to_spanish_platform_get_english(harness):

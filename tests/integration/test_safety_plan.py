@@ -125,7 +125,7 @@ async def test_the_plan_is_private_even_asked_in_a_group(harness):
 
 async def test_every_step_has_texts_in_the_reply_languages(harness):
     texts = harness.app.services.safety.texts
-    for lang in ("en", "es", "fr", "de"):
+    for lang in ("en", "es", "fr", "de", "pt"):
         for step in STEPS:
             assert texts[lang][f"plan_{step}"]
         assert texts[lang]["plan_heading"] != texts["en"]["plan_heading"] or lang == "en"

@@ -44,6 +44,11 @@ NOT_FULL = [
     "2 lonely nobody texted back",
     "0",
     "add Be kind",
+    "morri de rir com esse vídeo",
+    "tô morto de cansaço",
+    "esse trampo me mata",
+    "vou me jogar nessa festa hoje",
+    "eu me mato de trabalhar e nada muda",  # Spanish reads "me mato" too: its idioms know this
     "",
     "   ",
 ]
@@ -115,12 +120,25 @@ def test_a_crisis_sentence_buried_in_a_long_message_is_found(screen: Screen) -> 
         ("j'ai envie de me suicider ce soir", "fr"),
         ("ich will nicht mehr leben", "de"),
         ("ich bring mich um", "de"),
+        ("quero me matar", "pt"),
+        ("não aguento mais, quero morrer", "pt"),
+        ("tô pensando em me matar de novo", "pt"),
     ],
 )
-def test_spanish_french_and_german(screen: Screen, text: str, lang: str) -> None:
+def test_spanish_french_german_and_portuguese(screen: Screen, text: str, lang: str) -> None:
     verdict = screen.verdict(text)
     assert verdict.level is Level.FULL, verdict
     assert verdict.lang == lang
+
+
+def test_a_long_portuguese_message_is_read_with_the_portuguese_rules(screen: Screen) -> None:
+    """A long text is read only in the language its words mark (and English): Portuguese must
+    not be taken for Spanish, which shares many of its words."""
+    chatter = "O trabalho foi puxado, o ônibus atrasou e o gato derrubou um vaso da varanda. " * 12
+    text = f"{chatter}Já comprei a corda e hoje à noite eu acabo com tudo. {chatter}"
+    assert len(text) > 1500
+    verdict = screen.verdict(text)
+    assert verdict.level is Level.FULL and verdict.lang == "pt", verdict
 
 
 def test_text_beyond_the_longest_message_is_cut_before_screening(screen: Screen) -> None:
