@@ -32,6 +32,7 @@ from bot.services.helplines import HelplineService
 from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
 from bot.services.privacy import PrivacyService
+from bot.services.prompts import PromptService
 from bot.services.resources import ResourceService
 from bot.services.rules import RuleService
 from bot.services.safety import SafetyService
@@ -192,6 +193,7 @@ def build(
         people=people,
         checkins=CheckinService(CheckinRepo(db), milestone_repo),
         resources=ResourceService(ResourceRepo(db), catalog, rng or random.Random()),
+        prompts=PromptService(catalog, rng or random.Random()),
         helplines=HelplineService(catalog),
         rules=RuleService(RuleRepo(db), communities, catalog.default_rules),
         milestones=MilestoneService(milestone_repo, people),

@@ -46,6 +46,31 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class Prompt:
+    """A creative or reflective prompt (data/prompts.toml), or a circle's opening round."""
+
+    id: str
+    theme: str  # one of THEMES, or ROUND
+    focus: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Template:
+    """A starting point for a gathering (data/event_templates.toml)."""
+
+    slug: str
+    kind: str
+    title: str
+    minutes: int
+    agenda: tuple[str, ...]
+
+
+THEMES = ("writing", "drawing", "movement", "gratitude", "mindfulness", "reflection")
+ROUND = "round"
+
+
+@dataclass(frozen=True)
 class Contact:
     method: str
     dial: str | None
@@ -91,6 +116,8 @@ class Translation:
     privacy: dict[str, str] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
     exercises: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    prompts: dict[str, str] = field(default_factory=dict)  # prompt or round id -> text
+    templates: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -102,6 +129,8 @@ class Catalog:
     helplines: dict[str, CountryLines]
     countries: dict[str, str] = field(default_factory=dict)  # ISO code -> name
     translations: dict[str, Translation] = field(default_factory=dict)  # language -> its data
+    prompts: tuple[Prompt, ...] = ()  # themed prompts, then the circles' opening rounds
+    templates: tuple[Template, ...] = ()
 
     def _translation(self, language: str | None = None) -> Translation:
         return self.translations.get(language or i18n.language()) or Translation()
@@ -127,6 +156,18 @@ class Catalog:
             return exercise
         title, steps = found
         return Exercise(exercise.slug, title, exercise.minutes, exercise.feelings, steps)
+
+    def prompt_shown(self, prompt: Prompt, language: str | None = None) -> str:
+        """A prompt's text in `language` (the request's when None)."""
+        return self._translation(language).prompts.get(prompt.id) or prompt.text
+
+    def template_shown(self, template: Template, language: str | None = None) -> Template:
+        """A gathering's template in `language` (the request's when None)."""
+        found = self._translation(language).templates.get(template.slug)
+        if found is None:
+            return template
+        title, agenda = found
+        return Template(template.slug, template.kind, title, template.minutes, agenda)
 
     def default_rules(self, language: str | None = None) -> tuple[str, ...]:
         """The default ground rules in `language` (the request's when None)."""
@@ -234,6 +275,15 @@ def load_catalog(data: Path = DATA_DIR) -> Catalog:
                 )
                 for e in _toml(path).get("entry", [])
             )
+    prompts_doc = _toml(data / "prompts.toml")
+    prompts = tuple(
+        Prompt(p["id"], _theme(p["theme"]), tuple(p.get("focus", ())), p["text"])
+        for p in prompts_doc["prompt"]
+    ) + tuple(Prompt(r["id"], ROUND, (), r["text"]) for r in prompts_doc.get("round", []))
+    templates = tuple(
+        Template(t["slug"], t["kind"], t["title"], int(t["minutes"]), tuple(t["agenda"]))
+        for t in _toml(data / "event_templates.toml")["template"]
+    )
     translations = {
         language: _translation(data / "locale" / f"{language}.toml")
         for language in i18n.LANGUAGES
@@ -247,7 +297,15 @@ def load_catalog(data: Path = DATA_DIR) -> Catalog:
         helplines,
         iso_countries(),
         translations,
+        prompts,
+        templates,
     )
+
+
+def _theme(theme: str) -> str:
+    if theme not in THEMES:
+        raise ValueError(f"prompts.toml: theme {theme!r} is not one of {', '.join(THEMES)}")
+    return theme
 
 
 def _translation(path: Path) -> Translation:
@@ -260,4 +318,6 @@ def _translation(path: Path) -> Translation:
             for slug, t in doc.get("topics", {}).items()
         },
         {slug: (e["title"], tuple(e["steps"])) for slug, e in doc.get("exercises", {}).items()},
+        dict(doc.get("prompts", {})),
+        {slug: (t["title"], tuple(t["agenda"])) for slug, t in doc.get("templates", {}).items()},
     )

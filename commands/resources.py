@@ -46,7 +46,8 @@ async def show(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
     scope = await svc.people.scope(request)
     query = args.get("query", "").strip()
     if not query:
-        topics = await svc.resources.topics(scope.community_id)
+        focus = scope.community.focus if scope.community else None
+        topics = await svc.resources.topics(scope.community_id, focus)
         lines = [_("Resource topics (pick one, or search: /resources panic attacks):")]
         lines += [f"• {slug}: {title} ({count})" for slug, title, count in topics]
         buttons = [
@@ -273,7 +274,8 @@ async def decline(svc: Services, request: Request, args: dict[str, Any]) -> list
 
 async def cope(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     feeling = args.get("feeling")
-    exercise = svc.resources.exercise(feeling)
+    focus = None if feeling else await svc.people.focus_of(request)
+    exercise = svc.resources.exercise(feeling, focus=focus)
     steps = "\n".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, start=1))
     again = pack_action("cope", feeling) if feeling else pack_action("cope")
     about = ngettext("{title} (about {n} min)", "{title} (about {n} min)", exercise.minutes)

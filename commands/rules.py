@@ -8,6 +8,7 @@ from typing import Any
 from bot.core.messages import Actor, Button, Place, Reply, Request, private, public
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
+from bot.domain.focus import focus_shown
 from bot.i18n import N_, _, language, ngettext, use
 from bot.services.container import Services
 from bot.services.rules import MAX_ROLE_CHARS, MAX_RULE_CHARS, Gate, role_name
@@ -234,6 +235,9 @@ async def welcome(svc: Services, actor: Actor, place: Place) -> list[Reply]:
         else:
             press = _("Press Read the rules (only you will see them), then I agree.")
         help_ = _("/help shows what I can do; /sos is there any time you need someone now.")
+        if community.focus:  # what the group is for, in its own line of the welcome
+            focus = _("This group is here for {focus}.").format(focus=focus_shown(community.focus))
+            greeting = f"{greeting} {focus}"
         buttons = ((Button(_("Read the rules"), action=READ), Button(_("I agree"), action=AGREE)),)
         failed = _(
             "(Haven could not make newcomers read-only here. A lead: /rules gate shows what "

@@ -27,6 +27,7 @@ from bot.storage.outbox import BULK, NORMAL, OutboxItem
 from bot.storage.schedules import NewSchedule, ScheduleRow
 from commands.common import lead_scope, mood_buttons
 from commands.privacy import consent_needed
+from commands.prompts import THEME, prompt_text
 from commands.rules import numbered
 from commands.summary import summary_reply
 
@@ -46,6 +47,7 @@ KIND_WORDS = {
     "rules": NC_("schedule kind", "rule reminder"),
     "summary": NC_("schedule kind", "weekly summary"),
     "reminder": NC_("schedule kind", "reminder"),
+    "prompt": NC_("schedule kind", "creative prompt"),
 }
 
 
@@ -102,6 +104,8 @@ def _creator(kind: str) -> Any:
         community_id = lead_scope(scope)
         zone = svc.people.community_timezone(scope.community)
         spec_text, zone, note = split_when(svc, args["when"], zone)
+        if kind == "prompt" and note:  # after the time, a theme ("writing"), in any language
+            note = THEME.convert(note)
         # A lead's summary goes to them, privately; everything else is posted here.
         target = request.actor.user_id if kind == "summary" else request.place.chat_id
         try:
@@ -258,7 +262,7 @@ async def pause(svc: Services, request: Request, args: dict[str, Any]) -> list[R
 # A group post is in the group's language; a nudge in the member's; a summary in the lead's.
 async def firing_items(svc: Services, row: ScheduleRow, fire_time: datetime) -> list[OutboxItem]:
     key = f"schedule:{row.id}:{fire_time.isoformat()}"
-    if row.kind in ("checkin", "rules"):
+    if row.kind in ("checkin", "rules", "prompt"):
         with use(await svc.people.group_language(row.community_id)):
             return await _group_items(svc, row, key)
     if row.kind == "summary":
@@ -271,6 +275,11 @@ async def _group_items(svc: Services, row: ScheduleRow, key: str) -> list[Outbox
     if row.kind == "checkin":
         text = row.note or _("Time for a check-in. How are you feeling? Your answer is private.")
         return [OutboxItem(key, public(text, to=place, buttons=mood_buttons()), None, BULK)]
+    if row.kind == "prompt":
+        community = await svc.people.community(row.community_id) if row.community_id else None
+        text, _id = prompt_text(svc, row.note, community.focus if community else None)
+        shared = _("Share if you like, in words, a picture or not at all; every answer is welcome.")
+        return [OutboxItem(key, public(f"{text}\n{shared}", to=place), None, BULK)]
     rules = await svc.rules.list(row.community_id) if row.community_id else []
     if not rules:
         return []
@@ -333,6 +342,13 @@ SCHEDULE = Command(
             "rules",
             N_("Post the ground rules here on a schedule"),
             _creator("rules"),
+            options=(WHEN,),
+            lead_only=True,
+        ),
+        Command(
+            "prompt",
+            N_("Post a creative or reflective prompt here on a schedule, e.g. weekly fri 17:00"),
+            _creator("prompt"),
             options=(WHEN,),
             lead_only=True,
         ),

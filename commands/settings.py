@@ -8,6 +8,7 @@ from typing import Any
 from bot.core.messages import Reply, Request, private
 from bot.core.options import Kind, Option
 from bot.core.registry import Command
+from bot.domain.focus import FOCUSES, GENERAL, focus_shown, focus_words
 from bot.domain.schedule_time import parse_timezone
 from bot.i18n import N_, _, check_language, language, name_of, ngettext
 from bot.services.container import Services
@@ -110,6 +111,32 @@ async def set_member(svc: Services, request: Request, args: dict[str, Any]) -> l
     return [private(_("Your celebrations will be shared privately, to you only."))]
 
 
+FOCUS = Option(
+    "focus",
+    Kind.WORD,
+    N_("general, anxiety, depression, grief, burnout, stress, loneliness, recovery..."),
+    required=True,
+    choices=tuple(FOCUSES),
+    aliases=focus_words(),  # "ansiedad", "Trauer": a focus named in any language
+    shown=focus_shown,
+)
+
+
+async def community_focus(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    focus = args["focus"]
+    await svc.people.set_community_focus(community_id, None if focus == GENERAL else focus)
+    return [
+        private(
+            _(
+                "This group's focus is now {focus}: resources, coping exercises and prompts "
+                "turn toward it, and the welcome says so."
+            ).format(focus=focus_shown(focus))
+        )
+    ]
+
+
 async def community_show(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
     lead_scope(scope)
@@ -128,6 +155,7 @@ async def community_show(svc: Services, request: Request, args: dict[str, Any]) 
         _("• language: {language}").format(language=language)
         if c.language
         else _("• language: {language} (default)").format(language=language),
+        _("• focus: {focus}").format(focus=focus_shown(c.focus)),
         _("• welcome for new members: on") if c.welcome else _("• welcome for new members: off"),
         _("• lead alerts: on") if c.alert_member_id else _("• lead alerts: off"),
         _("• community celebrations: on") if c.celebrate else _("• community celebrations: off"),
@@ -139,7 +167,7 @@ async def community_show(svc: Services, request: Request, args: dict[str, Any]) 
         _(
             "Change with /community timezone Europe/Berlin, /community country DE, "
             "/community alerts on|off, /community celebrations on|off, /community threshold 3, "
-            "/rules welcome on|off"
+            "/community focus grief, /rules welcome on|off"
         ),
     ]
     return [private("\n".join(lines))]
@@ -286,6 +314,12 @@ COMMUNITY = Command(
         Command("country", N_("Set the group's country"), community_set, options=(COUNTRY,)),
         Command(
             "language", N_("The language of the group's posts"), community_set, options=(LANGUAGE,)
+        ),
+        Command(
+            "focus",
+            N_("What the group is for: resources, exercises and prompts turn toward it"),
+            community_focus,
+            options=(FOCUS,),
         ),
         Command(
             "alerts",

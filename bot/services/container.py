@@ -16,6 +16,7 @@ from bot.services.helplines import HelplineService
 from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
 from bot.services.privacy import PrivacyService
+from bot.services.prompts import PromptService
 from bot.services.resources import ResourceService
 from bot.services.rules import RuleService
 from bot.services.safety import SafetyService
@@ -34,6 +35,7 @@ class Services:
     people: PeopleService
     checkins: CheckinService
     resources: ResourceService
+    prompts: PromptService
     helplines: HelplineService
     rules: RuleService
     milestones: MilestoneService

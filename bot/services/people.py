@@ -120,6 +120,18 @@ class PeopleService:
             return self.community_language(community)
         return await self.group_language(community_id)
 
+    async def set_community_focus(self, community_id: int, focus: str | None) -> None:
+        await self.communities.update(community_id, focus=focus)
+
+    async def focus_of(self, request: Request) -> str | None:
+        """The focus of the group a request is about: the group it is made in, else the
+        member's last (a member's direct chat is about their group)."""
+        community = await self.community_of(request.place)
+        if community is None:
+            member = await self.members.find(request.actor.platform, request.actor.user_id)
+            community = await self.communities.last_seen_in(member.id) if member else None
+        return community.focus if community else None
+
     async def set_community_timezone(self, community_id: int, zone: str) -> None:
         await self.communities.update(community_id, timezone=zone)
 

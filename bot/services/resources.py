@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from bot import i18n
 from bot.catalog import Catalog, Exercise
+from bot.domain.focus import FEELINGS as FOCUS_FEELINGS
+from bot.domain.focus import TOPIC as FOCUS_TOPIC
 from bot.domain.search import (
     asked_kinds,
     by_country,
@@ -52,7 +54,9 @@ class ResourceService:
             self._vocabulary[language] = {w for text in texts for w in tokenize(text)}
         return self._vocabulary[language]
 
-    async def topics(self, community_id: int | None) -> list[tuple[str, str, int]]:
+    async def topics(
+        self, community_id: int | None, focus: str | None = None
+    ) -> list[tuple[str, str, int]]:
         """(slug, title, count) for the shipped topics and any a community added, counting the
         entries a member sees in the language of the request (its own and the English ones),
         titled in it."""
@@ -60,7 +64,8 @@ class ResourceService:
         for slug, count in await self.repo.topics(community_id, i18n.language()):
             topic = self.catalog.topic(slug)
             found.append((slug, topic.title if topic else slug.replace("-", " ").title(), count))
-        return found
+        first = FOCUS_TOPIC.get(focus or "")  # the group's focus leads ("grief" for grief)
+        return sorted(found, key=lambda x: x[0] != first)
 
     def topic_slug(self, text: str) -> str | None:
         """Accept a topic by slug or title in any language Haven has, with spaces for hyphens
@@ -158,11 +163,16 @@ class ResourceService:
         self._vocabulary.clear()
         return removed
 
-    def exercise(self, feeling: str | None, exclude: str | None = None) -> Exercise:
-        """One exercise that suits the feeling (any, without one), in the language of the
-        request; varied from press to press."""
+    def exercise(
+        self, feeling: str | None, exclude: str | None = None, focus: str | None = None
+    ) -> Exercise:
+        """One exercise that suits the feeling (without one: those for the group's focus, else
+        any), in the language of the request; varied from press to press."""
         pool = [e for e in self.catalog.exercises if feeling is None or feeling in e.feelings]
         pool = pool or list(self.catalog.exercises)
+        if feeling is None and focus in FOCUS_FEELINGS:
+            fitting = [e for e in pool if set(e.feelings) & set(FOCUS_FEELINGS[focus])]
+            pool = fitting or pool
         if exclude and len(pool) > 1:
             pool = [e for e in pool if e.slug != exclude]
         return self.catalog.exercise_shown(self.rng.choice(pool))

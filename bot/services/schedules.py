@@ -26,7 +26,7 @@ from bot.storage.schedules import NewSchedule, ScheduleRepo, ScheduleRow
 log = logging.getLogger(__name__)
 MAX_PER_COMMUNITY = 20
 MIN_GAP = timedelta(hours=1)
-KINDS = ("checkin", "rules", "summary", "reminder")
+KINDS = ("checkin", "rules", "summary", "reminder", "prompt")
 TRIGGER_CACHE = 1024
 PLAN_BETWEEN_YIELDS = 20  # schedules looked at between two turns of the event loop (~15 ms)
 

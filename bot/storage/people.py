@@ -67,13 +67,14 @@ class CommunityRow:
     min_group: int | None = None  # a lead's threshold for anonymous figures; None: the default
     rules_gate: str | None = None  # what agreeing opens: "restrict", "role:<name>"; None
     language: str | None = None  # a lead's choice for the group's posts; None: not chosen
+    focus: str | None = None  # what the group is for (bot/domain/focus.py); None: general
 
 
 MEMBER, COMMUNITY = "member", "community"  # kinds of cached rows (bot/storage/invalidation.py)
 MEMBER_COLUMNS = "id, platform, user_id, name, timezone, country, celebrate_public, language"
 COMMUNITY_COLUMNS = (
     "id, platform, key, title, chat_id, timezone, country, welcome, alert_member_id, celebrate, "
-    "celebrate_chat_id, min_group, rules_gate, language"
+    "celebrate_chat_id, min_group, rules_gate, language, focus"
 )
 
 
@@ -99,6 +100,7 @@ def community_row(row: object) -> CommunityRow:
         r[11],
         r[12],
         r[13],
+        r[14],
     )  # type: ignore[index]
 
 
@@ -309,6 +311,7 @@ class CommunityRepo:
             "min_group",
             "rules_gate",
             "language",
+            "focus",
         }
         if not values or set(values) - allowed:
             raise ValueError(f"cannot update {sorted(set(values) - allowed)}")
