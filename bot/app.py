@@ -28,6 +28,7 @@ from bot.services.alerts import LeadAlerts
 from bot.services.checkins import CheckinService
 from bot.services.community_milestones import CommunityMilestoneService
 from bot.services.container import Services
+from bot.services.events import EventService
 from bot.services.helplines import HelplineService
 from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
@@ -42,6 +43,7 @@ from bot.settings import Settings
 from bot.storage.checkins import CheckinRepo
 from bot.storage.community_milestones import CommunityMilestoneRepo
 from bot.storage.engine import open_engine
+from bot.storage.events import EventRepo
 from bot.storage.inbound import InboundLedger
 from bot.storage.invalidation import OUTBOX
 from bot.storage.milestones import MilestoneRepo
@@ -194,6 +196,7 @@ def build(
         checkins=CheckinService(CheckinRepo(db), milestone_repo),
         resources=ResourceService(ResourceRepo(db), catalog, rng or random.Random()),
         prompts=PromptService(catalog, rng or random.Random()),
+        events=EventService(EventRepo(db)),
         helplines=HelplineService(catalog),
         rules=RuleService(RuleRepo(db), communities, catalog.default_rules),
         milestones=MilestoneService(milestone_repo, people),

@@ -7,6 +7,7 @@ from bot.scheduler.jobs import Job
 from commands import (
     checkin,
     community_milestones,
+    events,
     help,
     milestones,
     mood,
@@ -30,6 +31,7 @@ MODULES = (
     milestones,
     community_milestones,
     schedule,
+    events,
     summary,
     settings,
     privacy,

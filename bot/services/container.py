@@ -12,6 +12,7 @@ from bot.core.registry import Registry
 from bot.services.alerts import LeadAlerts
 from bot.services.checkins import CheckinService
 from bot.services.community_milestones import CommunityMilestoneService
+from bot.services.events import EventService
 from bot.services.helplines import HelplineService
 from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
@@ -36,6 +37,7 @@ class Services:
     checkins: CheckinService
     resources: ResourceService
     prompts: PromptService
+    events: EventService
     helplines: HelplineService
     rules: RuleService
     milestones: MilestoneService

@@ -67,6 +67,7 @@ ID_TABLES = frozenset(
         "resources",
         "milestones",
         "schedules",
+        "events",
         "outbox",
         "resource_suggestions",
     }

@@ -31,6 +31,7 @@ MEMBER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "created_at",
             "unreachable_at",
             "nudges_paused_until",
+            "language",
         ),
     ),
     "consents": ("member_id", ("given_at",)),
@@ -41,6 +42,7 @@ MEMBER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "milestones": ("member_id", ("label", "start_date", "created_at")),
     "celebrations": ("member_id", ("key", "at")),
     "schedules": ("member_id", ("kind", "spec", "timezone", "created_at")),
+    "rsvps": ("member_id", ("event_id", "answer", "at")),
     "outbox": ("member_id", ("key", "state", "created_at")),
     "safety_plans": ("member_id", ("plan", "updated_at")),
     "resource_suggestions": (
@@ -54,6 +56,7 @@ MEMBER_REFERENCES: dict[str, str] = {
     "resources": "added_by",
     "schedules": "created_by",
     "communities": "alert_member_id",
+    "events": "created_by",
 }
 
 

@@ -41,6 +41,8 @@ TABLES = (
     "outbox",
     "inbound_updates",
     "safety_plans",
+    "events",
+    "rsvps",
 )
 
 

@@ -1,0 +1,102 @@
+"""Gatherings: a lead plans one, members answer Going, Maybe or Can't go, a full event keeps a
+waiting list that moves up when a place frees, those going are reminded before it starts, and
+a cancellation reaches everyone who answered, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.events import MAX_UPCOMING, REMINDERS
+from bot.i18n import _, ngettext
+from bot.storage.events import Attendee, Counts, EventRepo, EventRow, NewEvent
+
+
+@dataclass(frozen=True)
+class Answered:
+    event: EventRow
+    kept: str  # going, maybe, no, waiting
+    promoted: int | None  # a member moved up from the waiting list
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder owed: `before` the start of `event`, to each of `going`."""
+
+    event: EventRow
+    before: timedelta
+    going: list[Attendee]
+
+
+class EventService:
+    def __init__(self, repo: EventRepo) -> None:
+        self.repo = repo
+
+    async def create(self, event: NewEvent, now: datetime) -> EventRow:
+        """ValueError (said to the lead) past the group's limit of events to come."""
+        upcoming = await self.repo.upcoming(event.community_id, now)
+        if len(upcoming) >= MAX_UPCOMING:
+            raise ValueError(
+                ngettext(
+                    "a group may have at most {n} event to come; cancel one first",
+                    "a group may have at most {n} events to come; cancel one first",
+                    MAX_UPCOMING,
+                ).format(n=MAX_UPCOMING)
+            )
+        found = await self.repo.get(await self.repo.create(event, now))
+        assert found is not None
+        return found
+
+    async def get(self, community_id: int, event_id: int) -> EventRow:
+        """The group's event (ValueError for another group's or none: ids are not secrets,
+        but a member of one group learns nothing of another's events)."""
+        found = await self.repo.get(event_id)
+        if found is None or found.community_id != community_id:
+            raise ValueError(_("there is no event #{id} in this group").format(id=event_id))
+        return found
+
+    async def upcoming(self, community_id: int, now: datetime) -> list[EventRow]:
+        return await self.repo.upcoming(community_id, now)
+
+    async def answer(
+        self, community_id: int, event_id: int, member_id: int, answer: str, now: datetime
+    ) -> Answered:
+        event = await self.get(community_id, event_id)
+        if event.cancelled_at is not None:
+            raise ValueError(_("that event was cancelled"))
+        if event.starts_at <= now:
+            raise ValueError(_("that event has already started"))
+        kept, promoted = await self.repo.answer(event, member_id, answer, now)
+        return Answered(event, kept, promoted, await self.repo.counts(event.id))
+
+    async def counts(self, event_id: int) -> Counts:
+        return await self.repo.counts(event_id)
+
+    async def attendees(self, event: EventRow) -> list[Attendee]:
+        return await self.repo.attendees(event.id, ("going", "waiting"))
+
+    async def cancel(
+        self, event: EventRow, reason: str | None, now: datetime
+    ) -> list[Attendee] | None:
+        """Everyone to tell (going, waiting or maybe), or None when it was cancelled before."""
+        if not await self.repo.cancel(event.id, reason, now):
+            return None
+        return await self.repo.attendees(event.id, ("going", "waiting", "maybe"))
+
+    async def due(self, now: datetime) -> list[Due]:
+        """The reminders owed at `now`: for each event still to start, each reminder whose
+        moment (24 h, 1 h before) has come. Sent with an idempotency key per event, reminder
+        and member, so a reminder owed for hours goes out once however often this runs."""
+        found: list[Due] = []
+        for event in await self.repo.starting_between(now, now + max(REMINDERS)):
+            for before in sorted(REMINDERS):  # the nearest first: a stale 24-hour one is not sent
+                if event.starts_at - before <= now < event.starts_at:
+                    going = await self.repo.attendees(event.id, ("going",))
+                    if going:
+                        found.append(Due(event, before, going))
+                    break
+        return found
+
+    async def of_member(self, member_id: int) -> list[tuple[EventRow, str]]:
+        return await self.repo.of_member(member_id)

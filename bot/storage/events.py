@@ -1,0 +1,208 @@
+"""Gatherings and their RSVPs. An RSVP is one row per member and event, so pressing Going twice
+is one RSVP; a place freed moves the first waiting member up in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.storage.database import stamp, unstamp
+from bot.storage.store import Engine
+
+COLUMNS = (
+    "e.id, e.community_id, e.platform, e.chat_id, e.thread_id, e.title, e.kind, e.starts_at, "
+    "e.timezone, e.minutes, e.capacity, e.place, e.created_by, e.cancelled_at, e.cancel_reason"
+)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    community_id: int
+    platform: str
+    chat_id: str
+    thread_id: str | None
+    title: str
+    kind: str
+    starts_at: datetime
+    timezone: str
+    minutes: int
+    capacity: int | None
+    place: str | None
+    created_by: int
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    community_id: int
+    platform: str
+    chat_id: str
+    thread_id: str | None
+    title: str
+    kind: str
+    starts_at: datetime
+    timezone: str
+    minutes: int
+    capacity: int | None
+    place: str | None
+    created_by: int | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+
+
+@dataclass(frozen=True)
+class Counts:
+    going: int
+    maybe: int
+    waiting: int
+
+
+@dataclass(frozen=True)
+class Attendee:
+    member_id: int
+    platform: str
+    user_id: str
+    name: str
+    answer: str
+
+
+def _row(r: object) -> EventRow:
+    x = r
+    return EventRow(
+        x[0],  # type: ignore[index]
+        x[1],  # type: ignore[index]
+        x[2],  # type: ignore[index]
+        x[3],  # type: ignore[index]
+        x[4],  # type: ignore[index]
+        x[5],  # type: ignore[index]
+        x[6],  # type: ignore[index]
+        unstamp(x[7]),  # type: ignore[index]
+        x[8],  # type: ignore[index]
+        x[9],  # type: ignore[index]
+        x[10],  # type: ignore[index]
+        x[11],  # type: ignore[index]
+        x[12],  # type: ignore[index]
+        unstamp(x[13]) if x[13] else None,  # type: ignore[index]
+        x[14],  # type: ignore[index]
+    )
+
+
+class EventRepo:
+    def __init__(self, db: Engine) -> None:
+        self.db = db
+
+    async def create(self, event: NewEvent, now: datetime) -> int:
+        e = event
+        return await self.db.execute(
+            "INSERT INTO events (community_id, platform, chat_id, thread_id, title, kind, "
+            "starts_at, timezone, minutes, capacity, place, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                e.community_id,
+                e.platform,
+                e.chat_id,
+                e.thread_id,
+                e.title,
+                e.kind,
+                stamp(e.starts_at),
+                e.timezone,
+                e.minutes,
+                e.capacity,
+                e.place,
+                e.created_by,
+                stamp(now),
+            ),
+        )
+
+    async def get(self, event_id: int) -> EventRow | None:
+        row = await self.db.fetchone(f"SELECT {COLUMNS} FROM events e WHERE e.id = ?", (event_id,))
+        return _row(row) if row is not None else None
+
+    async def upcoming(self, community_id: int, now: datetime) -> list[EventRow]:
+        """The group's events not cancelled and not yet over, soonest first."""
+        rows = await self.db.fetchall(
+            f"SELECT {COLUMNS} FROM events e WHERE e.community_id = ? AND e.cancelled_at IS NULL "
+            "AND e.starts_at > ? ORDER BY e.starts_at, e.id",
+            (community_id, stamp(now)),
+        )
+        return [_row(r) for r in rows]
+
+    async def starting_between(self, start: datetime, end: datetime) -> list[EventRow]:
+        """Events not cancelled that start in [start, end): what reminders look at."""
+        rows = await self.db.fetchall(
+            f"SELECT {COLUMNS} FROM events e WHERE e.cancelled_at IS NULL "
+            "AND e.starts_at >= ? AND e.starts_at < ? ORDER BY e.starts_at, e.id",
+            (stamp(start), stamp(end)),
+        )
+        return [_row(r) for r in rows]
+
+    async def cancel(self, event_id: int, reason: str | None, now: datetime) -> bool:
+        """True when this call cancelled it (once: a second cancel changes nothing)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE events SET cancelled_at = ?, cancel_reason = ? "
+                "WHERE id = ? AND cancelled_at IS NULL",
+                (stamp(now), reason, event_id),
+            )
+            return cursor.rowcount == 1
+
+    async def answer(
+        self, event: EventRow, member_id: int, answer: str, now: datetime
+    ) -> tuple[str, int | None]:
+        """Record `answer` (going, maybe, no): going on a full event waits. Returns the answer
+        kept and the member moved up from the waiting list, if a place was freed."""
+        async with self.db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT member_id, answer FROM rsvps WHERE event_id = ? ORDER BY at, member_id",
+                (event.id,),
+            )
+            before = {r[0]: r[1] for r in rows}
+            if before.get(member_id) in ("going", "waiting") and answer == "going":
+                return before[member_id], None  # pressing Going twice is one RSVP
+            going = sum(1 for a in before.values() if a == "going")
+            kept = answer
+            if answer == "going" and event.capacity is not None and going >= event.capacity:
+                kept = "waiting"
+            await conn.execute(
+                "INSERT INTO rsvps (event_id, member_id, answer, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (event_id, member_id) DO UPDATE SET answer = excluded.answer, "
+                "at = excluded.at",
+                (event.id, member_id, kept, stamp(now)),
+            )
+            promoted = None
+            if before.get(member_id) == "going" and kept != "going":
+                waiting = [m for m, a in before.items() if a == "waiting" and m != member_id]
+                if waiting:
+                    promoted = waiting[0]  # in the order they asked
+                    await conn.execute(
+                        "UPDATE rsvps SET answer = 'going' WHERE event_id = ? AND member_id = ?",
+                        (event.id, promoted),
+                    )
+            return kept, promoted
+
+    async def counts(self, event_id: int) -> Counts:
+        rows = await self.db.fetchall(
+            "SELECT answer, COUNT(*) FROM rsvps WHERE event_id = ? GROUP BY answer", (event_id,)
+        )
+        found = {r[0]: r[1] for r in rows}
+        return Counts(found.get("going", 0), found.get("maybe", 0), found.get("waiting", 0))
+
+    async def attendees(self, event_id: int, answers: tuple[str, ...]) -> list[Attendee]:
+        """Members whose answer is one of `answers`, in the order they answered."""
+        marks = ", ".join("?" * len(answers))
+        rows = await self.db.fetchall(
+            "SELECT m.id, m.platform, m.user_id, m.name, r.answer FROM rsvps r "
+            f"JOIN members m ON m.id = r.member_id WHERE r.event_id = ? AND r.answer IN ({marks}) "
+            "ORDER BY r.at, m.id",
+            (event_id, *answers),
+        )
+        return [Attendee(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def of_member(self, member_id: int) -> list[tuple[EventRow, str]]:
+        """A member's RSVPs with their events (for /mydata)."""
+        rows = await self.db.fetchall(
+            f"SELECT {COLUMNS}, r.answer FROM rsvps r JOIN events e ON e.id = r.event_id "
+            "WHERE r.member_id = ? ORDER BY e.starts_at",
+            (member_id,),
+        )
+        return [(_row(r), r[15]) for r in rows]

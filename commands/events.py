@@ -1,0 +1,323 @@
+"""Gatherings: `/event add|cancel|attendees|leave|rsvp` and `/events`, the post with its RSVP
+buttons, and the job that reminds those going (bot/services/events.py decides).
+
+A post never names anyone: it shows counts. Who is going is the lead's to see
+(`/event attendees`), and a member pressing Going is told so."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot import i18n
+from bot.core.messages import Actor, Attachment, Button, Reply, Request, private, public
+from bot.core.options import ArgumentError, Kind, Option
+from bot.core.registry import Command, pack_action
+from bot.domain.calendar import event_file
+from bot.domain.events import ANSWERS, MAX_TITLE, kind_shown, read_details, starts
+from bot.domain.schedule_time import parse_hhmm
+from bot.i18n import N_, _, ngettext, use
+from bot.scheduler.jobs import Job
+from bot.services.container import Services
+from bot.storage.events import Counts, EventRow, NewEvent
+from commands.common import lead_scope
+
+TITLE = Option(
+    "title", Kind.WORD, N_('The title, in quotes: "Sunday circle"'), required=True, max_length=80
+)
+DAY = Option("date", Kind.DATE, N_("The day, YYYY-MM-DD"), required=True)
+AT = Option("time", Kind.WORD, N_("The time, HH:MM"), required=True)
+DETAILS = Option(
+    "details",
+    Kind.TEXT,
+    N_("[zone] [for 90m] [kind] [cap N] [where: a place or an https link]"),
+    max_length=300,
+)
+ID = Option("id", Kind.INT, N_("The event's number, from /events"), required=True, min=1)
+REASON = Option("reason", Kind.TEXT, N_("Why, for those who planned to come"), max_length=200)
+ANSWER = Option("answer", Kind.WORD, N_("going, maybe or no"), required=True, choices=ANSWERS)
+
+
+def _when(event: EventRow, zone: ZoneInfo) -> str:
+    local = event.starts_at.astimezone(zone)
+    return f"{i18n.moment(local, 'yMMMEd')} ({zone.key})"
+
+
+def post_text(event: EventRow, counts: Counts) -> str:
+    """The event as the group sees it, in the language in use: never a name."""
+    lines = [
+        f"📅 {event.title}",
+        _("{kind}, {when}, {length}").format(
+            kind=kind_shown(event.kind),
+            when=_when(event, ZoneInfo(event.timezone)),
+            length=ngettext("{n} minute", "{n} minutes", event.minutes).format(n=event.minutes),
+        ),
+    ]
+    if event.place:
+        lines.append(_("Where: {place}").format(place=event.place))
+    if event.capacity is not None:
+        lines.append(ngettext("{n} place", "{n} places", event.capacity).format(n=event.capacity))
+    lines.append(
+        _("Going: {going} · Maybe: {maybe}").format(going=counts.going, maybe=counts.maybe)
+        + (" · " + _("Waiting: {waiting}").format(waiting=counts.waiting) if counts.waiting else "")
+    )
+    lines.append(_("/events shows it in your own time zone. Event #{id}.").format(id=event.id))
+    return "\n".join(lines)
+
+
+def rsvp_buttons(event: EventRow) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button(_("Going"), action=pack_action("event", "rsvp", event.id, "going")),
+            Button(_("Maybe"), action=pack_action("event", "rsvp", event.id, "maybe")),
+            Button(_("Can't go"), action=pack_action("event", "rsvp", event.id, "no")),
+        ),
+    )
+
+
+async def add(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    assert scope.community is not None
+    zone = svc.people.community_timezone(scope.community)
+    try:
+        details = read_details(args.get("details", ""), zone)
+        at = parse_hhmm(args["time"])
+        start = starts(args["date"], at, details.zone, svc.clock.now())
+        event = await svc.events.create(
+            NewEvent(
+                community_id,
+                request.place.platform,
+                request.place.chat_id,
+                request.place.thread_id,
+                args["title"][:MAX_TITLE],
+                details.kind,
+                start,
+                details.zone.key,
+                details.minutes,
+                details.capacity,
+                details.where,
+                scope.member.id,
+            ),
+            svc.clock.now(),
+        )
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    counts = await svc.events.counts(event.id)
+    with use(svc.people.community_language(scope.community)):  # the post is the group's
+        post = public(post_text(event, counts), buttons=rsvp_buttons(event))
+    done = _("Event #{id} is posted. /event attendees {id} shows who is going.").format(id=event.id)
+    return [post, private(done)]
+
+
+async def rsvp(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    if scope.community is None:
+        raise ArgumentError(_("answer from the group the event belongs to"))
+    now = svc.clock.now()
+    try:
+        done = await svc.events.answer(
+            scope.community.id, args["id"], scope.member.id, args["answer"], now
+        )
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    said = {
+        "going": _(
+            "You're going to {title}. I'll remind you 24 hours and 1 hour before. The group's "
+            "leads can see who is going."
+        ),
+        "waiting": _(
+            "{title} is full, so you're on the waiting list; I'll tell you if a place frees up."
+        ),
+        "maybe": _("Marked as maybe for {title}."),
+        "no": _("Noted: you can't go to {title}."),
+    }[done.kept].format(title=done.event.title)
+    replies = [private(said)]
+    if done.promoted is not None:
+        replies += await _moved_up(svc, done.event, done.promoted)
+    return replies
+
+
+async def _moved_up(svc: Services, event: EventRow, member_id: int) -> list[Reply]:
+    member = await svc.people.member_by_id(member_id)
+    if member is None:
+        return []
+    with use(await svc.people.member_language(member, event.community_id)):
+        text = _("A place opened up: you're now going to {title}.").format(title=event.title)
+    return [private(text, to=Actor(member.platform, member.user_id, member.name))]
+
+
+async def leave(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    return await rsvp(svc, request, {"id": args["id"], "answer": "no"})
+
+
+async def attendees(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    try:
+        event = await svc.events.get(community_id, args["id"])
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    found = await svc.events.attendees(event)
+    going = [a.name for a in found if a.answer == "going"]
+    waiting = [a.name for a in found if a.answer == "waiting"]
+    lines = [
+        ngettext(
+            "{title}: {n} going (only you see this)",
+            "{title}: {n} going (only you see this)",
+            len(going),
+        ).format(title=event.title, n=len(going))
+    ]
+    lines += [f"• {name}" for name in going]
+    if waiting:
+        lines.append(_("Waiting: {names}").format(names=", ".join(waiting)))
+    return [private("\n".join(lines))]
+
+
+async def cancel(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    reason = args.get("reason")
+    try:
+        event = await svc.events.get(community_id, args["id"])
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    told = await svc.events.cancel(event, reason, svc.clock.now())
+    if told is None:
+        return [private(_("Event #{id} was already cancelled.").format(id=event.id))]
+    replies = [private(_("Event #{id} is cancelled.").format(id=event.id))]
+    for person in told:
+        member = await svc.people.member_by_id(person.member_id)
+        if member is None:
+            continue
+        with use(await svc.people.member_language(member, community_id)):
+            text = (
+                _("{title} is cancelled: {reason}").format(title=event.title, reason=reason)
+                if reason
+                else _("{title} is cancelled.").format(title=event.title)
+            )
+        replies.append(
+            private(
+                text,
+                to=Actor(person.platform, person.user_id, person.name),
+                idempotency_key=f"event:{event.id}:cancelled:{person.member_id}",
+            )
+        )
+    return replies
+
+
+async def ics(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """The event as a calendar file, privately: any calendar app imports it."""
+    scope = await svc.people.scope(request)
+    if scope.community is None:
+        raise ArgumentError(_("answer from the group the event belongs to"))
+    try:
+        event = await svc.events.get(scope.community.id, args["id"])
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    data = event_file(
+        f"haven-event-{event.id}-{event.community_id}@{event.platform}",
+        event.title,
+        event.starts_at,
+        event.minutes,
+        event.place,
+        kind_shown(event.kind),
+        svc.clock.now(),
+        cancelled=event.cancelled_at is not None,
+    )
+    name = f"event-{event.id}.ics"
+    text = _("{title}: a calendar file for your calendar app.").format(title=event.title)
+    return [private(text, attachment=Attachment(name, data, "text/calendar"))]
+
+
+async def listing(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    if scope.community is None:
+        return [private(_("Events belong to a group: use /events in your group."))]
+    found = await svc.events.upcoming(scope.community.id, svc.clock.now())
+    if not found:
+        return [private(_("No events planned in this group yet."))]
+    zone = svc.people.timezone(scope.member)
+    lines = [_("Events to come, in your time zone:")]
+    for event in found:
+        counts = await svc.events.counts(event.id)
+        lines.append(
+            _("#{id} {title}: {kind}, {when}; going {going}").format(
+                id=event.id,
+                title=event.title,
+                kind=kind_shown(event.kind),
+                when=_when(event, zone),
+                going=counts.going,
+            )
+        )
+    return [private("\n".join(lines))]
+
+
+async def remind_going(svc: Services, now: datetime) -> list[Reply]:
+    """Every few minutes: the reminders owed, each once (its idempotency key), to those going,
+    in each member's language and time zone; skipped for members who paused nudges."""
+    replies: list[Reply] = []
+    for due in await svc.events.due(now):
+        for person in due.going:
+            member = await svc.people.member_by_id(person.member_id)
+            if member is None:
+                continue
+            unreachable, paused_until = await svc.schedules.nudge_state(member.id)
+            if unreachable is not None or (paused_until is not None and paused_until > now):
+                continue
+            zone = svc.people.timezone(member)
+            with use(await svc.people.member_language(member, due.event.community_id)):
+                said = (
+                    _("Reminder: {title} starts in an hour, {when}.")
+                    if due.before <= timedelta(hours=1)
+                    else _("Reminder: {title} is tomorrow, {when}.")
+                ).format(title=due.event.title, when=_when(due.event, zone))
+            hours = int(due.before.total_seconds() // 3600)
+            replies.append(
+                private(
+                    said,
+                    to=Actor(member.platform, member.user_id, member.name),
+                    idempotency_key=f"event:{due.event.id}:remind:{hours}h:{member.id}",
+                )
+            )
+    return replies
+
+
+EVENT = Command(
+    "event",
+    N_("Gatherings: plan one (leads), answer, leave, see who is going"),
+    subcommands=(
+        Command(
+            "add",
+            N_("Plan a gathering and post it here (leads)"),
+            add,
+            options=(TITLE, DAY, AT, DETAILS),
+            lead_only=True,
+        ),
+        Command(
+            "cancel",
+            N_("Cancel an event; everyone who answered is told (leads)"),
+            cancel,
+            options=(ID, REASON),
+            lead_only=True,
+        ),
+        Command(
+            "attendees",
+            N_("Who is going, privately (leads)"),
+            attendees,
+            options=(ID,),
+            lead_only=True,
+        ),
+        Command("rsvp", N_("Answer an event: going, maybe or no"), rsvp, options=(ID, ANSWER)),
+        Command("leave", N_("You can't go after all"), leave, options=(ID,)),
+        Command("ics", N_("The event as a file for your calendar"), ics, options=(ID,)),
+    ),
+    examples=('/event add "Sunday circle" 2026-01-11 18:00 circle cap 12',),
+    actions=("event rsvp 1 going",),
+)
+EVENTS = Command("events", N_("Events to come in your group, in your time zone"), listing)
+COMMANDS = [EVENT, EVENTS]
+JOBS = [Job("event_reminders", CronTrigger(minute="*/5", timezone="UTC"), remind_going)]

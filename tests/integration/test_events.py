@@ -1,0 +1,104 @@
+"""Gatherings through the console: a lead plans a capped workshop, members answer with the
+post's buttons (one waits, then moves up when a place frees), reminders reach those going once
+each (24 hours and 1 hour before, in their time zone and language), a cancellation reaches
+everyone who answered once, and bad input gets the usage line with nothing stored."""
+
+from __future__ import annotations
+
+ADD = '/event add "Coping skills workshop" 2026-01-07 18:00 workshop for 90m cap 1 https://meet.example.org/x'
+
+
+def test_a_capped_workshop_from_post_to_cancellation(console) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as sam lead",
+            ADD,
+            ":as kim",
+            ":press 1",
+            ":press 1",
+            ":as ana",
+            "/settings timezone Europe/Berlin",
+            "/settings language de",
+            ":press 1",
+            ":as sam lead",
+            "/event attendees 1",
+            ":as kim",
+            "/event leave 1",
+            ":as ana",
+            "/events",
+            ":clock 2026-01-06T18:10",
+            ":clock 2026-01-07T17:10",
+            ":clock 2026-01-07T17:40",
+            ":as sam lead",
+            "/event cancel 1 the room is closed",
+            "/event cancel 1",
+        ]
+    )
+    post, done = t.step(ADD).messages
+    assert post.public and post.buttons == ("Going", "Maybe", "Can't go")
+    assert "Coping skills workshop" in post.text and "1 place" in post.text
+    assert "Going: 0 · Maybe: 0" in post.text and "sam" not in post.text
+    assert done.private and "#1" in done.text
+    assert "You're going" in t.step(":press 1", 0).messages[0].text
+    assert "You're going" in t.step(":press 1", 1).messages[0].text  # twice: one RSVP
+    (waiting,) = t.step(":press 1", 2).messages
+    assert "Warteliste" in waiting.text  # ana's app is in German
+    (listed,) = t.step("/event attendees 1").messages
+    assert "• kim" in listed.text and "ana" in listed.text and listed.private
+    left = t.step("/event leave 1").messages
+    assert any("kim private" in m.header for m in left)
+    moved = [m for m in left if "ana private" in m.header]
+    assert len(moved) == 1 and "Platz" in moved[0].text
+    (mine,) = t.step("/events").messages
+    assert "19:00 (Europe/Berlin)" in mine.text  # 18:00 UTC in ana's own zone
+    day_before = [m for m in t.step(":clock 2026-01-06T18:10").messages if not m.is_note]
+    hour_before = [m for m in t.step(":clock 2026-01-07T17:10").messages if not m.is_note]
+    later = [m for m in t.step(":clock 2026-01-07T17:40").messages if not m.is_note]
+    assert [m.header for m in day_before] == ["@ana private"] and "morgen" in day_before[0].text
+    assert [m.header for m in hour_before] == ["@ana private"] and "19:00" in hour_before[0].text
+    assert later == []  # each reminder once
+    told = [m for m in t.step("/event cancel 1 the room is closed").messages]
+    assert [m.header for m in told] == ["@sam private", "@ana private"]
+    assert "the room is closed" in told[1].text
+    assert "already" in t.step("/event cancel 1").messages[0].text
+    assert t.query("SELECT answer FROM rsvps ORDER BY member_id") == [("no",), ("going",)]
+
+
+def test_bad_events_are_refused_with_the_usage_line(console) -> None:
+    bad = [
+        '/event add "x" 2025-01-01 10:00',
+        '/event add "x" 2026-02-01 25:99',
+        '/event add "x" 2026-02-01 10:00 Mars/Base',
+        '/event add "x" 2026-02-01 10:00 cap 0',
+        '/event add "x" 2026-02-01 10:00 cap 100000',
+        '/event add "x" 2026-02-01 10:00 http://example.org',
+        '/event add "x" 2026-02-01 10:00 https://example.org/' + "a" * 300,
+    ]
+    t = console([":in lounge", ":as sam lead", *bad, ":as kim", '/event add "x" 2026-02-01 10:00'])
+    for line in bad:
+        (said,) = t.step(line).messages
+        assert "Usage: /event add" in said.text, (line, said.text)
+    (member,) = t.step('/event add "x" 2026-02-01 10:00').messages
+    assert "lead" in member.text
+    assert t.count("events") == 0
+
+
+def test_the_calendar_file_imports_back(console, tmp_path) -> None:
+    """`/event ics` gives a file a calendar library reads back as the same event, in UTC."""
+    from datetime import UTC, datetime, timedelta
+
+    from icalendar import Calendar
+
+    t = console([":in lounge", ":as sam lead", ADD, ":as kim", "/event ics 1"])
+    (sent,) = t.step("/event ics 1").messages
+    assert sent.private and "event-1.ics" in sent.text
+    path = next(tmp_path.rglob("event-1.ics"))
+    calendar = Calendar.from_ical(path.read_bytes())
+    [event] = calendar.walk("VEVENT")
+    start = datetime(2026, 1, 7, 18, 0, tzinfo=UTC)
+    assert str(event["summary"]) == "Coping skills workshop"
+    assert event.decoded("dtstart") == start
+    assert event.decoded("dtend") == start + timedelta(minutes=90)
+    assert str(event["url"]) == "https://meet.example.org/x"
+    assert "haven-event-1-" in str(event["uid"])
