@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 
 from bot import i18n
-from bot.core.messages import Actor, Attachment, Button, Reply, Request, private, public
+from bot.core.messages import Actor, Attachment, Button, Place, Reply, Request, private, public
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.calendar import event_file
@@ -286,6 +286,37 @@ async def remind_going(svc: Services, now: datetime) -> list[Reply]:
     return replies
 
 
+def short_rule(rule: str) -> str:
+    """A rule in short: its heading ("Be respectful") when it has one, else its start."""
+    head = rule.split(":", 1)[0].strip()
+    return head if len(head) <= 60 else head[:57].rstrip() + "..."
+
+
+async def open_circles(svc: Services, now: datetime) -> list[Reply]:
+    """A sharing circle at its start: the rules in short and an opening round, in the group's
+    chat and language, once."""
+    replies: list[Reply] = []
+    for event in await svc.events.opening(now):
+        community = await svc.people.community(event.community_id)
+        rules = await svc.rules.list(event.community_id)
+        with use(svc.people.community_language(community)):
+            round_ = svc.prompts.opening_round()
+            lines = [_("{title} starts now. Our ground rules, in short:").format(title=event.title)]
+            lines += [f"{n}. {short_rule(rule)}" for n, rule in enumerate(rules, start=1)]
+            lines.append(
+                _("Opening round: {question}").format(question=svc.catalog.prompt_shown(round_))
+            )
+        place = Place(event.platform, event.chat_id, is_direct=False, thread_id=event.thread_id)
+        replies.append(
+            public("\n".join(lines), to=place, idempotency_key=f"event:{event.id}:opening")
+        )
+    return replies
+
+
+async def event_jobs(svc: Services, now: datetime) -> list[Reply]:
+    return [*await remind_going(svc, now), *await open_circles(svc, now)]
+
+
 EVENT = Command(
     "event",
     N_("Gatherings: plan one (leads), answer, leave, see who is going"),
@@ -320,4 +351,4 @@ EVENT = Command(
 )
 EVENTS = Command("events", N_("Events to come in your group, in your time zone"), listing)
 COMMANDS = [EVENT, EVENTS]
-JOBS = [Job("event_reminders", CronTrigger(minute="*/5", timezone="UTC"), remind_going)]
+JOBS = [Job("events", CronTrigger(minute="*/5", timezone="UTC"), event_jobs)]

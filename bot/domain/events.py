@@ -35,6 +35,7 @@ MAX_WHERE = 200
 MAX_UPCOMING = 50  # a group's events still to come
 MAX_AHEAD = timedelta(days=366)
 REMINDERS = (timedelta(hours=24), timedelta(hours=1))  # before the start, to those going
+OPENING_WINDOW = timedelta(minutes=15)  # a circle's opening post, if Haven was down at its start
 ANSWERS = ("going", "maybe", "no")
 ZONE_SHAPE = re.compile(r"[A-Za-z_]+/[A-Za-z_/+-]+")
 

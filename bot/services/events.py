@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.events import MAX_UPCOMING, REMINDERS
+from bot.domain.events import MAX_UPCOMING, OPENING_WINDOW, REMINDERS
 from bot.i18n import _, ngettext
 from bot.storage.events import Attendee, Counts, EventRepo, EventRow, NewEvent
 
@@ -97,6 +97,12 @@ class EventService:
                         found.append(Due(event, before, going))
                     break
         return found
+
+    async def opening(self, now: datetime) -> list[EventRow]:
+        """Sharing circles starting now (within the opening's window): each gets its opening
+        post in the group once (its idempotency key), never one that started long ago."""
+        started = await self.repo.starting_between(now - OPENING_WINDOW, now + timedelta(seconds=1))
+        return [e for e in started if e.kind == "circle"]
 
     async def of_member(self, member_id: int) -> list[tuple[EventRow, str]]:
         return await self.repo.of_member(member_id)

@@ -102,3 +102,21 @@ def test_the_calendar_file_imports_back(console, tmp_path) -> None:
     assert event.decoded("dtend") == start + timedelta(minutes=90)
     assert str(event["url"]) == "https://meet.example.org/x"
     assert "haven-event-1-" in str(event["uid"])
+
+
+def test_a_circle_opens_with_the_rules_in_short_and_a_round_once(console) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as sam lead",
+            '/event add "Sunday circle" 2026-01-06 19:00 circle',
+            ":clock 2026-01-06T19:05",
+            ":clock 2026-01-06T20:00",
+        ]
+    )
+    opened = [m for m in t.step(":clock 2026-01-06T19:05").messages if m.public]
+    assert len(opened) == 1 and opened[0].header == "#lounge"
+    text = opened[0].text
+    assert "Sunday circle starts now" in text and "1. Be respectful" in text
+    assert "Opening round:" in text and "pass" in text.casefold()
+    assert not [m for m in t.step(":clock 2026-01-06T20:00").messages if m.public]
