@@ -6,6 +6,7 @@ A post never names anyone: it shows counts. Who is going is the lead's to see
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,26 +15,28 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot import i18n
 from bot.core.messages import Actor, Attachment, Button, Place, Reply, Request, private, public
-from bot.core.options import ArgumentError, Kind, Option
+from bot.core.options import MAX_DATE_WORDS, ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.calendar import event_file
-from bot.domain.events import ANSWERS, MAX_TITLE, kind_shown, read_details, starts
+from bot.domain.dates import read_date
+from bot.domain.events import ANSWERS, MAX_TITLE, Details, kind_shown, read_details, starts
+from bot.domain.schedule_spec import describe, parse_spec
 from bot.domain.schedule_time import parse_hhmm
 from bot.i18n import N_, _, ngettext, use
 from bot.scheduler.jobs import Job
 from bot.services.container import Services
 from bot.storage.events import Counts, EventRow, NewEvent
 from commands.common import lead_scope
+from commands.schedule import split_when
 
 TITLE = Option(
     "title", Kind.WORD, N_('The title, in quotes: "Sunday circle"'), required=True, max_length=80
 )
-DAY = Option("date", Kind.DATE, N_("The day, YYYY-MM-DD"), required=True)
-AT = Option("time", Kind.WORD, N_("The time, HH:MM"), required=True)
-DETAILS = Option(
-    "details",
+WHEN = Option(
+    "when",
     Kind.TEXT,
-    N_("[zone] [for 90m] [kind] [cap N] [where: a place or an https link]"),
+    N_("YYYY-MM-DD HH:MM or weekly sun 18:00, then [zone] [for 90m] [kind] [cap N] [where]"),
+    required=True,
     max_length=300,
 )
 ID = Option("id", Kind.INT, N_("The event's number, from /events"), required=True, min=1)
@@ -56,6 +59,8 @@ def post_text(event: EventRow, counts: Counts) -> str:
             length=ngettext("{n} minute", "{n} minutes", event.minutes).format(n=event.minutes),
         ),
     ]
+    if event.spec:
+        lines.append(_("Repeats: {schedule}").format(schedule=describe(parse_spec(event.spec))))
     if event.place:
         lines.append(_("Where: {place}").format(place=event.place))
     if event.capacity is not None:
@@ -83,10 +88,9 @@ async def add(svc: Services, request: Request, args: dict[str, Any]) -> list[Rep
     community_id = lead_scope(scope)
     assert scope.community is not None
     zone = svc.people.community_timezone(scope.community)
+    now = svc.clock.now()
     try:
-        details = read_details(args.get("details", ""), zone)
-        at = parse_hhmm(args["time"])
-        start = starts(args["date"], at, details.zone, svc.clock.now())
+        start, spec, details = _when_and_details(svc, args["when"], zone, now)
         event = await svc.events.create(
             NewEvent(
                 community_id,
@@ -101,8 +105,9 @@ async def add(svc: Services, request: Request, args: dict[str, Any]) -> list[Rep
                 details.capacity,
                 details.where,
                 scope.member.id,
+                spec,
             ),
-            svc.clock.now(),
+            now,
         )
     except ValueError as error:
         raise ArgumentError(str(error)) from None
@@ -111,6 +116,60 @@ async def add(svc: Services, request: Request, args: dict[str, Any]) -> list[Rep
         post = public(post_text(event, counts), buttons=rsvp_buttons(event))
     done = _("Event #{id} is posted. /event attendees {id} shows who is going.").format(id=event.id)
     return [post, private(done)]
+
+
+def _when_and_details(
+    svc: Services, text: str, zone: ZoneInfo, now: datetime
+) -> tuple[datetime, str | None, Details]:
+    """Once ("2026-01-11 18:00", or the date in words: "11 de enero de 2026 18:00") or
+    recurring in the schedule forms Haven knows ("weekly sun 18:00"); then the details.
+    Returns the first start (UTC), the schedule (None: once) and the details."""
+    words = text.split()
+    for n in range(min(MAX_DATE_WORDS, len(words) - 1), 0, -1):
+        day = read_date(" ".join(words[:n]))
+        if day is not None:
+            at = parse_hhmm(words[n])
+            details = read_details(" ".join(words[n + 1 :]), zone)
+            return starts(day, at, details.zone, now), None, details
+    if words and re.match(r"\d+[-./]", words[0]):
+        raise ValueError(
+            _("{value} is not a date like 2026-01-10 followed by a time like 18:00").format(
+                value=words[0][:20]
+            )
+        )
+    try:
+        spec, given, rest = split_when(svc, text, zone)
+    except ArgumentError as error:
+        raise ValueError(str(error)) from None
+    details = read_details(rest, given)
+    first = svc.schedules.next_after(spec, details.zone, now, now)
+    if first is None:
+        raise ValueError(_("that schedule never happens"))
+    utc = first.astimezone(ZoneInfo("UTC"))
+    return starts(utc.date(), utc.time(), ZoneInfo("UTC"), now), spec, details
+
+
+def next_start(svc: Services, event: EventRow) -> datetime | None:
+    """When a recurring event happens next, after the occurrence that has started."""
+    assert event.spec is not None
+    anchor = event.starts_at
+    return svc.schedules.next_after(event.spec, ZoneInfo(event.timezone), event.starts_at, anchor)
+
+
+async def continue_series(svc: Services, now: datetime) -> list[Reply]:
+    """A recurring event's next occurrence, once the latest has started: posted in the group
+    with its buttons (answers start afresh for each occurrence)."""
+    replies: list[Reply] = []
+    for event in await svc.events.continue_series(now, lambda e: next_start(svc, e)):
+        community = await svc.people.community(event.community_id)
+        counts = await svc.events.counts(event.id)
+        with use(svc.people.community_language(community)):
+            text, buttons = post_text(event, counts), rsvp_buttons(event)
+        place = Place(event.platform, event.chat_id, is_direct=False, thread_id=event.thread_id)
+        replies.append(
+            public(text, to=place, buttons=buttons, idempotency_key=f"event:{event.id}:post")
+        )
+    return replies
 
 
 async def rsvp(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -314,7 +373,11 @@ async def open_circles(svc: Services, now: datetime) -> list[Reply]:
 
 
 async def event_jobs(svc: Services, now: datetime) -> list[Reply]:
-    return [*await remind_going(svc, now), *await open_circles(svc, now)]
+    return [
+        *await remind_going(svc, now),
+        *await open_circles(svc, now),
+        *await continue_series(svc, now),
+    ]
 
 
 EVENT = Command(
@@ -325,7 +388,7 @@ EVENT = Command(
             "add",
             N_("Plan a gathering and post it here (leads)"),
             add,
-            options=(TITLE, DAY, AT, DETAILS),
+            options=(TITLE, WHEN),
             lead_only=True,
         ),
         Command(
@@ -346,7 +409,10 @@ EVENT = Command(
         Command("leave", N_("You can't go after all"), leave, options=(ID,)),
         Command("ics", N_("The event as a file for your calendar"), ics, options=(ID,)),
     ),
-    examples=('/event add "Sunday circle" 2026-01-11 18:00 circle cap 12',),
+    examples=(
+        '/event add "Coping skills" 2026-01-11 18:00 workshop cap 12',
+        '/event add "Sunday circle" weekly sun 18:00 circle',
+    ),
     actions=("event rsvp 1 going",),
 )
 EVENTS = Command("events", N_("Events to come in your group, in your time zone"), listing)

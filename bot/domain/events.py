@@ -61,8 +61,10 @@ def read_details(text: str, default_zone: ZoneInfo) -> Details:
     zone, minutes, kind, capacity = default_zone, DEFAULT_MINUTES, DEFAULT_KIND, None
     # Right after the time, an Area/Place word is a zone, known or not: "Mars/Base" is refused
     # rather than posted as where the event happens.
-    if words and "://" not in words[0] and (
-        ZONE_SHAPE.fullmatch(words[0]) or words[0].upper() in ("UTC", "GMT")
+    if (
+        words
+        and "://" not in words[0]
+        and (ZONE_SHAPE.fullmatch(words[0]) or words[0].upper() in ("UTC", "GMT"))
     ):
         zone, words = parse_timezone(words[0]), words[1:]
     while words:

@@ -4,6 +4,7 @@ a cancellation reaches everyone who answered, once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -103,6 +104,37 @@ class EventService:
         post in the group once (its idempotency key), never one that started long ago."""
         started = await self.repo.starting_between(now - OPENING_WINDOW, now + timedelta(seconds=1))
         return [e for e in started if e.kind == "circle"]
+
+    async def continue_series(
+        self, now: datetime, next_start: Callable[[EventRow], datetime | None]
+    ) -> list[EventRow]:
+        """For each recurring event whose latest occurrence has started, its next occurrence
+        (same details, answers start afresh); returns the new ones, to be posted."""
+        made: list[EventRow] = []
+        for last in await self.repo.series_to_continue(now):
+            start = next_start(last)
+            if start is None:
+                continue
+            new = NewEvent(
+                last.community_id,
+                last.platform,
+                last.chat_id,
+                last.thread_id,
+                last.title,
+                last.kind,
+                start,
+                last.timezone,
+                last.minutes,
+                last.capacity,
+                last.place,
+                last.created_by,
+                last.spec,
+                last.series,
+            )
+            found = await self.repo.get(await self.repo.create(new, now))
+            if found is not None:
+                made.append(found)
+        return made
 
     async def of_member(self, member_id: int) -> list[tuple[EventRow, str]]:
         return await self.repo.of_member(member_id)

@@ -143,6 +143,14 @@ class ScheduleService:
             self._triggers.move_to_end(key)
         return trigger
 
+    def next_after(
+        self, when: str, zone: ZoneInfo, after: datetime, anchor: datetime
+    ) -> datetime | None:
+        """The first time `when` (a checked spec) happens strictly after `after`; `anchor` is
+        where an "every N days" count starts (a recurring event's first occurrence)."""
+        trigger = trigger_for(parse_spec(when), zone, anchor)
+        return trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+
     def next_fire(self, row: ScheduleRow, after: datetime) -> datetime | None:
         """The first firing strictly after `after`."""
         return self.trigger(row).get_next_fire_time(None, after + timedelta(seconds=1))

@@ -11,7 +11,8 @@ from bot.storage.store import Engine
 
 COLUMNS = (
     "e.id, e.community_id, e.platform, e.chat_id, e.thread_id, e.title, e.kind, e.starts_at, "
-    "e.timezone, e.minutes, e.capacity, e.place, e.created_by, e.cancelled_at, e.cancel_reason"
+    "e.timezone, e.minutes, e.capacity, e.place, e.created_by, e.cancelled_at, e.cancel_reason, "
+    "e.spec, e.series"
 )
 
 
@@ -28,7 +29,9 @@ class NewEvent:
     minutes: int
     capacity: int | None
     place: str | None
-    created_by: int
+    created_by: int | None
+    spec: str | None = None  # recurring: its schedule; each occurrence is an event of its own
+    series: int | None = None  # recurring: the first occurrence's id (None for the first)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class EventRow:
     created_by: int | None
     cancelled_at: datetime | None
     cancel_reason: str | None
+    spec: str | None = None
+    series: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,8 @@ def _row(r: object) -> EventRow:
         x[12],  # type: ignore[index]
         unstamp(x[13]) if x[13] else None,  # type: ignore[index]
         x[14],  # type: ignore[index]
+        x[15],  # type: ignore[index]
+        x[16],  # type: ignore[index]
     )
 
 
@@ -93,10 +100,10 @@ class EventRepo:
 
     async def create(self, event: NewEvent, now: datetime) -> int:
         e = event
-        return await self.db.execute(
+        event_id = await self.db.execute(
             "INSERT INTO events (community_id, platform, chat_id, thread_id, title, kind, "
-            "starts_at, timezone, minutes, capacity, place, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "starts_at, timezone, minutes, capacity, place, created_by, created_at, spec, "
+            "series) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 e.community_id,
                 e.platform,
@@ -111,8 +118,24 @@ class EventRepo:
                 e.place,
                 e.created_by,
                 stamp(now),
+                e.spec,
+                e.series,
             ),
         )
+        if e.spec is not None and e.series is None:  # a series is named by its first
+            await self.db.execute("UPDATE events SET series = id WHERE id = ?", (event_id,))
+        return event_id
+
+    async def series_to_continue(self, now: datetime) -> list[EventRow]:
+        """Recurring events whose latest occurrence has started (and was not cancelled: a
+        cancelled occurrence ends its series): each needs its next occurrence."""
+        rows = await self.db.fetchall(
+            f"SELECT {COLUMNS} FROM events e WHERE e.spec IS NOT NULL AND e.cancelled_at IS NULL "
+            "AND e.starts_at <= ? AND NOT EXISTS (SELECT 1 FROM events n WHERE n.series = "
+            "e.series AND n.starts_at > e.starts_at) ORDER BY e.starts_at, e.id",
+            (stamp(now),),
+        )
+        return [_row(r) for r in rows]
 
     async def get(self, event_id: int) -> EventRow | None:
         row = await self.db.fetchone(f"SELECT {COLUMNS} FROM events e WHERE e.id = ?", (event_id,))

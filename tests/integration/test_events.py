@@ -120,3 +120,33 @@ def test_a_circle_opens_with_the_rules_in_short_and_a_round_once(console) -> Non
     assert "Sunday circle starts now" in text and "1. Be respectful" in text
     assert "Opening round:" in text and "pass" in text.casefold()
     assert not [m for m in t.step(":clock 2026-01-06T20:00").messages if m.public]
+
+
+def test_a_weekly_circle_posts_its_next_occurrence_when_one_starts(console) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as sam lead",
+            "/community timezone Europe/Berlin",
+            '/event add "Sunday circle" weekly sun 18:00 circle for 90m',
+            ":as kim",
+            ":press 1",
+            ":clock 2026-01-11T17:05",
+            ":clock 2026-01-18T17:05",
+            "/events",
+        ]
+    )
+    (post, _done) = t.step('/event add "Sunday circle" weekly sun 18:00 circle for 90m').messages
+    assert "Sun, 11 Jan 2026, 18:00 (Europe/Berlin)" in post.text
+    assert "Repeats: every Sunday at 18:00" in post.text
+    first = [m for m in t.step(":clock 2026-01-11T17:05").messages if m.public]
+    assert [("starts now" in m.text, "18 Jan 2026" in m.text) for m in first] == [
+        (True, False),
+        (False, True),
+    ]
+    assert first[1].buttons == ("Going", "Maybe", "Can't go")
+    second = [m for m in t.step(":clock 2026-01-18T17:05").messages if m.public]
+    assert len(second) == 2 and "25 Jan 2026" in second[1].text  # one a week, never twice
+    assert t.query("SELECT COUNT(*), COUNT(DISTINCT series) FROM events") == [(3, 1)]
+    # answers are per occurrence: kim's Going was for the first
+    assert t.query("SELECT event_id, answer FROM rsvps") == [(1, "going")]

@@ -17,11 +17,14 @@ CREATE TABLE events (
     created_by BIGINT REFERENCES members (id) ON DELETE SET NULL,
     created_at TEXT NOT NULL,
     cancelled_at TEXT,
-    cancel_reason TEXT
+    cancel_reason TEXT,
+    spec TEXT, -- a recurring event's schedule ("weekly sun 18:00"); NULL: once
+    series BIGINT -- a recurring event's first occurrence; each occurrence is a row of its own
 );
 CREATE INDEX events_by_community ON events (community_id, starts_at);
 CREATE INDEX events_by_start ON events (starts_at);
 CREATE INDEX events_by_creator ON events (created_by);
+CREATE INDEX events_by_series ON events (series, starts_at);
 
 -- answer: going, maybe, no, or waiting (going asked when the event was full; the first to
 -- wait moves up when a place frees, by `at`).
