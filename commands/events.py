@@ -41,6 +41,7 @@ WHEN = Option(
 )
 ID = Option("id", Kind.INT, N_("The event's number, from /events"), required=True, min=1)
 REASON = Option("reason", Kind.TEXT, N_("Why, for those who planned to come"), max_length=200)
+STARS = Option("stars", Kind.INT, N_("1 (poor) to 5 (great)"), required=True, min=1, max=5)
 ANSWER = Option("answer", Kind.WORD, N_("going, maybe or no"), required=True, choices=ANSWERS)
 
 
@@ -233,6 +234,14 @@ async def attendees(svc: Services, request: Request, args: dict[str, Any]) -> li
     lines += [f"• {name}" for name in going]
     if waiting:
         lines.append(_("Waiting: {names}").format(names=", ".join(waiting)))
+    rated = await svc.events.rating(event.id)
+    if rated is not None:
+        average, count = rated
+        lines.append(
+            ngettext(
+                "Rated {average} of 5 by {n} person", "Rated {average} of 5 by {n} people", count
+            ).format(average=i18n.number(average, 1), n=count)
+        )
     return [private("\n".join(lines))]
 
 
@@ -372,11 +381,57 @@ async def open_circles(svc: Services, now: datetime) -> list[Reply]:
     return replies
 
 
+async def ask_ratings(svc: Services, now: datetime) -> list[Reply]:
+    """After an event, each who went is asked privately how it was (1-5, anonymous), once."""
+    replies: list[Reply] = []
+    for event, went in await svc.events.to_rate(now):
+        for person in went:
+            member = await svc.people.member_by_id(person.member_id)
+            if member is None:
+                continue
+            with use(await svc.people.member_language(member, event.community_id)):
+                text = _(
+                    "How was {title}? Your rating is anonymous: the host sees only the "
+                    "average, once at least three have rated."
+                ).format(title=event.title)
+                buttons = (
+                    tuple(
+                        Button(f"{n} ★", action=pack_action("event", "rate", event.id, n))
+                        for n in range(1, 6)
+                    ),
+                )
+            replies.append(
+                private(
+                    text,
+                    to=Actor(member.platform, member.user_id, member.name),
+                    buttons=buttons,
+                    idempotency_key=f"event:{event.id}:rate:{member.id}",
+                )
+            )
+    return replies
+
+
+async def rate(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    scope = await svc.people.scope(request)
+    if scope.community is None:
+        raise ArgumentError(_("answer from the group the event belongs to"))
+    try:
+        event = await svc.events.rate(
+            scope.community.id, args["id"], scope.member.id, args["stars"], svc.clock.now()
+        )
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    return [
+        private(_("Thank you: your rating of {title} is kept anonymous.").format(title=event.title))
+    ]
+
+
 async def event_jobs(svc: Services, now: datetime) -> list[Reply]:
     return [
         *await remind_going(svc, now),
         *await open_circles(svc, now),
         *await continue_series(svc, now),
+        *await ask_ratings(svc, now),
     ]
 
 
@@ -408,12 +463,15 @@ EVENT = Command(
         Command("rsvp", N_("Answer an event: going, maybe or no"), rsvp, options=(ID, ANSWER)),
         Command("leave", N_("You can't go after all"), leave, options=(ID,)),
         Command("ics", N_("The event as a file for your calendar"), ics, options=(ID,)),
+        Command(
+            "rate", N_("Rate an event you went to, 1 to 5 (anonymous)"), rate, options=(ID, STARS)
+        ),
     ),
     examples=(
         '/event add "Coping skills" 2026-01-11 18:00 workshop cap 12',
         '/event add "Sunday circle" weekly sun 18:00 circle',
     ),
-    actions=("event rsvp 1 going",),
+    actions=("event rsvp 1 going", "event rate 1 5"),
 )
 EVENTS = Command("events", N_("Events to come in your group, in your time zone"), listing)
 COMMANDS = [EVENT, EVENTS]

@@ -35,6 +35,8 @@ MAX_WHERE = 200
 MAX_UPCOMING = 50  # a group's events still to come
 MAX_AHEAD = timedelta(days=366)
 REMINDERS = (timedelta(hours=24), timedelta(hours=1))  # before the start, to those going
+RATE_WINDOW = timedelta(minutes=30)  # after the end, those who went are asked to rate it
+MIN_RATINGS = 3  # fewer ratings are not shown, so nobody's own can be told apart
 OPENING_WINDOW = timedelta(minutes=15)  # a circle's opening post, if Haven was down at its start
 ANSWERS = ("going", "maybe", "no")
 ZONE_SHAPE = re.compile(r"[A-Za-z_]+/[A-Za-z_/+-]+")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.events import MAX_UPCOMING, OPENING_WINDOW, REMINDERS
+from bot.domain.events import MAX_UPCOMING, MIN_RATINGS, OPENING_WINDOW, RATE_WINDOW, REMINDERS
 from bot.i18n import _, ngettext
 from bot.storage.events import Attendee, Counts, EventRepo, EventRow, NewEvent
 
@@ -135,6 +135,33 @@ class EventService:
             if found is not None:
                 made.append(found)
         return made
+
+    async def to_rate(self, now: datetime) -> list[tuple[EventRow, list[Attendee]]]:
+        """Events that ended in the last half hour, with those who went: each is asked once
+        (its idempotency key) how it was."""
+        found = []
+        for event in await self.repo.ended_between(now - RATE_WINDOW, now + timedelta(seconds=1)):
+            went = await self.repo.attendees(event.id, ("going",))
+            if went:
+                found.append((event, went))
+        return found
+
+    async def rate(
+        self, community_id: int, event_id: int, member_id: int, stars: int, now: datetime
+    ) -> EventRow:
+        """Only someone who was going may rate, and only once it has ended."""
+        event = await self.get(community_id, event_id)
+        went = {a.member_id for a in await self.repo.attendees(event.id, ("going",))}
+        ended = event.starts_at + timedelta(minutes=event.minutes) <= now
+        if member_id not in went or not ended or event.cancelled_at is not None:
+            raise ValueError(_("only those who went can rate an event, once it has ended"))
+        await self.repo.rate(event.id, member_id, stars, now)
+        return event
+
+    async def rating(self, event_id: int) -> tuple[float, int] | None:
+        """The average and count, only when at least three rated (anonymous below that)."""
+        average, count = await self.repo.rating(event_id)
+        return (average, count) if count >= MIN_RATINGS else None
 
     async def of_member(self, member_id: int) -> list[tuple[EventRow, str]]:
         return await self.repo.of_member(member_id)

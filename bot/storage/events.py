@@ -4,11 +4,12 @@ is one RSVP; a place freed moves the first waiting member up in the same transac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.storage.database import stamp, unstamp
 from bot.storage.store import Engine
 
+MAX_LENGTH = timedelta(hours=12)  # an event's longest (bot/domain/events.py)
 COLUMNS = (
     "e.id, e.community_id, e.platform, e.chat_id, e.thread_id, e.title, e.kind, e.starts_at, "
     "e.timezone, e.minutes, e.capacity, e.place, e.created_by, e.cancelled_at, e.cancel_reason, "
@@ -229,3 +230,32 @@ class EventRepo:
             (member_id,),
         )
         return [(_row(r), r[15]) for r in rows]
+
+    async def rate(self, event_id: int, member_id: int, stars: int, now: datetime) -> None:
+        """One rating per member and event; a second replaces the first."""
+        await self.db.execute(
+            "INSERT INTO event_ratings (event_id, member_id, stars, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (event_id, member_id) DO UPDATE SET stars = excluded.stars, "
+            "at = excluded.at",
+            (event_id, member_id, stars, stamp(now)),
+        )
+
+    async def rating(self, event_id: int) -> tuple[float, int]:
+        """(average, count) of an event's ratings; (0, 0) without any."""
+        row = await self.db.fetchone(
+            "SELECT AVG(stars), COUNT(*) FROM event_ratings WHERE event_id = ?", (event_id,)
+        )
+        if row is None or not row[1]:
+            return 0.0, 0
+        return float(row[0]), int(row[1])
+
+    async def ended_between(self, start: datetime, end: datetime) -> list[EventRow]:
+        """Events not cancelled that ended in [start, end): who went may rate them."""
+        rows = await self.db.fetchall(
+            f"SELECT {COLUMNS} FROM events e WHERE e.cancelled_at IS NULL "
+            "AND e.starts_at >= ? AND e.starts_at < ? ORDER BY e.starts_at, e.id",
+            (stamp(start - MAX_LENGTH), stamp(end)),
+        )
+        return [
+            r for r in map(_row, rows) if start <= r.starts_at + timedelta(minutes=r.minutes) < end
+        ]

@@ -43,6 +43,7 @@ MEMBER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "celebrations": ("member_id", ("key", "at")),
     "schedules": ("member_id", ("kind", "spec", "timezone", "created_at")),
     "rsvps": ("member_id", ("event_id", "answer", "at")),
+    "event_ratings": ("member_id", ("event_id", "stars", "at")),
     "outbox": ("member_id", ("key", "state", "created_at")),
     "safety_plans": ("member_id", ("plan", "updated_at")),
     "resource_suggestions": (

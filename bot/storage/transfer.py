@@ -43,6 +43,7 @@ TABLES = (
     "safety_plans",
     "events",
     "rsvps",
+    "event_ratings",
 )
 
 

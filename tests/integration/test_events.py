@@ -150,3 +150,27 @@ def test_a_weekly_circle_posts_its_next_occurrence_when_one_starts(console) -> N
     assert t.query("SELECT COUNT(*), COUNT(DISTINCT series) FROM events") == [(3, 1)]
     # answers are per occurrence: kim's Going was for the first
     assert t.query("SELECT event_id, answer FROM rsvps") == [(1, "going")]
+
+
+def test_ratings_are_anonymous_and_shown_from_three(console) -> None:
+    went = ["kim", "ana", "bo", "cy"]
+    lines = [":in lounge", ":as sam lead", '/event add "Art session" 2026-01-06 18:00 creative']
+    for name in went:
+        lines += [f":as {name}", ":press 1"]
+    lines += [":clock 2026-01-06T19:10"]
+    for n, name in enumerate(went[:2]):
+        lines += [f":as {name}", f":press {n + 4}"]
+    lines += [":as sam lead", "/event attendees 1", ":as cy", ":press 3", ":as sam lead"]
+    lines += ["/event attendees 1", ":as zed", "/event rate 1 5"]
+    t = console(lines)
+    moved = t.step(":clock 2026-01-06T19:10").messages
+    asked = [m for m in moved if m.text.startswith("How was Art session?")]
+    assert sorted(m.header for m in asked) == sorted(f"@{n} private" for n in went)
+    assert all(m.buttons == ("1 ★", "2 ★", "3 ★", "4 ★", "5 ★") for m in asked)
+    two = t.step("/event attendees 1", 0).messages[0].text
+    assert "Rated" not in two  # two ratings: not shown, so neither can be told apart
+    three = t.step("/event attendees 1", 1).messages[0].text
+    assert "Rated 4.0 of 5 by 3 people" in three
+    (stranger,) = t.step("/event rate 1 5").messages
+    assert "Only those who went" in stranger.text and "Usage: /event rate" in stranger.text
+    assert t.query("SELECT COUNT(*) FROM event_ratings") == [(3,)]

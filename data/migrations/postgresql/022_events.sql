@@ -36,3 +36,15 @@ CREATE TABLE rsvps (
     PRIMARY KEY (event_id, member_id)
 );
 CREATE INDEX rsvps_by_member ON rsvps (member_id);
+
+-- Ratings after an event, 1-5, by those who went: anonymous to everyone (the host sees the
+-- average and count only when at least three rated); the member is kept for one rating each,
+-- /mydata and /forgetme.
+CREATE TABLE event_ratings (
+    event_id BIGINT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    member_id BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+    at TEXT NOT NULL,
+    PRIMARY KEY (event_id, member_id)
+);
+CREATE INDEX event_ratings_by_member ON event_ratings (member_id);
