@@ -19,7 +19,15 @@ from bot.core.options import MAX_DATE_WORDS, ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.calendar import event_file
 from bot.domain.dates import read_date
-from bot.domain.events import ANSWERS, MAX_TITLE, Details, kind_shown, read_details, starts
+from bot.domain.events import (
+    ANSWERS,
+    MAX_TITLE,
+    Details,
+    kind_shown,
+    read_changes,
+    read_details,
+    starts,
+)
 from bot.domain.schedule_spec import describe, parse_spec
 from bot.domain.schedule_time import parse_hhmm
 from bot.i18n import N_, _, ngettext, use
@@ -41,6 +49,13 @@ WHEN = Option(
 )
 ID = Option("id", Kind.INT, N_("The event's number, from /events"), required=True, min=1)
 REASON = Option("reason", Kind.TEXT, N_("Why, for those who planned to come"), max_length=200)
+CHANGES = Option(
+    "changes",
+    Kind.TEXT,
+    N_("YYYY-MM-DD HH:MM and/or [for 90m] [kind] [cap N] [where]"),
+    required=True,
+    max_length=300,
+)
 STARS = Option("stars", Kind.INT, N_("1 (poor) to 5 (great)"), required=True, min=1, max=5)
 ANSWER = Option("answer", Kind.WORD, N_("going, maybe or no"), required=True, choices=ANSWERS)
 
@@ -301,6 +316,54 @@ async def ics(svc: Services, request: Request, args: dict[str, Any]) -> list[Rep
     return [private(text, attachment=Attachment(name, data, "text/calendar"))]
 
 
+async def edit(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """A new date and time (`/event edit 3 2026-01-08 19:00`) and/or details (`cap 20`,
+    `for 2h`, a kind, a place): the post is shown again as it is now, and when the time moved,
+    everyone who answered is told, once."""
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    assert scope.community is not None
+    now = svc.clock.now()
+    try:
+        event = await svc.events.get(community_id, args["id"])
+        words = args["changes"].split()
+        changes: dict[str, object] = {}
+        for n in range(min(MAX_DATE_WORDS, len(words) - 1), 0, -1):
+            day = read_date(" ".join(words[:n]))
+            if day is not None:
+                zone = ZoneInfo(event.timezone)
+                changes["starts_at"] = starts(day, parse_hhmm(words[n]), zone, now)
+                words = words[n + 1 :]
+                break
+        changes |= read_changes(" ".join(words))
+        event, told = await svc.events.change(event, changes, now)
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    counts = await svc.events.counts(event.id)
+    with use(svc.people.community_language(scope.community)):
+        post = public(post_text(event, counts), buttons=rsvp_buttons(event))
+    replies = [post, private(_("Event #{id} is changed.").format(id=event.id))]
+    for person in told:
+        member = await svc.people.member_by_id(person.member_id)
+        if member is None:
+            continue
+        zone = svc.people.timezone(member)
+        with use(await svc.people.member_language(member, community_id)):
+            text = _("{title} has moved: it is now {when}.").format(
+                title=event.title, when=_when(event, zone)
+            )
+        replies.append(
+            private(
+                text,
+                to=Actor(member.platform, member.user_id, member.name),
+                idempotency_key=(
+                    f"event:{event.id}:moved:{event.starts_at:%Y%m%dT%H%M}:{member.id}"
+                ),
+            )
+        )
+    return replies
+
+
 async def listing(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
     if scope.community is None:
@@ -348,7 +411,11 @@ async def remind_going(svc: Services, now: datetime) -> list[Reply]:
                 private(
                     said,
                     to=Actor(member.platform, member.user_id, member.name),
-                    idempotency_key=f"event:{due.event.id}:remind:{hours}h:{member.id}",
+                    # The start is in the key: an event moved later is reminded again.
+                    idempotency_key=(
+                        f"event:{due.event.id}:{due.event.starts_at:%Y%m%dT%H%M}:"
+                        f"remind:{hours}h:{member.id}"
+                    ),
                 )
             )
     return replies
@@ -444,6 +511,13 @@ EVENT = Command(
             N_("Plan a gathering and post it here (leads)"),
             add,
             options=(TITLE, WHEN),
+            lead_only=True,
+        ),
+        Command(
+            "edit",
+            N_("Change an event's date and time or details (leads)"),
+            edit,
+            options=(ID, CHANGES),
             lead_only=True,
         ),
         Command(

@@ -89,6 +89,26 @@ def read_details(text: str, default_zone: ZoneInfo) -> Details:
     return Details(zone, minutes, kind, capacity, where)
 
 
+def read_changes(text: str) -> dict[str, object]:
+    """What `/event edit` changes among the details: only those given (`for 2h`, `cap 20`,
+    a kind, a place or link); an empty dict when none."""
+    words = text.split()
+    changes: dict[str, object] = {}
+    while words:
+        word = words[0].casefold()
+        if word == "for" and len(words) > 1:
+            changes["minutes"], words = _minutes(words[1]), words[2:]
+        elif word == "cap" and len(words) > 1:
+            changes["capacity"], words = _capacity(words[1]), words[2:]
+        elif word in KINDS:
+            changes["kind"], words = word, words[1:]
+        else:
+            break
+    if words:
+        changes["place"] = check_where(" ".join(words))
+    return changes
+
+
 def _minutes(token: str) -> int:
     length = parse_duration(token)
     minutes = int(length.total_seconds() // 60)

@@ -77,6 +77,24 @@ class EventService:
     async def attendees(self, event: EventRow) -> list[Attendee]:
         return await self.repo.attendees(event.id, ("going", "waiting"))
 
+    async def change(
+        self, event: EventRow, changes: dict[str, object], now: datetime
+    ) -> tuple[EventRow, list[Attendee]]:
+        """Change an event still to come; returns it as it is now and, when its time moved,
+        everyone to tell (going, waiting or maybe)."""
+        if event.cancelled_at is not None:
+            raise ValueError(_("that event was cancelled"))
+        if event.starts_at <= now:
+            raise ValueError(_("that event has already started"))
+        if not changes:
+            raise ValueError(_("say what changes: a new date and time, or the details"))
+        await self.repo.change(event.id, **changes)
+        found = await self.repo.get(event.id)
+        assert found is not None
+        moved = "starts_at" in changes and found.starts_at != event.starts_at
+        told = await self.repo.attendees(event.id, ("going", "waiting", "maybe")) if moved else []
+        return found, told
+
     async def cancel(
         self, event: EventRow, reason: str | None, now: datetime
     ) -> list[Attendee] | None:

@@ -259,3 +259,13 @@ class EventRepo:
         return [
             r for r in map(_row, rows) if start <= r.starts_at + timedelta(minutes=r.minutes) < end
         ]
+
+    async def change(self, event_id: int, **values: object) -> None:
+        allowed = {"starts_at", "minutes", "capacity", "kind", "place"}
+        if not values or set(values) - allowed:
+            raise ValueError(f"cannot change {sorted(set(values) - allowed)}")
+        stored = {k: stamp(v) if isinstance(v, datetime) else v for k, v in values.items()}
+        assignments = ", ".join(f"{key} = ?" for key in stored)
+        await self.db.execute(
+            f"UPDATE events SET {assignments} WHERE id = ?", (*stored.values(), event_id)
+        )

@@ -174,3 +174,33 @@ def test_ratings_are_anonymous_and_shown_from_three(console) -> None:
     (stranger,) = t.step("/event rate 1 5").messages
     assert "Only those who went" in stranger.text and "Usage: /event rate" in stranger.text
     assert t.query("SELECT COUNT(*) FROM event_ratings") == [(3,)]
+
+
+def test_a_moved_event_tells_everyone_once_and_reminds_at_the_new_time(console) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as sam lead",
+            '/event add "Walk and talk" 2026-01-07 10:00 meetup',
+            ":as kim",
+            ":press 1",
+            ":as sam lead",
+            "/event edit 1 2026-01-08 11:00 cap 5 Riverside park",
+            "/event edit 1 cap 6",
+            "/event edit 1 2025-01-01 10:00",
+            "/event edit 1",
+            ":clock 2026-01-08T10:30",
+        ]
+    )
+    moved = t.step("/event edit 1 2026-01-08 11:00 cap 5 Riverside park").messages
+    post, done, told = moved
+    assert post.public and "Thu, 8 Jan 2026, 11:00" in post.text and "5 places" in post.text
+    assert "Where: Riverside park" in post.text and done.private
+    assert told.header == "@kim private" and "has moved" in told.text
+    assert len(t.step("/event edit 1 cap 6").messages) == 2  # not moved: nobody is told
+    for bad in ("/event edit 1 2025-01-01 10:00", "/event edit 1"):
+        (said,) = t.step(bad).messages
+        assert "Usage: /event edit" in said.text
+    reminders = [m for m in t.step(":clock 2026-01-08T10:30").messages if "Reminder" in m.text]
+    assert [m.text.count("11:00") for m in reminders] == [1, 1]  # 24 h and 1 h, new time
+    assert t.query("SELECT capacity, place FROM events") == [(6, "Riverside park")]
