@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.events import MAX_UPCOMING, MIN_RATINGS, OPENING_WINDOW, RATE_WINDOW, REMINDERS
 from bot.i18n import _, ngettext
-from bot.storage.events import Attendee, Counts, EventRepo, EventRow, NewEvent
+from bot.storage.events import MAX_LENGTH, Attendee, Counts, EventRepo, EventRow, NewEvent
 
 
 @dataclass(frozen=True)
@@ -103,12 +103,22 @@ class EventService:
             return None
         return await self.repo.attendees(event.id, ("going", "waiting", "maybe"))
 
+    async def near(self, now: datetime) -> bool:
+        """Whether anything about events may be owed at `now`: an event starting within the
+        longest reminder, or one that started recently enough to open, continue its series
+        or be rated (its length included)."""
+        since = now - MAX_LENGTH - RATE_WINDOW
+        return await self.repo.any_between(since, now + max(REMINDERS) + timedelta(minutes=10))
+
     async def due(self, now: datetime) -> list[Due]:
         """The reminders owed at `now`: for each event still to start, each reminder whose
         moment (24 h, 1 h before) has come. Sent with an idempotency key per event, reminder
         and member, so a reminder owed for hours goes out once however often this runs."""
         found: list[Due] = []
-        for event in await self.repo.starting_between(now, now + max(REMINDERS)):
+        # The end included: the reminder a day before an event at 18:00 is due at 18:00.
+        for event in await self.repo.starting_between(
+            now, now + max(REMINDERS) + timedelta(seconds=1)
+        ):
             for before in sorted(REMINDERS):  # the nearest first: a stale 24-hour one is not sent
                 if event.starts_at - before <= now < event.starts_at:
                     going = await self.repo.attendees(event.id, ("going",))

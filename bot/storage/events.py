@@ -269,3 +269,14 @@ class EventRepo:
         await self.db.execute(
             f"UPDATE events SET {assignments} WHERE id = ?", (*stored.values(), event_id)
         )
+
+    async def any_between(self, start: datetime, end: datetime) -> bool:
+        """Whether any event not cancelled starts in [start, end): one indexed look, so the
+        job that reminds, opens, continues and asks for ratings costs next to nothing while
+        no event is near."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM events WHERE cancelled_at IS NULL AND starts_at >= ? "
+            "AND starts_at < ? LIMIT 1",
+            (stamp(start), stamp(end)),
+        )
+        return row is not None
