@@ -7,7 +7,7 @@ A post never names anyone: it shows counts. Who is going is the lead's to see
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -134,6 +134,25 @@ async def add(svc: Services, request: Request, args: dict[str, Any]) -> list[Rep
     return [post, private(done)]
 
 
+def _date_and_time(words: list[str]) -> tuple[date, time, list[str]] | None:
+    """A date (ISO, dotted or in words, up to MAX_DATE_WORDS words) and the HH:MM after it at
+    the start of `words`, with the words left; None when they do not start with a date.
+    ValueError for a date followed by no readable time."""
+    for n in range(min(MAX_DATE_WORDS, len(words) - 1), 0, -1):
+        day = read_date(" ".join(words[:n]))
+        if day is not None:
+            return day, parse_hhmm(words[n]), words[n + 1 :]
+    return None
+
+
+async def _group_event(svc: Services, community_id: int, event_id: int) -> EventRow:
+    """The group's event, or the member told there is none (as a usage error)."""
+    try:
+        return await svc.events.get(community_id, event_id)
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+
+
 def _when_and_details(
     svc: Services, text: str, zone: ZoneInfo, now: datetime
 ) -> tuple[datetime, str | None, Details]:
@@ -141,12 +160,10 @@ def _when_and_details(
     recurring in the schedule forms Haven knows ("weekly sun 18:00"); then the details.
     Returns the first start (UTC), the schedule (None: once) and the details."""
     words = text.split()
-    for n in range(min(MAX_DATE_WORDS, len(words) - 1), 0, -1):
-        day = read_date(" ".join(words[:n]))
-        if day is not None:
-            at = parse_hhmm(words[n])
-            details = read_details(" ".join(words[n + 1 :]), zone)
-            return starts(day, at, details.zone, now), None, details
+    if (once := _date_and_time(words)) is not None:
+        day, at, rest = once
+        details = read_details(" ".join(rest), zone)
+        return starts(day, at, details.zone, now), None, details
     if words and re.match(r"\d+[-./]", words[0]):
         raise ValueError(
             _("{value} is not a date like 2026-01-10 followed by a time like 18:00").format(
@@ -232,10 +249,7 @@ async def leave(svc: Services, request: Request, args: dict[str, Any]) -> list[R
 async def attendees(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
     community_id = lead_scope(scope)
-    try:
-        event = await svc.events.get(community_id, args["id"])
-    except ValueError as error:
-        raise ArgumentError(str(error)) from None
+    event = await _group_event(svc, community_id, args["id"])
     found = await svc.events.attendees(event)
     going = [a.name for a in found if a.answer == "going"]
     waiting = [a.name for a in found if a.answer == "waiting"]
@@ -264,10 +278,7 @@ async def cancel(svc: Services, request: Request, args: dict[str, Any]) -> list[
     scope = await svc.people.scope(request)
     community_id = lead_scope(scope)
     reason = args.get("reason")
-    try:
-        event = await svc.events.get(community_id, args["id"])
-    except ValueError as error:
-        raise ArgumentError(str(error)) from None
+    event = await _group_event(svc, community_id, args["id"])
     told = await svc.events.cancel(event, reason, svc.clock.now())
     if told is None:
         return [private(_("Event #{id} was already cancelled.").format(id=event.id))]
@@ -297,10 +308,7 @@ async def ics(svc: Services, request: Request, args: dict[str, Any]) -> list[Rep
     scope = await svc.people.scope(request)
     if scope.community is None:
         raise ArgumentError(_("answer from the group the event belongs to"))
-    try:
-        event = await svc.events.get(scope.community.id, args["id"])
-    except ValueError as error:
-        raise ArgumentError(str(error)) from None
+    event = await _group_event(svc, scope.community.id, args["id"])
     data = event_file(
         f"haven-event-{event.id}-{event.community_id}@{event.platform}",
         event.title,
@@ -324,17 +332,13 @@ async def edit(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
     community_id = lead_scope(scope)
     assert scope.community is not None
     now = svc.clock.now()
+    event = await _group_event(svc, community_id, args["id"])
     try:
-        event = await svc.events.get(community_id, args["id"])
         words = args["changes"].split()
         changes: dict[str, object] = {}
-        for n in range(min(MAX_DATE_WORDS, len(words) - 1), 0, -1):
-            day = read_date(" ".join(words[:n]))
-            if day is not None:
-                zone = ZoneInfo(event.timezone)
-                changes["starts_at"] = starts(day, parse_hhmm(words[n]), zone, now)
-                words = words[n + 1 :]
-                break
+        if (moved := _date_and_time(words)) is not None:
+            day, at, words = moved
+            changes["starts_at"] = starts(day, at, ZoneInfo(event.timezone), now)
         changes |= read_changes(" ".join(words))
         event, told = await svc.events.change(event, changes, now)
     except ValueError as error:
