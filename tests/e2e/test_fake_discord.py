@@ -6,13 +6,21 @@ import asyncio
 import contextlib
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import discord
 import pytest
 import yarl
-from fakes.discord_api import ALL_PERMISSIONS, FakeDiscord
+from fakes.discord_api import (
+    ALL_PERMISSIONS,
+    CREATE_EVENTS,
+    MANAGE_EVENTS,
+    MANAGE_MESSAGES,
+    PIN_MESSAGES,
+    FakeDiscord,
+)
 
 GUILD = 800000000000000001
 LOUNGE = 800000000000000011
@@ -508,3 +516,247 @@ async def test_gateway_protocol_errors(fake: FakeDiscord) -> None:
             await ws.send_json({"op": 6, "d": resume})
             assert (await receive(ws))["t"] == "GUILD_CREATE"  # replayed: s 2 > seq 1
             assert (await receive(ws))["t"] == "RESUMED"
+
+
+# ---------------------------------------------------------------------- scheduled events and pins
+
+
+def external_event(**overrides: Any) -> dict[str, Any]:
+    """Keyword arguments for guild.create_scheduled_event: an EXTERNAL event tomorrow."""
+    start = discord.utils.utcnow() + timedelta(days=1)
+    arguments: dict[str, Any] = {
+        "name": "Peer circle",
+        "description": "Bring a cup of tea",
+        "start_time": start,
+        "end_time": start + timedelta(hours=1),
+        "entity_type": discord.EntityType.external,
+        "location": "Community hall",
+        "privacy_level": discord.PrivacyLevel.guild_only,
+    }
+    arguments.update(overrides)
+    return arguments
+
+
+async def test_scheduled_event_lifecycle(fake: FakeDiscord) -> None:
+    async with running(fake) as client:
+        guild = client.get_guild(GUILD)
+        assert guild is not None
+        with pytest.raises(discord.Forbidden) as forbidden:
+            await guild.create_scheduled_event(**external_event())
+        assert forbidden.value.code == 50013 and forbidden.value.text == "Missing Permissions"
+        assert fake.scheduled_events(GUILD) == []
+
+        fake.grant(GUILD, MANAGE_EVENTS)
+        arguments = external_event()
+        event = await guild.create_scheduled_event(**arguments)
+        assert (event.name, event.description, event.location) == (
+            "Peer circle",
+            "Bring a cup of tea",
+            "Community hall",
+        )
+        assert event.entity_type is discord.EntityType.external
+        assert event.status is discord.EventStatus.scheduled
+        assert (event.start_time, event.end_time) == (
+            arguments["start_time"],
+            arguments["end_time"],
+        )
+        assert event.creator_id == fake.bot_user_id and event.creator is not None
+        assert event.guild_id == GUILD and event.channel_id is None
+        (stored,) = fake.scheduled_events(GUILD)
+        assert stored["id"] == str(event.id) and stored["privacy_level"] == 2
+        assert stored["entity_metadata"] == {"location": "Community hall"}
+        assert (stored["entity_id"], stored["image"], stored["channel_id"]) == (None, None, None)
+        await fake.wait_for(lambda: guild.get_scheduled_event(event.id) is not None)
+
+        fetched = await guild.fetch_scheduled_event(event.id)
+        assert (fetched.id, fetched.name, fetched.user_count) == (event.id, "Peer circle", 0)
+        assert [e.id for e in await guild.fetch_scheduled_events()] == [event.id]
+
+        later = arguments["start_time"] + timedelta(days=1)
+        moved = await event.edit(
+            name="Peer circle (moved)",
+            location="Library",
+            start_time=later,
+            end_time=later + timedelta(hours=2),
+        )
+        assert (moved.name, moved.location, moved.start_time) == (
+            "Peer circle (moved)",
+            "Library",
+            later,
+        )
+        assert moved.description == "Bring a cup of tea"  # left out: kept
+        started = await moved.start()
+        assert started.status is discord.EventStatus.active
+        ended = await started.end()
+        assert ended.status is discord.EventStatus.completed
+        with pytest.raises(discord.HTTPException) as finished:
+            await ended.edit(name="Once more")
+        assert (finished.value.status, finished.value.code) == (400, 180000)
+        assert fake.scheduled_events(GUILD)[0]["status"] == 3
+
+        await ended.delete()
+        assert fake.scheduled_events(GUILD) == []
+        with pytest.raises(discord.NotFound) as gone:
+            await guild.fetch_scheduled_event(event.id)
+        assert (gone.value.code, gone.value.text) == (10070, "Unknown Guild Scheduled Event")
+        await fake.wait_for(lambda: guild.get_scheduled_event(event.id) is None)
+        assert [e["t"] for e in fake.sent_events if "SCHEDULED_EVENT" in e["t"]] == [
+            "GUILD_SCHEDULED_EVENT_CREATE",
+            *["GUILD_SCHEDULED_EVENT_UPDATE"] * 3,
+            "GUILD_SCHEDULED_EVENT_DELETE",
+        ]
+
+
+async def test_scheduled_event_status_changes_and_permissions(fake: FakeDiscord) -> None:
+    async with running(fake) as client:
+        guild = client.get_guild(GUILD)
+        assert guild is not None
+        fake.grant(GUILD, MANAGE_EVENTS)
+        event = await guild.create_scheduled_event(**external_event())
+        with pytest.raises(discord.HTTPException) as skipped:
+            await event.edit(status=discord.EventStatus.completed)  # SCHEDULED -> COMPLETED
+        assert skipped.value.code == 50035 and "status" in skipped.value.text
+        canceled = await event.cancel()
+        assert canceled.status is discord.EventStatus.canceled
+
+        other = await guild.create_scheduled_event(**external_event(name="Walk"))
+        fake.revoke(GUILD, MANAGE_EVENTS)
+        for attempt in (other.edit(name="Run"), other.delete()):
+            with pytest.raises(discord.Forbidden) as forbidden:
+                await attempt
+            assert forbidden.value.code == 50013
+        fake.grant(GUILD, CREATE_EVENTS)  # enough for the events the bot created itself
+        assert (await other.edit(name="Run")).name == "Run"
+        await other.delete()
+        assert [e["name"] for e in fake.scheduled_events(GUILD)] == ["Peer circle"]
+        assert fake.scheduled_events(GUILD)[0]["status"] == 4
+
+        with pytest.raises(discord.NotFound) as unknown_guild:
+            await client.http.get_scheduled_events(123, False)
+        assert unknown_guild.value.code == 10004
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"name": "x" * 101}, "name", "BASE_TYPE_BAD_LENGTH"),
+        ({"description": "x" * 1001}, "description", "BASE_TYPE_MAX_LENGTH"),
+        ({"location": ""}, "entity_metadata", "BASE_TYPE_BAD_LENGTH"),
+        ({"location": "x" * 101}, "entity_metadata", "BASE_TYPE_BAD_LENGTH"),
+        (
+            {"start_time": discord.utils.utcnow() - timedelta(minutes=5)},
+            "scheduled_start_time",
+            "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST",
+        ),
+        (
+            {"end_time": discord.utils.utcnow() + timedelta(hours=1)},  # before the start
+            "scheduled_end_time",
+            "GUILD_SCHEDULED_EVENT_END_BEFORE_START",
+        ),
+        ({"privacy_level": discord.utils.MISSING}, "privacy_level", "BASE_TYPE_REQUIRED"),
+    ],
+)
+async def test_scheduled_event_validation(
+    fake: FakeDiscord, overrides: dict[str, Any], field: str, code: str
+) -> None:
+    async with running(fake) as client:
+        guild = client.get_guild(GUILD)
+        assert guild is not None
+        fake.grant(GUILD, MANAGE_EVENTS)
+        with pytest.raises(discord.HTTPException) as invalid:
+            await guild.create_scheduled_event(**external_event(**overrides))
+        assert (invalid.value.status, invalid.value.code) == (400, 50035)
+        assert f"In {field}" in invalid.value.text
+        assert fake.scheduled_events(GUILD) == []
+
+        record = fake.requests_to("POST", f"/guilds/{GUILD}/scheduled-events")[-1]
+        headers = {"Authorization": f"Bot {fake.token}"}
+        url = f"{fake.api_base}/guilds/{GUILD}/scheduled-events"
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, json=record.json, headers=headers) as response,
+        ):
+            body = await response.json()
+        assert (response.status, body["message"], body["code"]) == (400, "Invalid Form Body", 50035)
+        errors = body["errors"][field]
+        errors = errors.get("location", errors)  # entity_metadata.location nests one level
+        assert errors["_errors"][0]["code"] == code
+
+
+async def test_scheduled_event_patch_checks_the_result(fake: FakeDiscord) -> None:
+    """A modify takes any subset; the rules apply to the event it would leave."""
+    async with running(fake) as client:
+        guild = client.get_guild(GUILD)
+        assert guild is not None
+        fake.grant(GUILD, MANAGE_EVENTS)
+        event = await guild.create_scheduled_event(**external_event())
+        with pytest.raises(discord.HTTPException) as before_start:
+            await event.edit(end_time=event.start_time - timedelta(minutes=1))
+        assert before_start.value.code == 50035 and "scheduled_end_time" in before_start.value.text
+        with pytest.raises(discord.HTTPException) as bad_status:
+            await client.http.edit_scheduled_event(GUILD, event.id, status=1)  # no-op is fine
+            await client.http.edit_scheduled_event(GUILD, event.id, status=3)
+        assert bad_status.value.code == 50035
+        changed = await client.http.edit_scheduled_event(GUILD, event.id, description=None)
+        assert changed["description"] is None and changed["name"] == "Peer circle"
+        with pytest.raises(discord.NotFound) as unknown:
+            await client.http.edit_scheduled_event(GUILD, 42, name="x")
+        assert unknown.value.code == 10070
+
+
+async def test_pins_need_manage_messages(fake: FakeDiscord) -> None:
+    async with running(fake) as client:
+        channel = client.get_channel(LOUNGE)
+        assert isinstance(channel, discord.TextChannel)
+        first = await channel.send("Read me first")
+        second = await channel.send("And me")
+        with pytest.raises(discord.Forbidden) as forbidden:
+            await first.pin()
+        assert forbidden.value.code == 50013
+        assert fake.pinned(LOUNGE) == []
+
+        fake.grant(GUILD, MANAGE_MESSAGES)
+        await first.pin()
+        await first.pin()  # pinning again changes nothing
+        await second.pin()
+        assert fake.pinned(LOUNGE) == [str(first.id), str(second.id)]
+        assert fake.message(first.id)["pinned"] is True
+        pins = [m async for m in channel.pins()]
+        assert [m.id for m in pins] == [second.id, first.id]  # newest pin first
+        assert all(m.pinned for m in pins)
+        assert fake.requests_to("PUT", f"/channels/{LOUNGE}/messages/pins/")[-1].status == 204
+        assert [e["t"] for e in fake.sent_events].count("CHANNEL_PINS_UPDATE") == 2
+
+        await first.unpin()
+        assert fake.pinned(LOUNGE) == [str(second.id)]
+        assert fake.message(first.id)["pinned"] is False
+        await second.delete()
+        assert fake.pinned(LOUNGE) == []  # a deleted message is no longer pinned
+
+        with pytest.raises(discord.NotFound) as unknown:
+            await client.http.pin_message(LOUNGE, 123)
+        assert unknown.value.code == 10008
+        with pytest.raises(discord.NotFound) as no_channel:
+            await client.http.pin_message(123, first.id)
+        assert no_channel.value.code == 10003
+
+        headers = {"Authorization": f"Bot {fake.token}"}
+        legacy = f"{fake.api_base}/channels/{LOUNGE}/pins/{first.id}"  # the pre-2025 route
+        async with (
+            aiohttp.ClientSession() as session,
+            session.put(legacy, headers=headers) as response,
+        ):
+            assert response.status == 204
+        assert fake.pinned(LOUNGE) == [str(first.id)]
+
+        fake.revoke(GUILD, MANAGE_MESSAGES)
+        with pytest.raises(discord.Forbidden):
+            await first.unpin()
+        fake.grant(GUILD, PIN_MESSAGES)  # the permission Discord split off for pins
+        await first.unpin()
+        assert fake.pinned(LOUNGE) == []
+
+        alice = await client.fetch_user(ALICE)
+        dm = await alice.send("just between us")
+        await dm.pin()  # no permission in a DM
+        assert fake.pinned(dm.channel.id) == [str(dm.id)]

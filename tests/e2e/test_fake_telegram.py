@@ -24,7 +24,7 @@ from telegram import (
     InputFile,
     ReplyParameters,
 )
-from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 # PTB 22 warns whenever a RetryAfter is built that retry_after will become a timedelta.
 pytestmark = pytest.mark.filterwarnings(
@@ -244,6 +244,40 @@ async def test_edit_message_text(fake: FakeTelegram, bot: Bot) -> None:
         await bot.edit_message_text("Picked", chat_id=ALICE, message_id=sent.message_id)
     with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("?", chat_id=ALICE, message_id=99)
+    assert fake.calls[-1].response == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: message to edit not found",
+    }
+
+
+async def test_edit_message_text_keeps_the_markup_it_is_given(fake: FakeTelegram, bot: Bot) -> None:
+    fake.enforce_limits = False
+    sent = await bot.send_message(ALICE, "Pick one", reply_markup=KEYBOARD)
+    edited = await bot.edit_message_text(
+        "Pick one, please", chat_id=ALICE, message_id=sent.message_id, reply_markup=KEYBOARD
+    )
+    assert (edited.text, edited.reply_markup) == ("Pick one, please", KEYBOARD)
+    assert fake.sent[-1]["reply_markup"] == KEYBOARD.to_dict()
+
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):  # same text and markup
+        await bot.edit_message_text(
+            "Pick one, please", chat_id=ALICE, message_id=sent.message_id, reply_markup=KEYBOARD
+        )
+    assert fake.calls[-1].response == {
+        "ok": False,
+        "error_code": 400,
+        "description": (
+            "Bad Request: message is not modified: specified new message content and reply "
+            "markup are exactly the same as a current content and reply markup of the message"
+        ),
+    }
+    other = InlineKeyboardMarkup([[InlineKeyboardButton("Later", callback_data="later")]])
+    same_text = await bot.edit_message_text(
+        "Pick one, please", chat_id=ALICE, message_id=sent.message_id, reply_markup=other
+    )
+    assert same_text.reply_markup == other  # only the markup changed: that is a change
+    fake.press(ALICE, fake.sent[-1], "later")  # the stored message has the new button
 
 
 async def test_send_photo_and_document(fake: FakeTelegram, bot: Bot) -> None:
@@ -511,3 +545,84 @@ async def test_stop_ends_long_polls_and_leaves_no_tasks() -> None:
         assert time.monotonic() - started < 1
     leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     assert leftovers == []
+
+
+# ---------------------------------------------------------------------- pins
+
+
+async def test_pin_needs_an_admin_with_can_pin_messages(fake: FakeTelegram, bot: Bot) -> None:
+    fake.enforce_limits = False
+    rules = await bot.send_message(GROUP, "House rules")
+    meeting = await bot.send_message(GROUP, "Meeting at 7")
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights to manage pinned messages"):
+        await bot.pin_chat_message(GROUP, rules.message_id)
+    assert fake.calls[-1].response == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: not enough rights to manage pinned messages in the chat",
+    }
+
+    fake.promote(GROUP, can_pin_messages=False)  # an administrator, but not allowed to pin
+    me = await bot.get_chat_member(GROUP, fake.bot_id)
+    assert isinstance(me, ChatMemberAdministrator)
+    assert (me.can_pin_messages, me.can_delete_messages) == (False, True)
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights to manage pinned messages"):
+        await bot.pin_chat_message(GROUP, rules.message_id)
+    assert fake.pinned(GROUP) == []
+
+    fake.promote(GROUP)
+    assert await bot.pin_chat_message(GROUP, rules.message_id, disable_notification=True)
+    assert await bot.pin_chat_message(GROUP, meeting.message_id)
+    assert await bot.pin_chat_message(GROUP, meeting.message_id)  # pinned already: fine
+    assert fake.pinned(GROUP) == [rules.message_id, meeting.message_id]
+    assert fake.calls_of("pinChatMessage")[0].params == {
+        "chat_id": GROUP,
+        "message_id": rules.message_id,
+        "disable_notification": True,
+    }
+    chat = await bot.get_chat(GROUP)
+    assert chat.pinned_message is not None
+    assert chat.pinned_message.message_id == meeting.message_id  # the most recent one
+    with pytest.raises(BadRequest, match=r"(?i)message to pin not found"):
+        await bot.pin_chat_message(GROUP, 999)
+
+    assert await bot.unpin_chat_message(GROUP) is True  # no id: the most recent pinned message
+    assert fake.pinned(GROUP) == [rules.message_id]
+    assert await bot.unpin_chat_message(GROUP, rules.message_id) is True
+    assert await bot.unpin_chat_message(GROUP, rules.message_id) is True  # not pinned: fine
+    with pytest.raises(BadRequest, match=r"(?i)message to unpin not found"):
+        await bot.unpin_chat_message(GROUP)  # nothing pinned
+    with pytest.raises(BadRequest, match=r"(?i)message to unpin not found"):
+        await bot.unpin_chat_message(GROUP, 999)
+    assert fake.pinned(GROUP) == []
+
+    fake.demote(GROUP)
+    assert isinstance(await bot.get_chat_member(GROUP, fake.bot_id), ChatMemberMember)
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights to manage pinned messages"):
+        await bot.pin_chat_message(GROUP, rules.message_id)
+
+
+async def test_pin_in_private_chats_and_deleted_messages(fake: FakeTelegram, bot: Bot) -> None:
+    note = await bot.send_message(ALICE, "Your plan for the week")
+    assert await bot.pin_chat_message(ALICE, note.message_id) is True  # no rights needed
+    assert fake.pinned(ALICE) == [note.message_id]
+    assert (await bot.get_chat(ALICE)).pinned_message.message_id == note.message_id
+    assert await bot.delete_message(ALICE, note.message_id)
+    assert fake.pinned(ALICE) == []  # a deleted message is no longer pinned
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.pin_chat_message(4242, 1)
+
+
+async def test_pin_is_subject_to_fault_injection(fake: FakeTelegram, bot: Bot) -> None:
+    note = await bot.send_message(ALICE, "Pin me")
+    fake.chaos(1.0, statuses=(502,), seed=1, methods=["pinChatMessage"])
+    with pytest.raises(NetworkError):
+        await bot.pin_chat_message(ALICE, note.message_id)
+    assert fake.chaos_answers == {("pinChatMessage", 502): 1}
+    assert fake.pinned(ALICE) == []  # answered before the method ran
+    fake.chaos(0)
+    fake.fail_next("unpinChatMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    assert await bot.pin_chat_message(ALICE, note.message_id) is True
+    with pytest.raises(RetryAfter):
+        await bot.unpin_chat_message(ALICE, note.message_id)
+    assert fake.pinned(ALICE) == [note.message_id]

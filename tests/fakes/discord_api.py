@@ -9,9 +9,11 @@
     discord.http.Route.BASE = fake.api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
 
-Tests build the world (`add_guild`, `add_role`, `add_user`, `add_member`), make users act
+Tests build the world (`add_guild`, `add_role`, `add_user`, `add_member`, and `grant` /
+`revoke` for the bot's permissions, e.g. `fake.grant(GUILD, MANAGE_EVENTS)`), make users act
 (`slash`, `press`, `member_join`), and then look at what the bot did (`interactions` and
-their `responses`, `channel_messages`, `dm_messages`, `commands`, `requests`, `wait_for`).
+their `responses`, `channel_messages`, `dm_messages`, `pinned`, `scheduled_events`,
+`commands`, `requests`, `wait_for`).
 
 Errors use Discord's shape, `{"message": ..., "code": ...}` (plus `"errors"` for invalid form
 bodies, `"retry_after"` and `"global"` for 429s). Every answer carries `Via`, which discord.py
@@ -24,7 +26,11 @@ What the fake checks, as Discord does: the bot token (HTTP 401, gateway close 40
 intents (close 4014), the 3-second deadline and the single acknowledgement of an interaction
 (10062, 40060), follow-ups before the acknowledgement (10015), empty or too long messages
 (50006, 50035), `allowed_mentions` that combine `parse` with an explicit list (50035), closed
-DMs (50007) and the command payloads of a sync (50035).
+DMs (50007), the command payloads of a sync (50035), the bot's permissions for pins (Manage
+Messages or Pin Messages) and scheduled events (Manage Events, or Create Events for its own;
+50013), and scheduled-event payloads (50035; a finished event cannot change, 180000).
+Scheduled-event changes are dispatched as GUILD_SCHEDULED_EVENT_CREATE/UPDATE/DELETE, pins as
+CHANNEL_PINS_UPDATE.
 
 Without the privileged GUILD_MEMBERS intent, a GUILD_CREATE carries only the bot's own member
 (as on Discord); with it, every member. Everything runs on the event loop that called
@@ -52,7 +58,11 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 __all__ = [
     "ALL_PERMISSIONS",
+    "CREATE_EVENTS",
     "DEFAULT_EVERYONE_PERMISSIONS",
+    "MANAGE_EVENTS",
+    "MANAGE_MESSAGES",
+    "PIN_MESSAGES",
     "FakeDiscord",
     "Interaction",
     "RequestRecord",
@@ -64,7 +74,11 @@ DISCORD_EPOCH_MS = 1420070400000
 
 # Permission bits (https://discord.com/developers/docs/topics/permissions)
 ADMINISTRATOR = 1 << 3
+MANAGE_MESSAGES = 1 << 13
 MANAGE_ROLES = 1 << 28
+MANAGE_EVENTS = 1 << 33  # edit and delete anyone's scheduled events (and create them)
+CREATE_EVENTS = 1 << 44  # create scheduled events, edit and delete one's own
+PIN_MESSAGES = 1 << 51  # split from MANAGE_MESSAGES in 2025; either one lets a bot pin
 ALL_PERMISSIONS = 0x1F7FFFFFFFFFFF  # discord.Permissions.all() in discord.py 2.7
 DEFAULT_EVERYONE_PERMISSIONS = (
     (1 << 6)  # ADD_REACTIONS
@@ -77,9 +91,11 @@ DEFAULT_EVERYONE_PERMISSIONS = (
 )
 
 # Gateway intents
+INTENT_GUILDS = 1 << 0
 INTENT_GUILD_MEMBERS = 1 << 1
 INTENT_GUILD_MESSAGES = 1 << 9
 INTENT_DIRECT_MESSAGES = 1 << 12
+INTENT_GUILD_SCHEDULED_EVENTS = 1 << 16
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 VALID_INTENTS = (1 << 26) - 1
 
@@ -95,6 +111,20 @@ CALLBACK_TYPES = frozenset({1, 4, 5, 6, 7, 8, 9, 10, 12})
 # Message flags
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
+
+# Guild scheduled events
+# (https://discord.com/developers/docs/resources/guild-scheduled-event)
+EVENT_GUILD_ONLY = 2  # the only privacy level
+EVENT_STAGE_INSTANCE, EVENT_VOICE, EVENT_EXTERNAL = 1, 2, 3
+EVENT_SCHEDULED, EVENT_ACTIVE, EVENT_COMPLETED, EVENT_CANCELED = 1, 2, 3, 4
+# The status changes Discord allows; COMPLETED and CANCELED are final.
+EVENT_TRANSITIONS = {
+    EVENT_SCHEDULED: frozenset({EVENT_ACTIVE, EVENT_CANCELED}),
+    EVENT_ACTIVE: frozenset({EVENT_COMPLETED}),
+}
+EVENT_NAME_MAX = 100
+EVENT_DESCRIPTION_MAX = 1000
+EVENT_LOCATION_MAX = 100
 
 MESSAGE_MAX_LENGTH = 2000
 MAX_EMBEDS = 10
@@ -212,6 +242,8 @@ UNKNOWN_GUILD = ("Guild", 10004)
 UNKNOWN_MEMBER = ("Member", 10007)
 UNKNOWN_USER = ("User", 10013)
 UNKNOWN_COMMAND = ("application command", 10063)
+UNKNOWN_SCHEDULED_EVENT = ("Guild Scheduled Event", 10070)
+MISSING_PERMISSIONS = (403, "Missing Permissions", 50013)
 
 
 @dataclass
@@ -259,6 +291,8 @@ class _Guild:
     channels: dict[int, dict[str, Any]] = field(default_factory=dict)
     roles: dict[int, dict[str, Any]] = field(default_factory=dict)
     members: dict[int, _Member] = field(default_factory=dict)
+    # scheduled event id -> the event object as Discord returns it (deleted ones are gone)
+    scheduled_events: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -347,6 +381,7 @@ class FakeDiscord:
         self.interactions: dict[int, Interaction] = {}
         self._messages: dict[int, dict[str, Any]] = {}
         self._channel_log: dict[int, list[int]] = {}
+        self._pins: dict[int, dict[int, str]] = {}  # channel -> message id -> pinned_at, in order
         self._attachment_data: dict[str, bytes] = {}  # attachment id -> uploaded bytes
         self._command_versions = itertools.count(1)
 
@@ -441,6 +476,22 @@ class FakeDiscord:
                 True,
             ),
             ("POST", r"/channels/(?P<channel>\d+)/typing", self._typing, True),
+            # discord.py 2.7 pins through /messages/pins; the older /pins routes still work
+            ("GET", r"/channels/(?P<channel>\d+)/messages/pins", self._get_pins, True),
+            (
+                "PUT",
+                r"/channels/(?P<channel>\d+)/messages/pins/(?P<msg>\d+)",
+                self._pin_message,
+                True,
+            ),
+            (
+                "DELETE",
+                r"/channels/(?P<channel>\d+)/messages/pins/(?P<msg>\d+)",
+                self._unpin_message,
+                True,
+            ),
+            ("PUT", r"/channels/(?P<channel>\d+)/pins/(?P<msg>\d+)", self._pin_message, True),
+            ("DELETE", r"/channels/(?P<channel>\d+)/pins/(?P<msg>\d+)", self._unpin_message, True),
             ("GET", r"/guilds/(?P<guild>\d+)", self._get_guild, True),
             ("GET", r"/guilds/(?P<guild>\d+)/channels", self._get_guild_channels, True),
             ("GET", r"/guilds/(?P<guild>\d+)/roles", self._get_guild_roles, True),
@@ -454,6 +505,36 @@ class FakeDiscord:
                 "PUT",
                 r"/guilds/(?P<guild>\d+)/members/(?P<user>\d+)/roles/(?P<role>\d+)",
                 self._add_member_role,
+                True,
+            ),
+            (
+                "GET",
+                r"/guilds/(?P<guild>\d+)/scheduled-events",
+                self._get_scheduled_events,
+                True,
+            ),
+            (
+                "POST",
+                r"/guilds/(?P<guild>\d+)/scheduled-events",
+                self._create_scheduled_event,
+                True,
+            ),
+            (
+                "GET",
+                r"/guilds/(?P<guild>\d+)/scheduled-events/(?P<event>\d+)",
+                self._get_scheduled_event,
+                True,
+            ),
+            (
+                "PATCH",
+                r"/guilds/(?P<guild>\d+)/scheduled-events/(?P<event>\d+)",
+                self._edit_scheduled_event,
+                True,
+            ),
+            (
+                "DELETE",
+                r"/guilds/(?P<guild>\d+)/scheduled-events/(?P<event>\d+)",
+                self._delete_scheduled_event,
                 True,
             ),
         ):
@@ -583,6 +664,30 @@ class FakeDiscord:
             value |= int(guild.roles[role_id]["permissions"])
         return ALL_PERMISSIONS if value & ADMINISTRATOR else value
 
+    def grant(self, guild_id: int, permissions: int, *, user_id: int | None = None) -> None:
+        """Give the bot (or `user_id`) `permissions` in the guild on top of what it has, e.g.
+        `fake.grant(GUILD, MANAGE_EVENTS)`: the member's bitfield is pinned to the result, as
+        `add_member(permissions=...)` does, and every permission check (Manage Events, Manage
+        Messages, interactions' app_permissions) follows it; the bot becomes a member first."""
+        self._set_permissions(guild_id, user_id, self._effective(guild_id, user_id) | permissions)
+
+    def revoke(self, guild_id: int, permissions: int, *, user_id: int | None = None) -> None:
+        """Take `permissions` away from the bot (or `user_id`) in the guild; see `grant`."""
+        self._set_permissions(guild_id, user_id, self._effective(guild_id, user_id) & ~permissions)
+
+    def _effective(self, guild_id: int, user_id: int | None) -> int:
+        return self.permissions(guild_id, self.bot_user_id if user_id is None else user_id)
+
+    def _set_permissions(self, guild_id: int, user_id: int | None, permissions: int) -> None:
+        guild = self._guild(guild_id)
+        user_id = self.bot_user_id if user_id is None else user_id
+        member = guild.members.get(user_id)
+        if member is None:
+            if user_id != self.bot_user_id:
+                raise ValueError(f"user {user_id} is not a member of guild {guild_id}")
+            member = guild.members[user_id] = self._bot_member(guild)
+        member.permissions = permissions
+
     def dm_channel_id(self, user_id: int) -> int:
         """The id of the DM channel with `user_id` (made on first use)."""
         self._user(user_id)
@@ -615,6 +720,21 @@ class FakeDiscord:
         if stored is None:
             raise KeyError(f"no message {message_id}")
         return copy.deepcopy(stored)
+
+    def pinned(self, channel_id: int) -> list[str]:
+        """The ids of the messages pinned in a channel now, in the order they were pinned
+        (unpinned and deleted ones are gone)."""
+        return [
+            str(m)
+            for m in self._pins.get(channel_id, {})
+            if m in self._messages and not self._messages[m].get("deleted")
+        ]
+
+    def scheduled_events(self, guild_id: int) -> list[dict[str, Any]]:
+        """The guild's scheduled events as Discord returns them, in the order they were
+        created, with their changes applied; deleted ones are gone, COMPLETED (3) and
+        CANCELED (4) ones stay until deleted."""
+        return copy.deepcopy(list(self._guild(guild_id).scheduled_events.values()))
 
     def attachment_data(self, attachment: dict[str, Any]) -> bytes:
         """The bytes uploaded for one of a message's `attachments`."""
@@ -1671,6 +1791,92 @@ class FakeDiscord:
             raise not_found(*UNKNOWN_CHANNEL)
         return 204, None
 
+    # ------------------------------------------------------------------ routes: pins
+
+    def _pinnable(self, req: _Request) -> tuple[int, dict[str, Any]]:
+        """Discord's order: the channel, then the permission (in a guild channel the bot
+        needs Manage Messages or, since 2025, Pin Messages; in a DM nothing), then the
+        message. The "pinned a message" system message Discord posts is not modelled."""
+        channel_id = int(req.match["channel"])
+        if self._channel_object(channel_id) is None:
+            raise not_found(*UNKNOWN_CHANNEL)
+        guild_id = self._guild_of_channel(channel_id)
+        if guild_id is not None:
+            allowed = self.permissions(guild_id, self.bot_user_id)
+            if not allowed & (MANAGE_MESSAGES | PIN_MESSAGES):
+                raise ApiError(*MISSING_PERMISSIONS)
+        return channel_id, self._channel_message(req)
+
+    async def _pin_message(self, req: _Request) -> tuple[int, Any]:
+        channel_id, stored = self._pinnable(req)
+        pins = self._pins.setdefault(channel_id, {})
+        if int(stored["id"]) not in pins:  # pinning a pinned message changes nothing
+            pins[int(stored["id"])] = _now_iso()
+            stored["pinned"] = True
+            await self._pins_update(channel_id)
+        return 204, None
+
+    async def _unpin_message(self, req: _Request) -> tuple[int, Any]:
+        channel_id, stored = self._pinnable(req)
+        if self._pins.get(channel_id, {}).pop(int(stored["id"]), None) is not None:
+            stored["pinned"] = False
+            await self._pins_update(channel_id)
+        return 204, None
+
+    async def _get_pins(self, req: _Request) -> tuple[int, Any]:
+        """The channel's pins, newest first, `limit` (1-50) at a time, older than `before`."""
+        channel_id = int(req.match["channel"])
+        if self._channel_object(channel_id) is None:
+            raise not_found(*UNKNOWN_CHANNEL)
+        try:
+            limit = int(req.query.get("limit", 50))
+        except ValueError:
+            raise invalid_form(
+                {"limit": field_error("NUMBER_TYPE_COERCE", "Value is not int.")}
+            ) from None
+        if limit < 1:
+            raise invalid_form(
+                {
+                    "limit": field_error(
+                        "NUMBER_TYPE_MIN", "int value should be greater than or equal to 1."
+                    )
+                }
+            )
+        if limit > 50:
+            raise invalid_form(
+                {
+                    "limit": field_error(
+                        "NUMBER_TYPE_MAX", "int value should be less than or equal to 50."
+                    )
+                }
+            )
+        before = None
+        if "before" in req.query:
+            before = _parse_time(req.query["before"])
+            if before is None:
+                raise invalid_form({"before": _time_error(req.query["before"])})
+        items = []
+        for message_id, pinned_at in reversed(list(self._pins.get(channel_id, {}).items())):
+            stored = self._messages.get(message_id)
+            if stored is None or stored.get("deleted"):
+                continue
+            if before is not None and datetime.fromisoformat(pinned_at) >= before:
+                continue
+            items.append({"pinned_at": pinned_at, "message": _public(stored)})
+        return 200, {"items": items[:limit], "has_more": len(items) > limit}
+
+    async def _pins_update(self, channel_id: int) -> None:
+        pins = self._pins.get(channel_id) or {}
+        event: dict[str, Any] = {
+            "channel_id": str(channel_id),
+            "last_pin_timestamp": list(pins.values())[-1] if pins else None,
+        }
+        guild_id = self._guild_of_channel(channel_id)
+        if guild_id is not None:
+            event["guild_id"] = str(guild_id)
+        intent = INTENT_DIRECT_MESSAGES if guild_id is None else INTENT_GUILDS
+        await self._dispatch("CHANNEL_PINS_UPDATE", event, intent=intent)
+
     # ------------------------------------------------------------------ routes: guilds
 
     async def _get_guild(self, req: _Request) -> tuple[int, Any]:
@@ -1730,6 +1936,103 @@ class FakeDiscord:
         guild = self._guild(guild_id)
         member = guild.members.get(user_id)
         return [guild.roles[r]["name"] for r in member.roles] if member else []
+
+    # ------------------------------------------------------------------ routes: scheduled events
+
+    def _event_guild(self, req: _Request) -> _Guild:
+        guild = self.guilds.get(int(req.match["guild"]))
+        if guild is None:
+            raise not_found(*UNKNOWN_GUILD)
+        return guild
+
+    def _scheduled_event(self, guild: _Guild, req: _Request) -> dict[str, Any]:
+        event = guild.scheduled_events.get(int(req.match["event"]))
+        if event is None:
+            raise not_found(*UNKNOWN_SCHEDULED_EVENT)
+        return event
+
+    def _check_manage_event(self, guild: _Guild, event: dict[str, Any] | None) -> None:
+        """Discord's rule: Manage Events covers every event; Create Events lets the bot create
+        events and change or delete the ones it created."""
+        allowed = self.permissions(guild.id, self.bot_user_id)
+        own = event is None or event.get("creator_id") == str(self.bot_user_id)
+        if not (allowed & MANAGE_EVENTS or (allowed & CREATE_EVENTS and own)):
+            raise ApiError(*MISSING_PERMISSIONS)
+
+    def _event_answer(self, event: dict[str, Any], req: _Request) -> dict[str, Any]:
+        result = copy.deepcopy(event)
+        if req.query.get("with_user_count") in ("1", "true", "True"):
+            result["user_count"] = 0  # nobody subscribes in the fake
+        return result
+
+    async def _get_scheduled_events(self, req: _Request) -> tuple[int, Any]:
+        guild = self._event_guild(req)
+        return 200, [self._event_answer(e, req) for e in guild.scheduled_events.values()]
+
+    async def _get_scheduled_event(self, req: _Request) -> tuple[int, Any]:
+        guild = self._event_guild(req)
+        return 200, self._event_answer(self._scheduled_event(guild, req), req)
+
+    async def _create_scheduled_event(self, req: _Request) -> tuple[int, Any]:
+        guild = self._event_guild(req)
+        self._check_manage_event(guild, None)
+        body = req.json if isinstance(req.json, dict) else {}
+        errors = _scheduled_event_errors(body, None)
+        if errors:
+            raise invalid_form(errors)
+        event_id = self._snowflake()
+        event: dict[str, Any] = {
+            "id": str(event_id),
+            "guild_id": str(guild.id),
+            "channel_id": None,
+            "creator_id": str(self.bot_user_id),
+            "name": body["name"],
+            "description": body.get("description"),
+            "scheduled_start_time": "",
+            "scheduled_end_time": None,
+            "privacy_level": EVENT_GUILD_ONLY,
+            "status": EVENT_SCHEDULED,
+            "entity_type": EVENT_EXTERNAL,
+            "entity_id": None,
+            "entity_metadata": None,
+            "creator": {k: v for k, v in self.bot_user.items() if k in _USER_KEYS},
+            "image": None,
+            "recurrence_rule": None,
+        }
+        _apply_event_changes(event, {k: v for k, v in body.items() if k != "status"})
+        guild.scheduled_events[event_id] = event
+        await self._dispatch(
+            "GUILD_SCHEDULED_EVENT_CREATE", event, intent=INTENT_GUILD_SCHEDULED_EVENTS
+        )
+        return 200, copy.deepcopy(event)
+
+    async def _edit_scheduled_event(self, req: _Request) -> tuple[int, Any]:
+        """Any subset of the fields; `status` moves SCHEDULED to ACTIVE or CANCELED and ACTIVE
+        to COMPLETED, and a COMPLETED or CANCELED event cannot change any more (180000)."""
+        guild = self._event_guild(req)
+        event = self._scheduled_event(guild, req)
+        self._check_manage_event(guild, event)
+        if event["status"] in (EVENT_COMPLETED, EVENT_CANCELED):
+            raise ApiError(400, "Cannot update a finished event", 180000)
+        body = req.json if isinstance(req.json, dict) else {}
+        errors = _scheduled_event_errors(body, event)
+        if errors:
+            raise invalid_form(errors)
+        _apply_event_changes(event, body)
+        await self._dispatch(
+            "GUILD_SCHEDULED_EVENT_UPDATE", event, intent=INTENT_GUILD_SCHEDULED_EVENTS
+        )
+        return 200, copy.deepcopy(event)
+
+    async def _delete_scheduled_event(self, req: _Request) -> tuple[int, Any]:
+        guild = self._event_guild(req)
+        event = self._scheduled_event(guild, req)
+        self._check_manage_event(guild, event)
+        del guild.scheduled_events[int(event["id"])]
+        await self._dispatch(
+            "GUILD_SCHEDULED_EVENT_DELETE", event, intent=INTENT_GUILD_SCHEDULED_EVENTS
+        )
+        return 204, None
 
     # ------------------------------------------------------------------ messages
 
@@ -1899,7 +2202,7 @@ class FakeDiscord:
             presences=[],
             threads=[],
             stage_instances=[],
-            guild_scheduled_events=[],
+            guild_scheduled_events=copy.deepcopy(list(guild.scheduled_events.values())),
             soundboard_sounds=[],
             embedded_activities=[],
         )
@@ -2215,6 +2518,142 @@ def _check_components(components: Any, flags: int) -> None:
                 raise invalid_form(
                     {"components": field_error("COMPONENT_CUSTOM_ID_REQUIRED", "custom_id")}
                 )
+
+
+def _parse_time(value: Any) -> datetime | None:
+    """An ISO8601 timestamp as Discord reads it (no offset: UTC); None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _time_error(value: Any) -> dict[str, Any]:
+    return field_error("DATE_TIME_TYPE_PARSE", f"Could not parse {value}. Should be ISO8601.")
+
+
+def _required() -> dict[str, Any]:
+    return field_error("BASE_TYPE_REQUIRED", "This field is required")
+
+
+def _scheduled_event_errors(body: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+    """Discord's checks on a scheduled event's create (`current` None) or modify payload, as
+    {field: errors} ({} when it is fine). A field left out of a modify keeps its value, and
+    the rules hold for the result: an EXTERNAL event has a location (1-100 characters) and an
+    end, the end comes after the start, and a start that is set while the event is still
+    SCHEDULED lies in the future (GUILD_SCHEDULED_EVENT_SCHEDULE_PAST, as Discord answers).
+    The fake has no voice or stage channels, so only EXTERNAL events can be made."""
+    errors: dict[str, Any] = {}
+    creating = current is None
+    old = current or {}
+
+    if creating or "name" in body:
+        name = body.get("name")
+        if name is None:
+            errors["name"] = _required()
+        elif not isinstance(name, str) or not 1 <= len(name) <= EVENT_NAME_MAX:
+            errors["name"] = field_error(
+                "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {EVENT_NAME_MAX} in length."
+            )
+    description = body.get("description")
+    if description is not None and (
+        not isinstance(description, str) or len(description) > EVENT_DESCRIPTION_MAX
+    ):
+        errors["description"] = field_error(
+            "BASE_TYPE_MAX_LENGTH", f"Must be {EVENT_DESCRIPTION_MAX} or fewer in length."
+        )
+    if creating or "privacy_level" in body:
+        if body.get("privacy_level") is None:
+            errors["privacy_level"] = _required()
+        elif body["privacy_level"] != EVENT_GUILD_ONLY:
+            errors["privacy_level"] = field_error(
+                "BASE_TYPE_CHOICES", f"Value must be one of {{{EVENT_GUILD_ONLY}}}."
+            )
+
+    entity_type = body.get("entity_type", old.get("entity_type"))
+    if entity_type is None:
+        errors["entity_type"] = _required()
+    elif entity_type not in (EVENT_STAGE_INSTANCE, EVENT_VOICE, EVENT_EXTERNAL):
+        errors["entity_type"] = field_error("BASE_TYPE_CHOICES", "Value must be one of {1, 2, 3}.")
+    elif entity_type != EVENT_EXTERNAL:
+        channel = body.get("channel_id")
+        errors["channel_id"] = (
+            _required()
+            if channel is None
+            else field_error("CHANNEL_TYPE_INVALID", "Channel must be a voice or stage channel.")
+        )
+
+    start = _parse_time(old.get("scheduled_start_time"))
+    if creating or "scheduled_start_time" in body:
+        raw = body.get("scheduled_start_time")
+        start = _parse_time(raw)
+        if raw is None:
+            errors["scheduled_start_time"] = _required()
+        elif start is None:
+            errors["scheduled_start_time"] = _time_error(raw)
+        elif start <= datetime.now(UTC) and old.get("status", EVENT_SCHEDULED) == EVENT_SCHEDULED:
+            errors["scheduled_start_time"] = field_error(
+                "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST", "Cannot schedule event in the past."
+            )
+    end = _parse_time(old.get("scheduled_end_time"))
+    if "scheduled_end_time" in body:
+        raw = body["scheduled_end_time"]
+        end = _parse_time(raw)
+        if raw is not None and end is None:
+            errors["scheduled_end_time"] = _time_error(raw)
+    if "scheduled_end_time" not in errors:
+        if end is None and entity_type == EVENT_EXTERNAL:
+            errors["scheduled_end_time"] = _required()
+        elif end is not None and start is not None and end <= start:
+            errors["scheduled_end_time"] = field_error(
+                "GUILD_SCHEDULED_EVENT_END_BEFORE_START",
+                "Cannot schedule event to end before starting.",
+            )
+
+    if entity_type == EVENT_EXTERNAL:
+        metadata = (
+            body["entity_metadata"] if "entity_metadata" in body else old.get("entity_metadata")
+        )
+        location = metadata.get("location") if isinstance(metadata, dict) else None
+        if location is None:
+            errors["entity_metadata"] = {"location": _required()}
+        elif not isinstance(location, str) or not 1 <= len(location) <= EVENT_LOCATION_MAX:
+            errors["entity_metadata"] = {
+                "location": field_error(
+                    "BASE_TYPE_BAD_LENGTH",
+                    f"Must be between 1 and {EVENT_LOCATION_MAX} in length.",
+                )
+            }
+
+    if "status" in body and not creating:  # a new event is SCHEDULED, whatever it says
+        status = body["status"]
+        now = old.get("status", EVENT_SCHEDULED)
+        if status != now and status not in EVENT_TRANSITIONS.get(now, ()):
+            errors["status"] = field_error(
+                "GUILD_SCHEDULED_EVENT_INVALID_STATUS_TRANSITION",
+                f"Cannot change the status of an event from {now} to {status}.",
+            )
+    return errors
+
+
+def _apply_event_changes(event: dict[str, Any], body: dict[str, Any]) -> None:
+    """Apply a checked create or modify payload to a stored event (times as Discord returns
+    them: UTC, with an offset)."""
+    for key in ("name", "description", "status"):
+        if key in body:
+            event[key] = body[key]
+    for key in ("scheduled_start_time", "scheduled_end_time"):
+        if key in body:
+            parsed = _parse_time(body[key])
+            event[key] = None if parsed is None else parsed.astimezone(UTC).isoformat()
+    if "entity_metadata" in body:
+        location = (body["entity_metadata"] or {}).get("location")
+        event["entity_metadata"] = {"location": location} if location is not None else None
+    if "image" in body:  # Discord stores the upload and answers with its hash
+        event["image"] = secrets.token_hex(16) if body["image"] else None
 
 
 def _command_errors(command: Any) -> dict[str, Any]:

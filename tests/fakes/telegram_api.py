@@ -7,8 +7,9 @@ python-telegram-bot library can talk to it:
     await fake.start()
     bot = telegram.Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url)
 
-Tests build the world (`add_user`, `add_group`), make users act (`send_text`, `press`,
-`join`), and then look at what the bot did (`calls`, `sent`, `messages_to`, `wait_for`).
+Tests build the world (`add_user`, `add_group`, `promote` / `demote` for administrators and
+their rights), make users act (`send_text`, `press`, `join`), and then look at what the bot did
+(`calls`, `sent`, `messages_to`, `pinned`, `wait_for`).
 Errors use Telegram's shapes: `{"ok": false, "error_code": ..., "description": ...}`, plus
 `"parameters": {"retry_after": n}` for 429s. Faults are injected one by one (`fail_next`) or, for
 soak runs, at random (`chaos`: a share of all requests answered with a 5xx or a 429).
@@ -91,6 +92,7 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
 )
+NO_PIN_RIGHTS = "not enough rights to manage pinned messages in the chat"
 
 RESTRICTABLE = (
     "can_send_messages",
@@ -253,6 +255,9 @@ class FakeTelegram:
         # (chat id, user id) -> the permissions a restricted member has (restrictChatMember)
         self.restricted: dict[tuple[int, int], dict[str, bool]] = {}
         self._creator: dict[int, int | None] = {}
+        # (chat id, admin id) -> the rights that differ from ADMIN_RIGHTS (see promote)
+        self._admin_rights: dict[tuple[int, int], dict[str, bool]] = {}
+        self._pins: dict[int, set[int]] = {}  # chat id -> ids of its pinned messages
 
         # what the bot did
         self.calls: list[Call] = []
@@ -315,6 +320,8 @@ class FakeTelegram:
             ("getChatMember", self._get_chat_member),
             ("getChatAdministrators", self._get_chat_administrators),
             ("restrictChatMember", self._restrict_chat_member),
+            ("pinChatMessage", self._pin_chat_message),
+            ("unpinChatMessage", self._unpin_chat_message),
             ("setWebhook", self._set_webhook),
         ):
             self._handlers[name.lower()] = (name, handler)
@@ -408,6 +415,32 @@ class FakeTelegram:
     def set_started(self, user_id: int, started: bool) -> None:
         self._user(user_id)
         self._started[user_id] = started
+
+    def promote(self, chat_id: int, user_id: int | None = None, **rights: bool) -> None:
+        """Make the bot (or `user_id`) an administrator of group `chat_id` with ADMIN_RIGHTS,
+        changed by `rights`: `fake.promote(GROUP, can_pin_messages=False)` is an admin that
+        cannot pin. Promoting an administrator again replaces its rights."""
+        self._group(chat_id)
+        user_id = self.bot_id if user_id is None else user_id
+        unknown = sorted(set(rights) - set(ADMIN_RIGHTS))
+        if unknown:
+            raise ValueError(f"unknown administrator rights: {unknown}")
+        if user_id == self._creator[chat_id]:
+            raise ValueError("the creator of a group has every right already")
+        if user_id not in self._admins[chat_id]:
+            self._admins[chat_id].append(user_id)
+        self._members[chat_id].add(user_id)
+        self.restricted.pop((chat_id, user_id), None)
+        changed = {k: bool(v) for k, v in rights.items() if bool(v) != ADMIN_RIGHTS[k]}
+        self._admin_rights[(chat_id, user_id)] = changed
+
+    def demote(self, chat_id: int, user_id: int | None = None) -> None:
+        """The bot (or `user_id`) stays in group `chat_id` as a plain member."""
+        self._group(chat_id)
+        user_id = self.bot_id if user_id is None else user_id
+        if user_id in self._admins[chat_id]:
+            self._admins[chat_id].remove(user_id)
+        self._admin_rights.pop((chat_id, user_id), None)
 
     # ------------------------------------------------------------------ incoming updates
 
@@ -523,6 +556,10 @@ class FakeTelegram:
         old = self._group(chat_id)
         self.add_group(new_chat_id, old["title"], creator=self._creator[chat_id])
         self._admins[new_chat_id] = list(self._admins[chat_id])
+        for admin in self._admins[chat_id]:
+            rights = self._admin_rights.get((chat_id, admin))
+            if rights is not None:
+                self._admin_rights[(new_chat_id, admin)] = dict(rights)
         self._members[new_chat_id] = set(self._members[chat_id])
         creator = self._creator[chat_id] or self.bot_id
         for chat, key, other in (
@@ -557,6 +594,11 @@ class FakeTelegram:
     def messages_to(self, chat_id: int) -> list[dict[str, Any]]:
         """What the bot sent in `chat_id`, in order (edits appear again, with edit_date)."""
         return [m for m in self.sent if m["chat"]["id"] == chat_id]
+
+    def pinned(self, chat_id: int) -> list[int]:
+        """The ids of the messages pinned in `chat_id` now, oldest message first (unpinned and
+        deleted ones are gone)."""
+        return sorted(m for m in self._pins.get(chat_id, ()) if (chat_id, m) in self._messages)
 
     def file_data(self, file_id: str) -> bytes:
         """The bytes the bot uploaded as `file_id` (e.g. a sent message's photo[0].file_id)."""
@@ -917,7 +959,11 @@ class FakeTelegram:
         if message is None:
             raise bad_request("message to delete not found")
         own = message.get("from", {}).get("id") == self.bot_id
-        if chat_id in self.groups and not own and self.bot_id not in self._admins[chat_id]:
+        if (
+            chat_id in self.groups
+            and not own
+            and not self._admin_can(chat_id, "can_delete_messages")
+        ):
             raise bad_request("message can't be deleted")
         del self._messages[(chat_id, message_id or 0)]
         self.deleted.append((chat_id, message_id or 0))
@@ -998,6 +1044,9 @@ class FakeTelegram:
         }
         if chat_id in self.groups:
             info["permissions"] = {"can_send_messages": True}
+        pinned = self.pinned(chat_id)
+        if pinned:  # the most recent pinned message, by sending date
+            info["pinned_message"] = _without_reply(self._messages[(chat_id, pinned[-1])])
         return info
 
     async def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -1017,7 +1066,7 @@ class FakeTelegram:
             raise bad_request("invalid user_id or permissions specified")
         if chat_id not in self.groups or self.groups[chat_id].get("type") != "supergroup":
             raise bad_request("method is available only for supergroups")
-        if self.bot_id not in self._admins[chat_id]:
+        if not self._admin_can(chat_id, "can_restrict_members"):
             raise bad_request("not enough rights to restrict/unrestrict chat member")
         if user_id == self._creator[chat_id]:
             raise bad_request("can't remove chat owner")
@@ -1036,6 +1085,40 @@ class FakeTelegram:
             raise bad_request("there are no administrators in the private chat")
         ids = [self._creator[chat_id], *self._admins[chat_id]]
         return [self._member(chat_id, uid) for uid in ids if uid is not None]
+
+    async def _pin_chat_message(self, params: dict[str, Any]) -> bool:
+        """As the Bot API: the message first ("message to pin not found"), then the rights: in
+        a group the bot must be an administrator with can_pin_messages; in a private chat it
+        may always pin. Pinning a pinned message is fine. The service message Telegram posts
+        about a pin is not modelled; `disable_notification` only silences it, so it is unused."""
+        chat_id = self._chat_id(params)
+        message_id = _optional_int(params, "message_id")
+        if (chat_id, message_id or 0) not in self._messages:
+            raise bad_request("message to pin not found")
+        self._check_pin_rights(chat_id)
+        self._pins.setdefault(chat_id, set()).add(message_id or 0)
+        return True
+
+    async def _unpin_chat_message(self, params: dict[str, Any]) -> bool:
+        """Without message_id, the most recent pinned message (by sending date) goes; with
+        nothing to unpin, "message to unpin not found". Unpinning a message that is not
+        pinned is fine."""
+        chat_id = self._chat_id(params)
+        message_id = _optional_int(params, "message_id")
+        if message_id is None:
+            pinned = self.pinned(chat_id)
+            if not pinned:
+                raise bad_request("message to unpin not found")
+            message_id = pinned[-1]
+        elif (chat_id, message_id) not in self._messages:
+            raise bad_request("message to unpin not found")
+        self._check_pin_rights(chat_id)
+        self._pins.get(chat_id, set()).discard(message_id)
+        return True
+
+    def _check_pin_rights(self, chat_id: int) -> None:
+        if chat_id in self.groups and not self._admin_can(chat_id, "can_pin_messages"):
+            raise bad_request(NO_PIN_RIGHTS)
 
     # ------------------------------------------------------------------ helpers: world
 
@@ -1082,7 +1165,8 @@ class FakeTelegram:
         if user_id == self._creator[chat_id]:
             return {"status": "creator", "user": user, "is_anonymous": False}
         if user_id in self._admins[chat_id]:
-            return {"status": "administrator", "user": user, **ADMIN_RIGHTS}
+            rights = {**ADMIN_RIGHTS, **self._admin_rights.get((chat_id, user_id), {})}
+            return {"status": "administrator", "user": user, **rights}
         if (chat_id, user_id) in self.restricted:
             granted = self.restricted[(chat_id, user_id)]
             return {
@@ -1095,6 +1179,16 @@ class FakeTelegram:
         if user_id in self._members[chat_id]:
             return {"status": "member", "user": user}
         return {"status": "left", "user": user}
+
+    def _admin_can(self, chat_id: int, right: str, user_id: int | None = None) -> bool:
+        """Whether the bot (or `user_id`) is an administrator of group `chat_id` with `right`
+        (the creator has every right)."""
+        user_id = self.bot_id if user_id is None else user_id
+        if user_id == self._creator.get(chat_id):
+            return True
+        if user_id not in self._admins.get(chat_id, ()):
+            return False
+        return self._admin_rights.get((chat_id, user_id), {}).get(right, ADMIN_RIGHTS[right])
 
     def _new_message_id(self, chat_id: int) -> int:
         self._last_message_id[chat_id] = self._last_message_id.get(chat_id, 0) + 1
