@@ -49,6 +49,7 @@ from bot.storage.invalidation import OUTBOX
 from bot.storage.milestones import MilestoneRepo
 from bot.storage.outbox import CRISIS, NORMAL, OutboxItem, OutboxRepo
 from bot.storage.people import CommunityRepo, MemberRepo
+from bot.storage.posts import PostRepo
 from bot.storage.privacy import PrivacyRepo
 from bot.storage.resources import ResourceRepo
 from bot.storage.rules import RuleRepo
@@ -70,6 +71,7 @@ class App:
     inbound: InboundLedger
     outbox: Outbox
     schedules: ScheduleRunner
+    posts: PostRepo  # where kept posts went: the adapters' to read and write
     adapters: dict[str, Adapter] = field(default_factory=dict)
     started: bool = field(default=False)
 
@@ -226,5 +228,13 @@ def build(
     outbox.announce = lambda platforms: db.changed(OUTBOX, None)
     db.on_change(OUTBOX, lambda key: outbox.kick(set(outbox.senders)))
     return App(
-        services, registry, dispatcher, all_jobs(), welcome, InboundLedger(db), outbox, runner
+        services,
+        registry,
+        dispatcher,
+        all_jobs(),
+        welcome,
+        InboundLedger(db),
+        outbox,
+        runner,
+        PostRepo(db),
     )

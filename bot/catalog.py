@@ -169,6 +169,21 @@ class Catalog:
         title, agenda = found
         return Template(template.slug, template.kind, title, template.minutes, agenda)
 
+    def find_template(self, name: str) -> Template | None:
+        """The template a lead names by its slug or its title in any language ("Sharing
+        circle", "Círculo de partilha"), accents and case aside; None for any other title."""
+        wanted = " ".join(i18n.folded(name).split())
+        for template in self.templates:
+            titles = [template.slug, template.title]
+            titles += [
+                t.templates[template.slug][0]
+                for t in self.translations.values()
+                if template.slug in t.templates
+            ]
+            if wanted in {i18n.folded(title) for title in titles}:
+                return template
+        return None
+
     def default_rules(self, language: str | None = None) -> tuple[str, ...]:
         """The default ground rules in `language` (the request's when None)."""
         return self._translation(language).rules or self.rules

@@ -7,6 +7,7 @@ A post never names anyone: it shows counts. Who is going is the lead's to see
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,20 +15,34 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 
 from bot import i18n
-from bot.core.messages import Actor, Attachment, Button, Place, Reply, Request, private, public
+from bot.core.messages import (
+    Actor,
+    Attachment,
+    Button,
+    CalendarEntry,
+    Place,
+    Reply,
+    Request,
+    private,
+    public,
+)
 from bot.core.options import MAX_DATE_WORDS, ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
 from bot.domain.calendar import event_file
 from bot.domain.dates import read_date
 from bot.domain.events import (
     ANSWERS,
+    DEFAULT_KIND,
+    DEFAULT_MINUTES,
     MAX_TITLE,
     Details,
     kind_shown,
+    read_agenda,
     read_changes,
     read_details,
     starts,
 )
+from bot.domain.focus import focus_shown
 from bot.domain.schedule_spec import describe, parse_spec
 from bot.domain.schedule_time import parse_hhmm
 from bot.i18n import N_, _, ngettext, use
@@ -57,6 +72,13 @@ CHANGES = Option(
     max_length=300,
 )
 STARS = Option("stars", Kind.INT, N_("1 (poor) to 5 (great)"), required=True, min=1, max=5)
+STEPS = Option(
+    "steps",
+    Kind.TEXT,
+    N_("Steps between | marks: Welcome | Breathing | Close (or none)"),
+    required=True,
+    max_length=1000,
+)
 ANSWER = Option("answer", Kind.WORD, N_("going, maybe or no"), required=True, choices=ANSWERS)
 
 
@@ -67,7 +89,15 @@ def _when(event: EventRow, zone: ZoneInfo) -> str:
 
 def post_text(event: EventRow, counts: Counts) -> str:
     """The event as the group sees it, in the language in use: never a name."""
+    cancelled = []
+    if event.cancelled_at is not None:
+        cancelled = [
+            _("Cancelled: {reason}").format(reason=event.cancel_reason)
+            if event.cancel_reason
+            else _("Cancelled.")
+        ]
     lines = [
+        *cancelled,
         f"📅 {event.title}",
         _("{kind}, {when}, {length}").format(
             kind=kind_shown(event.kind),
@@ -81,12 +111,63 @@ def post_text(event: EventRow, counts: Counts) -> str:
         lines.append(_("Where: {place}").format(place=event.place))
     if event.capacity is not None:
         lines.append(ngettext("{n} place", "{n} places", event.capacity).format(n=event.capacity))
+    if event.agenda:
+        lines.append(_("Agenda:"))
+        lines += [f"{n}. {step}" for n, step in enumerate(event.agenda.splitlines(), start=1)]
+    if cancelled:
+        return "\n".join(lines)
     lines.append(
         _("Going: {going} · Maybe: {maybe}").format(going=counts.going, maybe=counts.maybe)
         + (" · " + _("Waiting: {waiting}").format(waiting=counts.waiting) if counts.waiting else "")
     )
     lines.append(_("/events shows it in your own time zone. Event #{id}.").format(id=event.id))
     return "\n".join(lines)
+
+
+def post_key(event_id: int) -> str:
+    """The name the event's post is kept under, so answers change its counts in place."""
+    return f"event:{event_id}:post"
+
+
+def _place(event: EventRow) -> Place:
+    return Place(event.platform, event.chat_id, is_direct=False, thread_id=event.thread_id)
+
+
+def _calendar(event: EventRow) -> CalendarEntry:
+    """The event for a platform's own event list (Discord's), in the language in use."""
+    steps = event.agenda.splitlines() if event.agenda else []
+    about = [
+        _("{kind}. Answer Going or Maybe on the event's post in the group.").format(
+            kind=kind_shown(event.kind).capitalize()
+        )
+    ]
+    about += [f"{n}. {step}" for n, step in enumerate(steps, start=1)]
+    return CalendarEntry(
+        f"event:{event.id}",
+        event.title,
+        event.starts_at,
+        event.starts_at + timedelta(minutes=event.minutes),
+        event.place or _("Here, in the group"),
+        "\n".join(about),
+        cancelled=event.cancelled_at is not None,
+    )
+
+
+async def event_post(
+    svc: Services, event: EventRow, *, pin: bool = False, changed: bool = False
+) -> Reply:
+    """The event's post in the group's language, with its buttons and counts: a new post
+    (kept, so it can change), or, `changed`, the kept one changed in place. Either carries the
+    event for the platform's own event list."""
+    community = await svc.people.community(event.community_id)
+    counts = await svc.events.counts(event.id)
+    with use(svc.people.community_language(community)):
+        text, calendar = post_text(event, counts), _calendar(event)
+        buttons = rsvp_buttons(event) if event.cancelled_at is None else ()
+    key = post_key(event.id)
+    if changed:
+        return public(text, to=_place(event), buttons=buttons, replaces=key, calendar=calendar)
+    return public(text, to=_place(event), buttons=buttons, keep=key, pin=pin, calendar=calendar)
 
 
 def rsvp_buttons(event: EventRow) -> tuple[tuple[Button, ...], ...]:
@@ -100,11 +181,20 @@ def rsvp_buttons(event: EventRow) -> tuple[tuple[Button, ...], ...]:
 
 
 async def add(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """A new event posted in the chat it was asked in. A title that names one of Haven's
+    templates ("Mindfulness workshop", in any language) brings its kind, length and agenda,
+    unless the lead gave their own."""
     scope = await svc.people.scope(request)
     community_id = lead_scope(scope)
     assert scope.community is not None
     zone = svc.people.community_timezone(scope.community)
     now = svc.clock.now()
+    title = args["title"][:MAX_TITLE]
+    template = svc.catalog.find_template(title)
+    agenda = None
+    if template is not None:
+        shown = svc.catalog.template_shown(template, svc.people.community_language(scope.community))
+        agenda = "\n".join(shown.agenda)
     try:
         start, spec, details = _when_and_details(svc, args["when"], zone, now)
         event = await svc.events.create(
@@ -113,23 +203,22 @@ async def add(svc: Services, request: Request, args: dict[str, Any]) -> list[Rep
                 request.place.platform,
                 request.place.chat_id,
                 request.place.thread_id,
-                args["title"][:MAX_TITLE],
-                details.kind,
+                title,
+                details.kind or (template.kind if template else DEFAULT_KIND),
                 start,
                 details.zone.key,
-                details.minutes,
+                details.minutes or (template.minutes if template else DEFAULT_MINUTES),
                 details.capacity,
                 details.where,
                 scope.member.id,
                 spec,
+                agenda=agenda,
             ),
             now,
         )
     except ValueError as error:
         raise ArgumentError(str(error)) from None
-    counts = await svc.events.counts(event.id)
-    with use(svc.people.community_language(scope.community)):  # the post is the group's
-        post = public(post_text(event, counts), buttons=rsvp_buttons(event))
+    post = await event_post(svc, event, pin=details.pin)
     done = _("Event #{id} is posted. /event attendees {id} shows who is going.").format(id=event.id)
     return [post, private(done)]
 
@@ -194,14 +283,8 @@ async def continue_series(svc: Services, now: datetime) -> list[Reply]:
     with its buttons (answers start afresh for each occurrence)."""
     replies: list[Reply] = []
     for event in await svc.events.continue_series(now, lambda e: next_start(svc, e)):
-        community = await svc.people.community(event.community_id)
-        counts = await svc.events.counts(event.id)
-        with use(svc.people.community_language(community)):
-            text, buttons = post_text(event, counts), rsvp_buttons(event)
-        place = Place(event.platform, event.chat_id, is_direct=False, thread_id=event.thread_id)
-        replies.append(
-            public(text, to=place, buttons=buttons, idempotency_key=f"event:{event.id}:post")
-        )
+        post = await event_post(svc, event)
+        replies.append(replace(post, idempotency_key=f"event:{event.id}:post"))
     return replies
 
 
@@ -230,7 +313,7 @@ async def rsvp(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
     replies = [private(said)]
     if done.promoted is not None:
         replies += await _moved_up(svc, done.event, done.promoted)
-    return replies
+    return [*replies, await event_post(svc, done.event, changed=True)]
 
 
 async def _moved_up(svc: Services, event: EventRow, member_id: int) -> list[Reply]:
@@ -282,7 +365,11 @@ async def cancel(svc: Services, request: Request, args: dict[str, Any]) -> list[
     told = await svc.events.cancel(event, reason, svc.clock.now())
     if told is None:
         return [private(_("Event #{id} was already cancelled.").format(id=event.id))]
-    replies = [private(_("Event #{id} is cancelled.").format(id=event.id))]
+    event = await svc.events.get(community_id, event.id)  # as it is now: cancelled
+    replies = [
+        private(_("Event #{id} is cancelled.").format(id=event.id)),
+        await event_post(svc, event, changed=True),
+    ]
     for person in told:
         member = await svc.people.member_by_id(person.member_id)
         if member is None:
@@ -343,10 +430,10 @@ async def edit(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         event, told = await svc.events.change(event, changes, now)
     except ValueError as error:
         raise ArgumentError(str(error)) from None
-    counts = await svc.events.counts(event.id)
-    with use(svc.people.community_language(scope.community)):
-        post = public(post_text(event, counts), buttons=rsvp_buttons(event))
-    replies = [post, private(_("Event #{id} is changed.").format(id=event.id))]
+    replies = [
+        private(_("Event #{id} is changed.").format(id=event.id)),
+        await event_post(svc, event, changed=True),
+    ]
     for person in told:
         member = await svc.people.member_by_id(person.member_id)
         if member is None:
@@ -368,6 +455,38 @@ async def edit(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
     return replies
 
 
+async def set_agenda(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """A lead's own agenda for an event (`Welcome | Breathing | Close`), or none: the post
+    shows it, and it is posted in the group when the event starts."""
+    scope = await svc.people.scope(request)
+    community_id = lead_scope(scope)
+    now = svc.clock.now()
+    event = await _group_event(svc, community_id, args["id"])
+    try:
+        agenda = read_agenda(args["steps"])
+        event, _told = await svc.events.change(event, {"agenda": agenda}, now)
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    return [
+        private(_("Event #{id}'s agenda is changed.").format(id=event.id)),
+        await event_post(svc, event, changed=True),
+    ]
+
+
+async def templates(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """Haven's starting points: a lead writes one's title in /event add to use it."""
+    lines = [_('Templates: write the title in /event add ("Mindfulness workshop" ...).')]
+    for template in svc.catalog.templates:
+        shown = svc.catalog.template_shown(template)
+        lines.append(
+            _("{title}: {kind}, {n} minutes").format(
+                title=shown.title, kind=kind_shown(shown.kind), n=shown.minutes
+            )
+        )
+        lines += [f"   {n}. {step}" for n, step in enumerate(shown.agenda, start=1)]
+    return [private("\n".join(lines))]
+
+
 async def listing(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
     if scope.community is None:
@@ -377,6 +496,12 @@ async def listing(svc: Services, request: Request, args: dict[str, Any]) -> list
         return [private(_("No events planned in this group yet."))]
     zone = svc.people.timezone(scope.member)
     lines = [_("Events to come, in your time zone:")]
+    if scope.community.focus:
+        lines = [
+            _("Events to come in this group for {focus}, in your time zone:").format(
+                focus=focus_shown(scope.community.focus)
+            )
+        ]
     for event in found:
         counts = await svc.events.counts(event.id)
         lines.append(
@@ -432,22 +557,28 @@ def short_rule(rule: str) -> str:
 
 
 async def open_circles(svc: Services, now: datetime) -> list[Reply]:
-    """A sharing circle at its start: the rules in short and an opening round, in the group's
-    chat and language, once."""
+    """At an event's start, once, in the group's chat and language: a sharing circle's rules
+    in short and an opening round; any other event's agenda, when it has one."""
     replies: list[Reply] = []
     for event in await svc.events.opening(now):
         community = await svc.people.community(event.community_id)
         rules = await svc.rules.list(event.community_id)
         with use(svc.people.community_language(community)):
-            round_ = svc.prompts.opening_round()
-            lines = [_("{title} starts now. Our ground rules, in short:").format(title=event.title)]
-            lines += [f"{n}. {short_rule(rule)}" for n, rule in enumerate(rules, start=1)]
-            lines.append(
-                _("Opening round: {question}").format(question=svc.catalog.prompt_shown(round_))
-            )
-        place = Place(event.platform, event.chat_id, is_direct=False, thread_id=event.thread_id)
+            if event.kind == "circle":
+                round_ = svc.prompts.opening_round()
+                lines = [
+                    _("{title} starts now. Our ground rules, in short:").format(title=event.title)
+                ]
+                lines += [f"{n}. {short_rule(rule)}" for n, rule in enumerate(rules, start=1)]
+                lines.append(
+                    _("Opening round: {question}").format(question=svc.catalog.prompt_shown(round_))
+                )
+            else:
+                steps = (event.agenda or "").splitlines()
+                lines = [_("{title} starts now. The agenda:").format(title=event.title)]
+                lines += [f"{n}. {step}" for n, step in enumerate(steps, start=1)]
         replies.append(
-            public("\n".join(lines), to=place, idempotency_key=f"event:{event.id}:opening")
+            public("\n".join(lines), to=_place(event), idempotency_key=f"event:{event.id}:opening")
         )
     return replies
 
@@ -542,6 +673,14 @@ EVENT = Command(
             options=(ID,),
             lead_only=True,
         ),
+        Command(
+            "agenda",
+            N_("Set an event's agenda, steps between | marks (leads)"),
+            set_agenda,
+            options=(ID, STEPS),
+            lead_only=True,
+        ),
+        Command("templates", N_("Haven's templates for gatherings, with agendas"), templates),
         Command("rsvp", N_("Answer an event: going, maybe or no"), rsvp, options=(ID, ANSWER)),
         Command("leave", N_("You can't go after all"), leave, options=(ID,)),
         Command("ics", N_("The event as a file for your calendar"), ics, options=(ID,)),
@@ -551,7 +690,9 @@ EVENT = Command(
     ),
     examples=(
         '/event add "Coping skills" 2026-01-11 18:00 workshop cap 12',
-        '/event add "Sunday circle" weekly sun 18:00 circle',
+        '/event add "Sunday circle" weekly sun 18:00 circle pin',
+        '/event add "Mindfulness workshop" 2026-01-14 19:00 cap 15',
+        "/event agenda 2 Welcome | Breathing together | Close",
     ),
     actions=("event rsvp 1 going", "event rate 1 5"),
 )

@@ -18,6 +18,7 @@ from bot.core.messages import Reply, Request, private
 from bot.core.registry import Command
 from bot.domain.aggregates import Aggregate
 from bot.domain.charts import CommunityChart
+from bot.domain.focus import focus_shown
 from bot.domain.summaries import trend_shown
 from bot.i18n import N_, _, day, ngettext, number
 from bot.services.container import Services
@@ -129,6 +130,10 @@ async def summary_reply(
     """Private to the lead: the text, and a chart only when some week reached the threshold."""
     chart = await community_weeks(svc, community_id, zone, now)
     text = summary_text(chart)
+    community = await svc.people.community(community_id)
+    if community is not None and community.focus:  # what the group is for, said first
+        named = _("Your group for {focus}:").format(focus=focus_shown(community.focus))
+        text = f"{named}\n{text}"
     if not chart.drawable:
         return private(text, **kwargs)
     name = f"community-mood-{chart.weeks[-1].start.isoformat()}.png"

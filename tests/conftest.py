@@ -31,7 +31,9 @@ from bot.core.clock import SimulatedClock
 from bot.core.messages import Actor, Place, Reply, Request, Via
 
 START = "2026-01-05T08:00:00+00:00"
-HEADER = re.compile(r"^\[(#[^\]\s]+|@[^\]\s]+ private)\] ")
+# A group post Haven keeps up to date shows its number: "[#lounge post 2]", "[#lounge post 2
+# pinned]", and when it changes in place, "[#lounge post 2 changed]".
+HEADER = re.compile(r"^\[(#[^\]\s]+|@[^\]\s]+ private)(?: post (\d+(?: pinned| changed)?))?\] ")
 CLOCK_NOTE = re.compile(r"^\(clock: .*\)$")
 CLOCK_ERROR = "; use :clock +30m, +2h, +3d or 2026-03-01T09:00)"
 BUTTONS = re.compile(r"^\[1\] ")
@@ -44,6 +46,7 @@ class Message:
     header: str  # "#lounge", "@kim private", or "note"
     text: str
     buttons: tuple[str, ...] = ()
+    post: str = ""  # a kept post's number ("2"), "2 pinned" or "2 changed"
 
     @property
     def public(self) -> bool:
@@ -64,18 +67,19 @@ def parse_blocks(text: str) -> list[Message]:
     header: str | None = None
     body: list[str] = []
     buttons: tuple[str, ...] = ()
+    post = ""
 
     def flush() -> None:
-        nonlocal header, body, buttons
+        nonlocal header, body, buttons, post
         if header is not None:
-            messages.append(Message(header, "\n".join(body).strip("\n"), buttons))
-        header, body, buttons = None, [], ()
+            messages.append(Message(header, "\n".join(body).strip("\n"), buttons, post))
+        header, body, buttons, post = None, [], (), ""
 
     for line in text.splitlines():
         match = HEADER.match(line)
         if match:
             flush()
-            header, body = match.group(1), [line[match.end() :]]
+            header, body, post = match.group(1), [line[match.end() :]], match.group(2) or ""
         elif line.startswith("(") and line.endswith(")") and (header is None or not body[-1]):
             flush()
             messages.append(Message("note", line[1:-1]))

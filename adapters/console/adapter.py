@@ -50,6 +50,11 @@ BANNER = (
 )
 
 
+def group_place(name: str) -> Place:
+    """A console group: its chat and its community have one name."""
+    return Place(PLATFORM, name, is_direct=False, community_id=name, title=name)
+
+
 def made(access: Access) -> str:
     """What a platform would do for a group's rules gate, as the console shows it."""
     who, where = access.member.name, access.group.title or access.group.chat_id
@@ -100,6 +105,7 @@ class ConsoleAdapter:
         self.private_buttons: dict[str, Shown] = {}
         self.public_buttons: dict[str, Shown] = {}
         self._shown = 0
+        self._posts = 0  # posts kept up to date, numbered as shown
         self._done = asyncio.Event()
 
     # -- where we are -------------------------------------------------------------------
@@ -110,9 +116,7 @@ class ConsoleAdapter:
     def place(self) -> Place:
         if self.group is None:
             return Place(PLATFORM, f"dm:{self.member.casefold()}", is_direct=True)
-        return Place(
-            PLATFORM, self.group, is_direct=False, community_id=self.group, title=self.group
-        )
+        return group_place(self.group)
 
     def is_lead(self) -> bool:
         return self.group is not None and (self.group, self.member.casefold()) in self.leads
@@ -166,7 +170,7 @@ class ConsoleAdapter:
 
     async def answer(self, request: Request) -> None:
         replies = await self.app.handle(request)
-        self.show(replies, request)
+        await self.show(replies, request)
         await self.settle()  # what the answer queued (a lead alert, its report) goes out now
 
     async def directive(self, text: str) -> bool:
@@ -196,7 +200,7 @@ class ConsoleAdapter:
             if self.group is None:
                 return self.note("join needs a group: use :in NAME first")
             replies = await self.app.member_joined(self.actor(rest.split()[0]), self.place())
-            self.show(replies, None)
+            await self.show(replies, None)
             return True
         if word == "press":
             return await self.press(rest)
@@ -251,25 +255,38 @@ class ConsoleAdapter:
 
     # -- output -------------------------------------------------------------------------
     async def deliver(self, replies: list[Reply]) -> None:
-        self.show(replies, None)
+        await self.show(replies, None)
 
     async def send(self, reply: Reply, *, attempt: Attempt | None = None) -> None:
         """An outbox message (a scheduled prompt, a reminder, a celebration)."""
         if attempt is not None:
             await attempt()
-        self.show([reply], None)
+        await self.show([reply], None)
 
     async def settle(self) -> None:
         """Send what is due in the outbox now: the console has no background worker."""
         await self.app.outbox.drain(PLATFORM)
 
-    def show(self, replies: list[Reply], request: Request | None) -> None:
+    async def show(self, replies: list[Reply], request: Request | None) -> None:
         for reply in replies:
             if reply.access is not None:
                 self.note(made(reply.access))
                 reply = settled(reply, made=True)
             place = self.target_place(reply, request)
             header = self.header(reply, place, request)
+            if reply.replaces is not None:
+                kept = await self.app.posts.find(PLATFORM, reply.replaces)
+                if kept is None:
+                    continue  # nothing kept to change (posted before a restart of the files)
+                place = group_place(kept.chat_id)
+                header = f"[#{kept.chat_id} post {kept.message_id} changed]"
+            elif reply.keep is not None:
+                if not self._posts:  # numbered on from the posts kept before a restart
+                    self._posts = await self.app.posts.count(PLATFORM)
+                self._posts += 1
+                number, now = str(self._posts), self.clock.now()
+                await self.app.posts.keep(PLATFORM, reply.keep, place.chat_id, number, now)
+                header = f"{header[:-1]} post {number}{' pinned' if reply.pin else ''}]"
             self.out.write(header + " " + reply.text + "\n")
             buttons = tuple(b for row in reply.buttons for b in row)
             if buttons:
@@ -291,7 +308,9 @@ class ConsoleAdapter:
 
     def target_place(self, reply: Reply, request: Request | None) -> Place:
         if isinstance(reply.to, Place):
-            return reply.to
+            # A group post names its chat only; in the console a group is its own community.
+            to = reply.to
+            return to if to.is_direct or to.community_id else group_place(to.chat_id)
         if isinstance(reply.to, Actor):
             return Place(PLATFORM, f"dm:{reply.to.user_id}", is_direct=True)
         assert request is not None, "an answer needs its request"

@@ -24,7 +24,16 @@ from adapters.discord.endpoints import point_at
 from adapters.text import chunks
 from bot import i18n
 from bot.app import App
-from bot.core.messages import Actor, Change, Place, Priority, Reply, Request, Via
+from bot.core.messages import (
+    Actor,
+    CalendarEntry,
+    Change,
+    Place,
+    Priority,
+    Reply,
+    Request,
+    Via,
+)
 from bot.delivery.errors import Rejected, SendError, Transient, Unreachable
 from bot.delivery.outbox import Attempt
 from bot.delivery.retry import Policy, retrying
@@ -350,9 +359,11 @@ class DiscordAdapter:
             Reply(f"{held_note}\n{r.text}", buttons=r.buttons, attachment=r.attachment)
             for r in held
         ]
-        answers += [r for r in replies if r.to is None]
+        answers += [r for r in replies if r.to is None and r.replaces is None]
         answers.sort(key=lambda r: r.priority is not Priority.CRISIS)  # stable: held notes next
-        elsewhere = [r for r in replies if r.to is not None]
+        # A post kept up to date is a channel message of its own, not the interaction's answer
+        # (whose message only the interaction may edit, for 15 minutes).
+        elsewhere = [r for r in replies if r.to is not None or r.replaces is not None]
         if not answers:
             answers = [Reply(i18n._(DONE))]
         deferred = interaction.response.is_done()
@@ -501,7 +512,11 @@ class DiscordAdapter:
         assert self.client is not None
         target = reply.to
         try:
-            if isinstance(target, Actor):
+            if reply.calendar is not None and isinstance(target, Place):
+                await self._calendar(target, reply.calendar)
+            if reply.replaces is not None:
+                await self._replace(reply, attempt)
+            elif isinstance(target, Actor):
                 if not await self._dm(target, reply, attempt):
                     raise Unreachable("the member does not accept direct messages")
             elif isinstance(target, Place) and not reply.private:
@@ -510,7 +525,8 @@ class DiscordAdapter:
                 )
                 if attempt is not None:
                     await attempt()
-                await _post(channel, reply)  # type: ignore[arg-type]
+                sent = await _post(channel, reply)  # type: ignore[arg-type]
+                await self._kept(reply, sent)
             else:
                 raise Rejected("a private reply cannot be posted in a channel")
         except (discord.Forbidden, discord.NotFound) as error:
@@ -525,6 +541,84 @@ class DiscordAdapter:
             raise Transient(str(error) or type(error).__name__) from error
         except discord.HTTPException as error:
             raise Rejected(str(error)) from error
+
+    async def _kept(self, reply: Reply, sent: discord.Message) -> None:
+        """After a post is sent: remember where it went (to change it in place later) and pin
+        it when asked. Neither may fail the send: the post is out, and sending it again would
+        show it twice; what could not be done is logged."""
+        if reply.keep is not None:
+            try:
+                now = self.app.services.clock.now()
+                where = str(sent.channel.id)
+                await self.app.posts.keep(self.platform, reply.keep, where, str(sent.id), now)
+            except Exception as error:  # the database away: the post stays as posted
+                log.warning("could not keep where a post went (%s): %s", reply.keep, error)
+        if reply.pin:
+            try:
+                await sent.pin()
+            except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+                log.warning("could not pin a post in channel %s: %s", sent.channel.id, error)
+
+    async def _replace(self, reply: Reply, attempt: Attempt | None) -> None:
+        """Change a kept post in place (its text and buttons); one never kept here or deleted
+        since is left alone."""
+        assert self.client is not None and reply.replaces is not None
+        kept = await self.app.posts.find(self.platform, reply.replaces)
+        if kept is None:
+            return
+        channel = self.client.get_partial_messageable(int(kept.chat_id))
+        if attempt is not None:
+            await attempt()
+        try:
+            await channel.get_partial_message(int(kept.message_id)).edit(
+                content=chunks(reply.text, MAX_TEXT)[0],
+                view=_view(reply),
+                allowed_mentions=NO_MENTIONS,
+            )
+        except discord.NotFound:
+            await self.app.posts.forget(self.platform, reply.replaces)
+
+    async def _calendar(self, place: Place, entry: CalendarEntry) -> None:
+        """The event in Discord's own list of the server's events (a Guild Scheduled Event),
+        made, changed or removed with Haven's. Needs Manage Events; without it, or when Discord
+        refuses, Haven's own post and reminders go on and the refusal is logged."""
+        assert self.client is not None
+        key = f"{entry.key}:calendar"
+        try:
+            channel = self.client.get_channel(int(place.chat_id)) or (
+                await self.client.fetch_channel(int(place.chat_id))
+            )
+            guild = getattr(channel, "guild", None)
+            if guild is None:
+                return
+            kept = await self.app.posts.find(self.platform, key)
+            found = await guild.fetch_scheduled_event(int(kept.message_id)) if kept else None
+            if entry.cancelled:
+                if found is not None:
+                    await found.delete()
+                    await self.app.posts.forget(self.platform, key)
+                return
+            fields: dict[str, Any] = {
+                "name": entry.title[:100],
+                "start_time": entry.starts_at,
+                "end_time": entry.ends_at,
+                "location": (entry.where or "-")[:100],
+                "description": entry.description[:1000],
+            }
+            if found is not None:
+                await found.edit(**fields)
+                return
+            made = await guild.create_scheduled_event(
+                entity_type=discord.EntityType.external,
+                privacy_level=discord.PrivacyLevel.guild_only,
+                **fields,
+            )
+            now = self.app.services.clock.now()
+            await self.app.posts.keep(self.platform, key, str(guild.id), str(made.id), now)
+        except discord.NotFound:
+            await self.app.posts.forget(self.platform, key)  # deleted in Discord meanwhile
+        except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+            log.warning("Discord's event list was not updated for %s: %s", entry.key, error)
 
     async def _dm(self, actor: Actor, reply: Reply, attempt: Attempt | None = None) -> bool:
         """Direct messages are paced under the global limit; a member whose DMs are closed gets
@@ -574,14 +668,18 @@ def _view(reply: Reply) -> discord.ui.View | None:
     return view
 
 
-async def _post(channel: discord.abc.Messageable, reply: Reply) -> None:
-    """A message not in answer to an interaction; a file rides on its last part."""
+async def _post(channel: discord.abc.Messageable, reply: Reply) -> discord.Message:
+    """A message not in answer to an interaction; a file rides on its last part. Returns the
+    last part (the one with the buttons)."""
     parts = _parts(reply)
+    sent: discord.Message | None = None
     for index, (part, view) in enumerate(parts):
         extra: dict[str, Any] = {}
         if index == len(parts) - 1 and (file := _file(reply)) is not None:
             extra["file"] = file
-        await channel.send(part, view=view, allowed_mentions=NO_MENTIONS, **extra)  # type: ignore[arg-type]
+        sent = await channel.send(part, view=view, allowed_mentions=NO_MENTIONS, **extra)  # type: ignore[arg-type]
+    assert sent is not None
+    return sent
 
 
 def _file(reply: Reply) -> discord.File | None:

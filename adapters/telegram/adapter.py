@@ -503,7 +503,7 @@ class TelegramAdapter:
         held: list[Reply] = []
         for reply in replies:
             reply = await self._make_access(reply)
-            if reply.to is not None:
+            if reply.to is not None or reply.replaces is not None:
                 await self.deliver([reply])
                 continue
             direct = not reply.private or request.place.is_direct
@@ -558,6 +558,9 @@ class TelegramAdapter:
         self, reply: Reply, *, bulk: bool = True, attempt: Attempt | None = None
     ) -> None:
         """One outbox message (bulk priority), with Telegram's errors in the outbox's terms."""
+        if reply.replaces is not None:
+            await self._replace(reply, bulk=bulk, attempt=attempt)
+            return
         target = reply.to
         thread = None
         if isinstance(target, Actor):
@@ -567,10 +570,70 @@ class TelegramAdapter:
         else:
             raise Rejected("a private reply cannot be posted in a group")
         try:
-            await self._send(chat_id, reply, bulk=bulk, attempt=attempt, thread=thread)
+            sent = await self._send(chat_id, reply, bulk=bulk, attempt=attempt, thread=thread)
         except Forbidden as error:
             raise Unreachable(str(error)) from error
         except (RetryAfter, NetworkError) as error:  # TimedOut and 5xx are NetworkErrors
+            raise Transient(str(error)) from error
+        except TelegramError as error:
+            raise Rejected(str(error)) from error
+        if sent is not None:
+            await self._kept(reply, sent)
+
+    async def _kept(self, reply: Reply, sent: Message) -> None:
+        """After a post is sent: remember where it went (to change it in place later) and pin
+        it when asked. Neither may fail the send: the post is out, and sending it again would
+        show it twice; what could not be done is logged."""
+        chat_id = str(sent.chat_id)
+        if reply.keep is not None:
+            try:
+                now = self.app.services.clock.now()
+                await self.app.posts.keep(self.platform, reply.keep, chat_id, str(sent.id), now)
+            except Exception as error:  # the database away: the post stays as posted
+                log.warning("could not keep where a post went (%s): %s", reply.keep, error)
+        if reply.pin:
+            try:
+                await self._call(
+                    lambda: self.ptb.bot.pin_chat_message(
+                        sent.chat_id, sent.id, disable_notification=True
+                    )
+                )
+            except TelegramError as error:
+                log.warning("could not pin a post in chat %s: %s", chat_id, error)
+
+    async def _replace(self, reply: Reply, *, bulk: bool, attempt: Attempt | None) -> None:
+        """Change a kept post in place (its text and buttons). A post never kept here, deleted
+        since, or already showing this is left as it is."""
+        assert reply.replaces is not None
+        kept = await self.app.posts.find(self.platform, reply.replaces)
+        if kept is None:
+            return
+        if attempt is not None:
+            await attempt()
+        call = self._call if not bulk else _once
+        text = tr.defang(reply.text)[: tr.MAX_TEXT]
+        try:
+            await call(
+                lambda: self.ptb.bot.edit_message_text(
+                    text,
+                    chat_id=kept.chat_id,
+                    message_id=int(kept.message_id),
+                    reply_markup=tr.keyboard(reply),
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    rate_limit_args=Bulk(attempt) if bulk else None,
+                )
+            )
+        except BadRequest as error:
+            said = str(error).casefold()
+            if "not modified" in said:
+                return
+            if "not found" in said:
+                await self.app.posts.forget(self.platform, reply.replaces)
+                return
+            raise Rejected(str(error)) from error
+        except Forbidden as error:
+            raise Unreachable(str(error)) from error
+        except (RetryAfter, NetworkError) as error:
             raise Transient(str(error)) from error
         except TelegramError as error:
             raise Rejected(str(error)) from error
@@ -583,12 +646,12 @@ class TelegramAdapter:
         bulk: bool = False,
         attempt: Attempt | None = None,
         thread: str | None = None,
-    ) -> None:
+    ) -> Message | None:
         """Telegram says "chat not found" (400) to a member who never opened a chat with the
         bot; for text, a photo or a file alike that is a refused direct chat, as a 403 is.
         `thread`: the forum topic to post in."""
         try:
-            await self._send_now(chat_id, reply, bulk=bulk, attempt=attempt, thread=thread)
+            return await self._send_now(chat_id, reply, bulk=bulk, attempt=attempt, thread=thread)
         except BadRequest as error:
             if "chat not found" in str(error).casefold():
                 raise Forbidden(str(error)) from error
@@ -602,7 +665,8 @@ class TelegramAdapter:
         bulk: bool,
         attempt: Attempt | None = None,
         thread: str | None = None,
-    ) -> None:
+    ) -> Message | None:
+        """Returns the message that carries the buttons (the one a kept post names)."""
         bot = self.ptb.bot
         topic = int(thread) if thread else None
         limit_args = Bulk(attempt) if bulk else None
@@ -614,7 +678,7 @@ class TelegramAdapter:
         call = self._call if not bulk else _once
         if a is not None and a.mime.startswith("image/") and utf16_units(text) <= tr.MAX_CAPTION:
             # A picture with its text alternative as the caption: one message, read together.
-            await call(
+            photo = await call(
                 lambda: bot.send_photo(
                     chat_id,
                     InputFile(a.data, filename=a.name),
@@ -624,12 +688,13 @@ class TelegramAdapter:
                     rate_limit_args=limit_args,
                 )
             )
-            return
+            return photo if isinstance(photo, Message) else None
         parts = chunks(text, tr.MAX_TEXT, utf16_units)
         no_preview = LinkPreviewOptions(is_disabled=True)
+        sent: object = None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await call(
+            sent = await call(
                 lambda part=part, last=last: bot.send_message(
                     chat_id,
                     part,
@@ -658,6 +723,7 @@ class TelegramAdapter:
                         rate_limit_args=limit_args,
                     )
                 )
+        return sent if isinstance(sent, Message) else None
 
     async def _make_access(self, reply: Reply) -> Reply:
         """A group's rules gate: restrict a newcomer to reading, or lift that once they agree.

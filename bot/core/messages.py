@@ -107,6 +107,21 @@ class Access:
 
 
 @dataclass(frozen=True)
+class CalendarEntry:
+    """An entry in a platform's own calendar for a group (Discord's Guild Scheduled Events),
+    made, changed or removed by the adapter when the reply carrying it is sent; `key` names it
+    across changes ("event:12"). Platforms without one ignore it."""
+
+    key: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    where: str
+    description: str = ""
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
 class Reply:
     """Plain text (adapters escape it for their platform) plus where it goes and who may see it.
 
@@ -122,6 +137,13 @@ class Reply:
     idempotency_key: str | None = None
     priority: Priority = Priority.NORMAL
     access: Access | None = None  # made live by the adapter, never queued in the outbox
+    # A group post kept up to date: `keep` names the message the adapter posts (it remembers
+    # where it went), and a later reply with `replaces` set to that name changes that message
+    # in place (text and buttons) instead of posting; nothing is sent when none was kept.
+    keep: str | None = None
+    replaces: str | None = None
+    pin: bool = False  # the adapter pins the post, where the group lets it
+    calendar: CalendarEntry | None = None
 
     @property
     def private(self) -> bool:

@@ -2,7 +2,7 @@
 creative sessions, livestreams): what `/event add` says after the title, date and time, read
 and checked without a database or a clock, so every accepted and refused form can be tested.
 
-    [zone] [for 90m] [kind] [cap N] [where]
+    [zone] [for 90m] [kind] [cap N] [pin] [where]
 
 in any order but `where`, which is the rest: a place ("Community hall, room 2") or an https
 link. Kinds are words members type, the same in every language; they are shown translated."""
@@ -51,16 +51,19 @@ class Details:
     """What follows an event's date and time."""
 
     zone: ZoneInfo
-    minutes: int = DEFAULT_MINUTES
-    kind: str = DEFAULT_KIND
+    minutes: int | None = None  # None: not given (a template's, else DEFAULT_MINUTES)
+    kind: str | None = None  # None: not given (a template's, else DEFAULT_KIND)
     capacity: int | None = None
     where: str | None = None
+    pin: bool = False  # the lead asks Haven to pin the post
 
 
 def read_details(text: str, default_zone: ZoneInfo) -> Details:
-    """`[zone] [for 90m] [kind] [cap N] [where]`; ValueError saying what is wrong."""
+    """`[zone] [for 90m] [kind] [cap N] [pin] [where]`; ValueError saying what is wrong."""
     words = text.split()
-    zone, minutes, kind, capacity = default_zone, DEFAULT_MINUTES, DEFAULT_KIND, None
+    zone, capacity, pin = default_zone, None, False
+    minutes: int | None = None
+    kind: str | None = None
     # Right after the time, an Area/Place word is a zone, known or not: "Mars/Base" is refused
     # rather than posted as where the event happens.
     if (
@@ -79,6 +82,8 @@ def read_details(text: str, default_zone: ZoneInfo) -> Details:
             words = words[2:]
         elif word in KINDS:
             kind, words = word, words[1:]
+        elif word == "pin":
+            pin, words = True, words[1:]
         elif zone_like(words[0]):
             zone, words = parse_timezone(words[0]), words[1:]
         else:
@@ -86,7 +91,7 @@ def read_details(text: str, default_zone: ZoneInfo) -> Details:
     where = " ".join(words).strip() or None
     if where is not None:
         where = check_where(where)
-    return Details(zone, minutes, kind, capacity, where)
+    return Details(zone, minutes, kind, capacity, where, pin)
 
 
 def read_changes(text: str) -> dict[str, object]:
@@ -107,6 +112,28 @@ def read_changes(text: str) -> dict[str, object]:
     if words:
         changes["place"] = check_where(" ".join(words))
     return changes
+
+
+MAX_STEPS = 8
+MAX_STEP = 120
+
+
+def read_agenda(text: str) -> str | None:
+    """A lead's agenda, steps between `|` ("Welcome | Breathing | Close"): one per line as kept;
+    None for "none" (no agenda). ValueError for too many or too long steps."""
+    if text.strip().casefold() in ("none", "-"):
+        return None
+    steps = [" ".join(step.split()) for step in text.split("|")]
+    steps = [step for step in steps if step]
+    if not steps:
+        raise ValueError(_("give the steps between | marks, or none"))
+    if len(steps) > MAX_STEPS:
+        raise ValueError(
+            _("an agenda has at most {most} steps, not {n}").format(most=MAX_STEPS, n=len(steps))
+        )
+    if any(len(step) > MAX_STEP for step in steps):
+        raise ValueError(_("each step is at most {most} characters").format(most=MAX_STEP))
+    return "\n".join(steps)
 
 
 def _minutes(token: str) -> int:

@@ -128,10 +128,11 @@ class EventService:
         return found
 
     async def opening(self, now: datetime) -> list[EventRow]:
-        """Sharing circles starting now (within the opening's window): each gets its opening
-        post in the group once (its idempotency key), never one that started long ago."""
+        """Sharing circles, and events with an agenda, starting now (within the opening's
+        window): each gets its opening post in the group once (its idempotency key), never one
+        that started long ago."""
         started = await self.repo.starting_between(now - OPENING_WINDOW, now + timedelta(seconds=1))
-        return [e for e in started if e.kind == "circle"]
+        return [e for e in started if e.kind == "circle" or e.agenda]
 
     async def continue_series(
         self, now: datetime, next_start: Callable[[EventRow], datetime | None]
@@ -158,6 +159,7 @@ class EventService:
                 last.created_by,
                 last.spec,
                 last.series,
+                last.agenda,
             )
             found = await self.repo.get(await self.repo.create(new, now))
             if found is not None:

@@ -13,7 +13,7 @@ MAX_LENGTH = timedelta(hours=12)  # an event's longest (bot/domain/events.py)
 COLUMNS = (
     "e.id, e.community_id, e.platform, e.chat_id, e.thread_id, e.title, e.kind, e.starts_at, "
     "e.timezone, e.minutes, e.capacity, e.place, e.created_by, e.cancelled_at, e.cancel_reason, "
-    "e.spec, e.series"
+    "e.spec, e.series, e.agenda"
 )
 
 
@@ -33,6 +33,7 @@ class NewEvent:
     created_by: int | None
     spec: str | None = None  # recurring: its schedule; each occurrence is an event of its own
     series: int | None = None  # recurring: the first occurrence's id (None for the first)
+    agenda: str | None = None  # steps, one per line
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class EventRow:
     cancel_reason: str | None
     spec: str | None = None
     series: int | None = None
+    agenda: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def _row(r: object) -> EventRow:
         x[14],  # type: ignore[index]
         x[15],  # type: ignore[index]
         x[16],  # type: ignore[index]
+        x[17],  # type: ignore[index]
     )
 
 
@@ -104,7 +107,7 @@ class EventRepo:
         event_id = await self.db.execute(
             "INSERT INTO events (community_id, platform, chat_id, thread_id, title, kind, "
             "starts_at, timezone, minutes, capacity, place, created_by, created_at, spec, "
-            "series) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "series, agenda) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 e.community_id,
                 e.platform,
@@ -121,6 +124,7 @@ class EventRepo:
                 stamp(now),
                 e.spec,
                 e.series,
+                e.agenda,
             ),
         )
         if e.spec is not None and e.series is None:  # a series is named by its first
@@ -261,7 +265,7 @@ class EventRepo:
         ]
 
     async def change(self, event_id: int, **values: object) -> None:
-        allowed = {"starts_at", "minutes", "capacity", "kind", "place"}
+        allowed = {"starts_at", "minutes", "capacity", "kind", "place", "agenda"}
         if not values or set(values) - allowed:
             raise ValueError(f"cannot change {sorted(set(values) - allowed)}")
         stored = {k: stamp(v) if isinstance(v, datetime) else v for k, v in values.items()}

@@ -17,7 +17,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.messages import Actor, Attachment, Button, Place, Reply, Visibility
+from bot.core.messages import Actor, Attachment, Button, CalendarEntry, Place, Reply, Visibility
 from bot.storage.database import stamp, unstamp
 from bot.storage.store import Engine
 
@@ -86,6 +86,20 @@ def _decode(
         if name and data
         else None
     )
+    c = p.get("calendar")
+    calendar = (
+        CalendarEntry(
+            c["key"],
+            c["title"],
+            datetime.fromisoformat(c["starts"]),
+            datetime.fromisoformat(c["ends"]),
+            c["where"],
+            c.get("description", ""),
+            bool(c.get("cancelled")),
+        )
+        if c
+        else None
+    )
     return Reply(
         p["text"],
         Visibility(p["visibility"]),
@@ -93,6 +107,10 @@ def _decode(
         buttons=buttons,
         attachment=attachment,
         idempotency_key=p.get("key"),
+        keep=p.get("keep"),
+        replaces=p.get("replaces"),
+        pin=bool(p.get("pin")),
+        calendar=calendar,
     )
 
 
@@ -108,6 +126,10 @@ def _payload(item: OutboxItem) -> str:
                 [{"label": b.label, "action": b.action, "url": b.url} for b in row]
                 for row in r.buttons
             ],
+            "keep": r.keep,
+            "replaces": r.replaces,
+            "pin": r.pin,
+            "calendar": _calendar(r.calendar),
             "reports": {
                 outcome: {
                     "text": report.text,
@@ -118,6 +140,20 @@ def _payload(item: OutboxItem) -> str:
             },
         }
     )
+
+
+def _calendar(entry: CalendarEntry | None) -> dict[str, object] | None:
+    if entry is None:
+        return None
+    return {
+        "key": entry.key,
+        "title": entry.title,
+        "starts": entry.starts_at.isoformat(),
+        "ends": entry.ends_at.isoformat(),
+        "where": entry.where,
+        "description": entry.description,
+        "cancelled": entry.cancelled,
+    }
 
 
 def _reports(platform: str, payload: str) -> dict[str, Reply]:
@@ -181,13 +217,16 @@ class OutboxRepo:
             return await insert_items(conn, items, now)
 
     async def claim(self, platform: str, now: datetime, limit: int) -> list[OutboxRow]:
-        """Take up to `limit` due rows, most urgent first, and mark them `sending`."""
+        """Take up to `limit` due rows, most urgent first, and mark them `sending`. On
+        PostgreSQL two claims at once (two connections of the pool) never take the same row:
+        the rows read are locked, and rows another claim holds are passed over."""
+        lock = " FOR UPDATE SKIP LOCKED" if self.db.dialect == "postgresql" else ""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "SELECT id, key, platform, target, payload, member_id, attempts, "
                 "attachment_name, attachment_mime, attachment FROM outbox "
                 "WHERE platform = ? AND state = 'pending' AND not_before <= ? "
-                "ORDER BY priority, id LIMIT ?",
+                "ORDER BY priority, id LIMIT ?" + lock,
                 (platform, stamp(now), limit),
             ) as cursor:
                 found = list(await cursor.fetchall())

@@ -36,14 +36,18 @@ def test_a_capped_workshop_from_post_to_cancellation(console) -> None:
         ]
     )
     post, done = t.step(ADD).messages
-    assert post.public and post.buttons == ("Going", "Maybe", "Can't go")
+    assert post.public and post.buttons == ("Going", "Maybe", "Can't go") and post.post == "1"
     assert "Coping skills workshop" in post.text and "1 place" in post.text
     assert "Going: 0 · Maybe: 0" in post.text and "sam" not in post.text
     assert done.private and "#1" in done.text
-    assert "You're going" in t.step(":press 1", 0).messages[0].text
+    going, changed = t.step(":press 1", 0).messages
+    assert "You're going" in going.text
+    assert changed.post == "1 changed" and "Going: 1 · Maybe: 0" in changed.text  # in place
+    assert changed.buttons == post.buttons and "kim" not in changed.text
     assert "You're going" in t.step(":press 1", 1).messages[0].text  # twice: one RSVP
-    (waiting,) = t.step(":press 1", 2).messages
+    waiting, changed = t.step(":press 1", 2).messages
     assert "Warteliste" in waiting.text  # ana's app is in German
+    assert "Going: 1 · Maybe: 0 · Waiting: 1" in changed.text  # the group's language
     (listed,) = t.step("/event attendees 1").messages
     assert "• kim" in listed.text and "ana" in listed.text and listed.private
     left = t.step("/event leave 1").messages
@@ -59,8 +63,9 @@ def test_a_capped_workshop_from_post_to_cancellation(console) -> None:
     assert [m.header for m in hour_before] == ["@ana private"] and "19:00" in hour_before[0].text
     assert later == []  # each reminder once
     told = [m for m in t.step("/event cancel 1 the room is closed").messages]
-    assert [m.header for m in told] == ["@sam private", "@ana private"]
-    assert "the room is closed" in told[1].text
+    assert [m.header for m in told] == ["@sam private", "#lounge", "@ana private"]
+    assert told[1].post == "1 changed" and told[1].text.startswith("Cancelled: the room")
+    assert told[1].buttons == () and "the room is closed" in told[2].text
     assert "already" in t.step("/event cancel 1").messages[0].text
     assert t.query("SELECT answer FROM rsvps ORDER BY member_id") == [("no",), ("going",)]
 
@@ -193,9 +198,9 @@ def test_a_moved_event_tells_everyone_once_and_reminds_at_the_new_time(console) 
         ]
     )
     moved = t.step("/event edit 1 2026-01-08 11:00 cap 5 Riverside park").messages
-    post, done, told = moved
-    assert post.public and "Thu, 8 Jan 2026, 11:00" in post.text and "5 places" in post.text
-    assert "Where: Riverside park" in post.text and done.private
+    done, post, told = moved
+    assert post.post == "1 changed" and "Thu, 8 Jan 2026, 11:00" in post.text
+    assert "Where: Riverside park" in post.text and "5 places" in post.text and done.private
     assert told.header == "@kim private" and "has moved" in told.text
     assert len(t.step("/event edit 1 cap 6").messages) == 2  # not moved: nobody is told
     for bad in ("/event edit 1 2025-01-01 10:00", "/event edit 1"):
