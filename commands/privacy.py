@@ -238,14 +238,16 @@ COMMANDS = [
 
 async def purge_old(svc: Services, now: datetime) -> list[Reply]:
     """Daily retention: notes after `privacy.note_days`, check-ins after `checkin_days`."""
-    notes, checkins, outbox, updates = await svc.privacy.purge(now)
-    if notes or checkins or outbox or updates:
+    notes, checkins, outbox, updates, posts = await svc.privacy.purge(now)
+    if notes or checkins or outbox or updates or posts:
         log.info(
-            "retention: %d notes, %d check-ins, %d sent messages, %d platform update ids removed",
+            "retention: %d notes, %d check-ins, %d sent messages, %d platform update ids, "
+            "%d kept posts removed",
             notes,
             checkins,
             outbox,
             updates,
+            posts,
         )
     return []
 

@@ -17,6 +17,7 @@ from bot.storage.people import CACHE_AGE, MEMBERS_CACHED, CommunityRepo, MemberR
 from bot.storage.privacy import PrivacyRepo
 
 OUTBOX_KEEP = timedelta(days=1)
+POSTS_KEEP = timedelta(days=400)
 # A check-in, milestone or reminder given before consent waits here, in memory only (nothing
 # is stored before consent), until the member agrees, refuses, or an hour has passed.
 PENDING_SECONDS = 3600
@@ -91,11 +92,14 @@ class PrivacyService:
         self._consented.pop(member_id, None)
         return await self.repo.erase(member_id)  # every process's caches forget the member
 
-    async def purge(self, now: datetime) -> tuple[int, int, int, int]:
-        """Retention, daily: (notes, check-ins, sent messages, platform updates) removed."""
+    async def purge(self, now: datetime) -> tuple[int, int, int, int, int]:
+        """Retention, daily: (notes, check-ins, sent messages, platform updates, kept posts)
+        removed. A post is kept up to date at most until its event is over: events are
+        planned at most a year ahead."""
         return await self.repo.purge(
             now - timedelta(days=self.settings.note_days),
             now - timedelta(days=self.settings.checkin_days),
             now - OUTBOX_KEEP,
             now - UPDATES_KEEP,
+            now - POSTS_KEEP,
         )

@@ -135,9 +135,10 @@ class PrivacyRepo:
         checkins_before: datetime,
         outbox_before: datetime,
         updates_before: datetime,
-    ) -> tuple[int, int, int, int]:
-        """Retention: old notes blanked, old check-ins deleted, settled outbox rows and the
-        ledger of old platform updates dropped, in
+        posts_before: datetime,
+    ) -> tuple[int, int, int, int, int]:
+        """Retention: old notes blanked, old check-ins deleted, settled outbox rows, the
+        ledger of old platform updates and where long-past posts went dropped, in
         transactions of at most PURGE_BATCH rows (found by index), yielding between them, so
         no batch holds the write lock for long and check-ins go in between."""
         notes = await self._in_batches(
@@ -159,7 +160,12 @@ class PrivacyRepo:
             "update_id FROM inbound_updates WHERE seen_at < ? LIMIT ?)",
             stamp(updates_before),
         )
-        return notes, checkins, outbox, updates
+        posts = await self._in_batches(
+            "DELETE FROM posts WHERE (platform, key) IN (SELECT platform, key FROM posts "
+            "WHERE kept_at < ? LIMIT ?)",
+            stamp(posts_before),
+        )
+        return notes, checkins, outbox, updates, posts
 
     async def _in_batches(self, sql: str, before: str) -> int:
         total = 0

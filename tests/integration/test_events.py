@@ -209,3 +209,57 @@ def test_a_moved_event_tells_everyone_once_and_reminds_at_the_new_time(console) 
     reminders = [m for m in t.step(":clock 2026-01-08T10:30").messages if "Reminder" in m.text]
     assert [m.text.count("11:00") for m in reminders] == [1, 1]  # 24 h and 1 h, new time
     assert t.query("SELECT capacity, place FROM events") == [(6, "Riverside park")]
+
+
+def test_a_template_brings_its_agenda_which_the_lead_may_change_and_which_opens_it(
+    console,
+) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as sam lead",
+            "/community focus anxiety",
+            "/event templates",
+            '/event add "Achtsamkeits-Workshop" 2026-01-06 18:00 cap 10 pin',
+            "/event agenda 1 Welcome | Breathe together | Close gently",
+            "/event agenda 1 " + " | ".join(f"step {n}" for n in range(9)),
+            "/event agenda 1 " + "x" * 121,
+            "/event agenda 1  |  | ",
+            ":as kim",
+            "/event agenda 1 none",
+            "/events",
+            ":as sam lead",
+            ":clock 2026-01-06T18:10",
+            "/summary",
+        ]
+    )
+    (listed,) = t.step("/event templates").messages
+    assert listed.private and "Mindfulness workshop: workshop, 60 minutes" in listed.text
+    assert "Walk and talk" in listed.text and "/sos" in listed.text
+    post, _ = t.step('/event add "Achtsamkeits-Workshop" 2026-01-06 18:00 cap 10 pin').messages
+    assert post.post == "1 pinned" and "workshop, Tue, 6 Jan 2026, 18:00" in post.text
+    assert "60 minutes" in post.text and "Agenda:\n1. Welcome and ground rules" in post.text
+    done, changed = t.step("/event agenda 1 Welcome | Breathe together | Close gently").messages
+    assert done.private and changed.post == "1 changed"
+    assert "Agenda:\n1. Welcome\n2. Breathe together\n3. Close gently\nGoing" in changed.text
+    for bad, why in (
+        ("/event agenda 1 " + " | ".join(f"step {n}" for n in range(9)), "at most 8 steps"),
+        ("/event agenda 1 " + "x" * 121, "at most 120 characters"),
+        ("/event agenda 1  |  | ", "between | marks"),
+    ):
+        (said,) = t.step(bad).messages
+        assert why in said.text and "Usage: /event agenda" in said.text, said.text
+    (refused,) = t.step("/event agenda 1 none").messages
+    assert "for group leads" in refused.text
+    (mine,) = t.step("/events").messages
+    assert mine.text.startswith("Events to come in this group for anxiety, in your time zone")
+    opened = [m for m in t.step(":clock 2026-01-06T18:10").messages if m.public]
+    assert [m.text for m in opened] == [
+        "Achtsamkeits-Workshop starts now. The agenda:\n1. Welcome\n2. Breathe together\n"
+        "3. Close gently"
+    ]
+    (summary,) = t.step("/summary").messages
+    assert summary.text.startswith("Your group for anxiety:")
+    assert t.query("SELECT kind, minutes, agenda FROM events") == [
+        ("workshop", 60, "Welcome\nBreathe together\nClose gently")
+    ]
