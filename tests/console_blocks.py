@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A group post Haven keeps up to date shows its number: "[#lounge post 2]", "[#lounge post 2
-# pinned]", and when it changes in place, "[#lounge post 2 changed]".
-HEADER = re.compile(r"^\[(#[^\]\s]+|@[^\]\s]+ private)(?: post (\d+(?: pinned| changed)?))?\] ")
+HEADER = re.compile(r"^\[(#[^\]\s]+|@[^\]\s]+ private)\] ")
+# A group post Haven keeps up to date is numbered in a note just before it: "(post 2)",
+# "(post 2 pinned)", and when it changes in place, "(post 2 changed)".
+POST_NOTE = re.compile(r"^\(post (\d+(?: pinned| changed)?)\)$")
 CLOCK_NOTE = re.compile(r"^\(clock: .*\)$")
 CLOCK_ERROR = "; use :clock +30m, +2h, +3d or 2026-03-01T09:00)"
 BUTTONS = re.compile(r"^\[1\] ")
@@ -43,6 +44,7 @@ def parse_blocks(text: str) -> list[Message]:
     body: list[str] = []
     buttons: tuple[str, ...] = ()
     post = ""
+    numbered = ""  # the post note just read, for the block that follows it
 
     def flush() -> None:
         nonlocal header, body, buttons, post
@@ -52,9 +54,12 @@ def parse_blocks(text: str) -> list[Message]:
 
     for line in text.splitlines():
         match = HEADER.match(line)
-        if match:
+        if (noted := POST_NOTE.match(line)) and (header is None or not body[-1]):
             flush()
-            header, body, post = match.group(1), [line[match.end() :]], match.group(2) or ""
+            numbered = noted.group(1)
+        elif match:
+            flush()
+            header, body, post, numbered = match.group(1), [line[match.end() :]], numbered, ""
         elif line.startswith("(") and line.endswith(")") and (header is None or not body[-1]):
             flush()
             messages.append(Message("note", line[1:-1]))

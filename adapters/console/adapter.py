@@ -279,14 +279,15 @@ class ConsoleAdapter:
                 if kept is None:
                     continue  # nothing kept to change (posted before a restart of the files)
                 place = group_place(kept.chat_id)
-                header = f"[#{kept.chat_id} post {kept.message_id} changed]"
+                header = f"[#{kept.chat_id}]"
+                self.out.write(f"(post {kept.message_id} changed)\n")
             elif reply.keep is not None:
                 if not self._posts:  # numbered on from the posts kept before a restart
                     self._posts = await self.app.posts.count(PLATFORM)
                 self._posts += 1
                 number, now = str(self._posts), self.clock.now()
                 await self.app.posts.keep(PLATFORM, reply.keep, place.chat_id, number, now)
-                header = f"{header[:-1]} post {number}{' pinned' if reply.pin else ''}]"
+                self.out.write(f"(post {number}{' pinned' if reply.pin else ''})\n")
             self.out.write(header + " " + reply.text + "\n")
             buttons = tuple(b for row in reply.buttons for b in row)
             if buttons:
