@@ -39,6 +39,7 @@ from bot.services.rules import RuleService
 from bot.services.safety import SafetyService
 from bot.services.safety_plans import SafetyPlanService
 from bot.services.schedules import ScheduleService
+from bot.services.support import SupportService
 from bot.settings import Settings
 from bot.storage.checkins import CheckinRepo
 from bot.storage.community_milestones import CommunityMilestoneRepo
@@ -55,6 +56,7 @@ from bot.storage.resources import ResourceRepo
 from bot.storage.rules import RuleRepo
 from bot.storage.safety_plans import SafetyPlanRepo
 from bot.storage.schedules import ScheduleRepo
+from bot.storage.support import SupportRepo
 
 log = logging.getLogger(__name__)
 
@@ -126,16 +128,7 @@ class App:
 
     async def deliver(self, replies: list[Reply]) -> None:
         """Queue replies that name their target (celebrations, jobs) in the outbox."""
-        items = []
-        for reply in replies:
-            if reply.to is None:
-                log.error("a reply without a target cannot be delivered: %.40r", reply.text)
-                continue
-            key = reply.idempotency_key or f"reply:{uuid.uuid4().hex}"
-            priority = CRISIS if reply.priority is Priority.CRISIS else NORMAL
-            items.append(OutboxItem(key, reply, None, priority))
-        if items:
-            await self.outbox.enqueue(items)
+        await _queue(self.outbox, replies)
 
     async def timeline_jobs(self) -> list[Job]:
         """Everything timed, for the simulated clock: fixed jobs and each active schedule."""
@@ -156,6 +149,19 @@ class App:
             return []
 
 
+async def _queue(outbox: Outbox, replies: list[Reply]) -> None:
+    items = []
+    for reply in replies:
+        if reply.to is None:
+            log.error("a reply without a target cannot be delivered: %.40r", reply.text)
+            continue
+        key = reply.idempotency_key or f"reply:{uuid.uuid4().hex}"
+        priority = CRISIS if reply.priority is Priority.CRISIS else NORMAL
+        items.append(OutboxItem(key, reply, None, priority))
+    if items:
+        await outbox.enqueue(items)
+
+
 def build(
     settings: Settings,
     *,
@@ -167,6 +173,7 @@ def build(
     """`cooldown=False` for the console: it is the operator's own terminal."""
     from bot.domain.crisis import crisis_screen_rules
     from commands import all_commands, all_jobs
+    from commands.peer import relay_after_crisis
     from commands.rules import welcome
     from commands.safety import crisis_screen, plain_text
     from commands.schedule import firing_items
@@ -210,6 +217,7 @@ def build(
         safety=SafetyService(crisis_screen_rules(), catalog, people, safety_plans, settings),
         safety_plans=safety_plans,
         alerts=LeadAlerts(outbox, clock),
+        support=SupportService(SupportRepo(db), rng or random.Random()),
         rng=rng or random.Random(),
         registry=registry,
         charts=ChartRenderer(),
@@ -220,9 +228,11 @@ def build(
         services,
         screen=crisis_screen,
         on_text=plain_text,
+        after_crisis=relay_after_crisis,
         cooldown=Cooldown(per_minute) if per_minute and cooldown else None,
     )
     outbox.on_unreachable = services.schedules.mark_unreachable
+    dispatcher.later = lambda replies: _queue(outbox, replies)
     runner = ScheduleRunner(services, firing_items, outbox)
     # Whoever leads (this process, or another on PostgreSQL) hears of messages queued here.
     outbox.announce = lambda platforms: db.changed(OUTBOX, None)

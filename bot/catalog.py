@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as package_files
 from pathlib import Path
+from typing import Any
 
 from bot import DATA_DIR, i18n
 from bot.domain.search import KINDS
@@ -66,6 +67,28 @@ class Template:
     agenda: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Question:
+    """A course quiz question: `answer` is the index of the right option (from 0)."""
+
+    question: str
+    options: tuple[str, ...]
+    answer: int
+    why: str
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module of the supporter course (data/course.toml): screens, then a short quiz."""
+
+    slug: str
+    title: str
+    minutes: int
+    sources: tuple[str, ...]
+    screens: tuple[str, ...]
+    quiz: tuple[Question, ...]
+
+
 THEMES = ("writing", "drawing", "movement", "gratitude", "mindfulness", "reflection")
 ROUND = "round"
 
@@ -118,6 +141,7 @@ class Translation:
     exercises: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     prompts: dict[str, str] = field(default_factory=dict)  # prompt or round id -> text
     templates: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    course: dict[str, Module] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,6 +155,14 @@ class Catalog:
     translations: dict[str, Translation] = field(default_factory=dict)  # language -> its data
     prompts: tuple[Prompt, ...] = ()  # themed prompts, then the circles' opening rounds
     templates: tuple[Template, ...] = ()
+    course: tuple[Module, ...] = ()
+
+    def module(self, slug: str, language: str | None = None) -> Module | None:
+        """A course module in `language` (the request's when None), else in English."""
+        found = self._translation(language).course.get(slug)
+        if found is not None:
+            return found
+        return next((m for m in self.course if m.slug == slug), None)
 
     def _translation(self, language: str | None = None) -> Translation:
         return self.translations.get(language or i18n.language()) or Translation()
@@ -299,6 +331,7 @@ def load_catalog(data: Path = DATA_DIR) -> Catalog:
         Template(t["slug"], t["kind"], t["title"], int(t["minutes"]), tuple(t["agenda"]))
         for t in _toml(data / "event_templates.toml")["template"]
     )
+    course = tuple(_module(m) for m in _toml(data / "course.toml")["module"])
     translations = {
         language: _translation(data / "locale" / f"{language}.toml")
         for language in i18n.LANGUAGES
@@ -314,6 +347,21 @@ def load_catalog(data: Path = DATA_DIR) -> Catalog:
         translations,
         prompts,
         templates,
+        course,
+    )
+
+
+def _module(m: dict[str, Any]) -> Module:
+    return Module(
+        m["slug"],
+        m["title"],
+        int(m.get("minutes", 5)),
+        tuple(m.get("sources", ())),
+        tuple(m["screens"]),
+        tuple(
+            Question(q["question"], tuple(q["options"]), int(q["answer"]) - 1, q["why"])
+            for q in m["quiz"]
+        ),
     )
 
 
@@ -335,4 +383,5 @@ def _translation(path: Path) -> Translation:
         {slug: (e["title"], tuple(e["steps"])) for slug, e in doc.get("exercises", {}).items()},
         dict(doc.get("prompts", {})),
         {slug: (t["title"], tuple(t["agenda"])) for slug, t in doc.get("templates", {}).items()},
+        {slug: _module({"slug": slug, **m}) for slug, m in doc.get("course", {}).items()},
     )

@@ -13,6 +13,7 @@ from bot.domain.schedule_time import parse_timezone
 from bot.i18n import N_, _, check_language, language, name_of, ngettext
 from bot.services.container import Services
 from bot.services.helplines import check_country
+from commands import peer
 from commands.common import ON_OFF, lead_scope
 
 
@@ -326,6 +327,18 @@ COMMUNITY = Command(
             N_("Receive 'a member asked for support' alerts yourself (on/off)"),
             community_alerts,
             options=(ON_OFF,),
+        ),
+        Command(
+            "oncall",
+            N_("The leads urgent alerts go to, in order"),
+            peer.oncall,
+            options=(peer.LEADS,),
+        ),
+        Command(
+            "talkwait",
+            N_("Minutes a /talk request waits for a supporter (2 to 60)"),
+            peer.talk_wait,
+            options=(peer.MINUTES,),
         ),
         Command(
             "celebrations",

@@ -97,8 +97,8 @@ async def open_world(
     app.add_adapter(recorder)  # type: ignore[arg-type]
     await app.start()
 
-    async def settle() -> None:
-        await app.outbox.drain(PLATFORM)
+    async def settle() -> int:
+        return await app.outbox.drain_due(PLATFORM)
 
     timeline = Timeline(app.timeline_jobs, clock, app.services, app.deliver, settle)
     await settle()

@@ -263,9 +263,12 @@ class ConsoleAdapter:
             await attempt()
         await self.show([reply], None)
 
-    async def settle(self) -> None:
-        """Send what is due in the outbox now: the console has no background worker."""
-        await self.app.outbox.drain(PLATFORM)
+    async def settle(self) -> int:
+        """Send what is due in the outbox now: the console has no background worker. What
+        follows a crisis reply (a conversation's relay) is waited for first, so it shows
+        under the line that caused it."""
+        await self.app.dispatcher.settled()
+        return await self.app.outbox.drain_due(PLATFORM)
 
     async def show(self, replies: list[Reply], request: Request | None) -> None:
         for reply in replies:

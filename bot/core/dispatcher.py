@@ -6,9 +6,10 @@ unexpected failure still answers the member (privately) so nobody is left withou
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.core.cooldown import Cooldown
@@ -31,6 +32,7 @@ class Screened:
 
 Screen = Callable[[Any, Request], Awaitable[Screened]]
 TextHandler = Callable[[Any, Request, Screened], Awaitable[list[Reply]]]
+AfterCrisis = Callable[[Any, Request], Awaitable[list[Reply]]]
 
 MAX_ERROR = 240  # characters of an error's sentence
 FAILED = N_(
@@ -47,6 +49,7 @@ class Dispatcher:
         *,
         screen: Screen | None = None,
         on_text: TextHandler | None = None,
+        after_crisis: AfterCrisis | None = None,
         cooldown: Cooldown | None = None,
         unlimited: frozenset[str] = frozenset({"sos", "support"}),
     ) -> None:
@@ -54,6 +57,9 @@ class Dispatcher:
         self.services = services
         self.screen = screen
         self.on_text = on_text
+        self.after_crisis = after_crisis  # text flagged in a direct chat: a conversation's relay
+        self.later: Callable[[list[Reply]], Awaitable[None]] | None = None  # the outbox
+        self._following: set[asyncio.Task[None]] = set()
         self.cooldown = cooldown
         self.unlimited = unlimited
 
@@ -74,12 +80,49 @@ class Dispatcher:
             except Exception:  # a broken screen must not also take the command down
                 log.exception("the crisis screen failed; answering the request without it")
             if screened.instead is not None:
+                self._follow_crisis(request, command)
                 return screened.instead
         with use(await self._language(request)):
             replies = await self._answer(request, command, screened)
         if request.via is Via.TEXT:  # the text handler places the pointer itself
             return replies
         return [*replies, *screened.after]
+
+    def _follow_crisis(self, request: Request, command: Command | None) -> None:
+        """What still happens after a crisis reply, in the background so the crisis reply
+        waits for nothing: flagged words in a conversation reach the other side; a command
+        that goes on after a crisis (/talk) runs. Its replies go out through `later` (the
+        outbox), addressed to the member where they answered the request."""
+        wanted = (request.via is Via.TEXT and self.after_crisis is not None) or (
+            command is not None and command.after_crisis
+        )
+        if not wanted or self.later is None:
+            return
+        task = asyncio.create_task(self._after_crisis(request, command))
+        self._following.add(task)
+        task.add_done_callback(self._following.discard)
+
+    async def _after_crisis(self, request: Request, command: Command | None) -> None:
+        try:
+            if request.via is Via.TEXT and self.after_crisis is not None:
+                replies = await self.after_crisis(self.services, request)
+            else:
+                with use(await self._language(request)):
+                    replies = await self._answer(request, command, Screened())
+            own = request.actor if request.place.is_direct else request.place
+            addressed = [
+                r if r.to is not None else replace(r, to=request.actor if r.private else own)
+                for r in replies
+            ]
+            if addressed and self.later is not None:
+                await self.later(addressed)
+        except Exception:
+            log.exception("what follows a crisis reply failed; the crisis reply stands")
+
+    async def settled(self) -> None:
+        """Wait for what follows crisis replies (the console shows it before going on)."""
+        while self._following:
+            await asyncio.gather(*self._following, return_exceptions=True)
 
     async def _language(self, request: Request) -> str | None:
         """The language to answer in (bot/i18n.py), chosen after the crisis screen: a crisis

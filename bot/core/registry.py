@@ -55,6 +55,9 @@ class Command:
     # Its arguments are the member's own private data (a mood, a milestone, a plan): typed in
     # a group, the adapter removes the message where it may, or tells the member it is visible.
     private_input: bool = False
+    # A crisis in its text gets the crisis reply, and the command still runs (/talk: asking
+    # for someone to talk to is what a member in crisis should still be able to do).
+    after_crisis: bool = False
     parent: str = field(default="", compare=False)
     text_verbs: tuple[Command, ...] = ()  # beside the options; see the module's docstring
 

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.core.clock import Clock
@@ -59,6 +59,9 @@ class Outbox:
         self.senders: dict[str, Sender] = {}
         self._wake: dict[str, asyncio.Event] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
+        # platform -> the moment before which this process knows nothing is due (the
+        # simulated clock's settling; forgotten on anything queued or announced).
+        self._quiet_until: dict[str, datetime] = {}
         # Told of what was queued, beside this process's own workers (on PostgreSQL: the
         # leader, which may be another process; bot/delivery/leader.py).
         self.announce: Callable[[set[str]], None] = lambda platforms: None
@@ -76,6 +79,7 @@ class Outbox:
         return added
 
     def kick(self, platforms: set[str]) -> None:
+        self._quiet_until.clear()  # something was queued, here or elsewhere: look again
         for platform in platforms:
             if platform in self._wake:
                 self._wake[platform].set()
@@ -122,6 +126,19 @@ class Outbox:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout):
                     await wake.wait()
+
+    async def drain_due(self, platform: str) -> int:
+        """`drain`, unless this process knows nothing can be due yet: after a look, the next
+        due moment is kept until something is queued or announced. The simulated clock
+        settles after every job it fires (43,200 times a simulated month for an every-minute
+        job); this keeps the idle ones from reading the outbox."""
+        until = self._quiet_until.get(platform)
+        if until is not None and self.clock.now() < until:
+            return 0
+        handled = await self.drain(platform)
+        due = await self.repo.next_due(platform)
+        self._quiet_until[platform] = due if due is not None else datetime.max.replace(tzinfo=UTC)
+        return handled
 
     async def drain(self, platform: str) -> int:
         """Send every row due now for `platform`; returns how many rows were handled.

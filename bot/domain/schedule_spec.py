@@ -380,3 +380,9 @@ def _cron_error(field: _Field, raw: str, reason: str) -> ValueError:
             field=field.shown, value=quoted(raw, 20), reason=reason
         )
     )
+
+
+def read_days(text: str) -> tuple[int, ...]:
+    """Days as a member writes them ("mon,thu", "weekdays", "sat-sun", "lunes"): Monday is 0.
+    ValueError saying how days are written."""
+    return _parse_days(text.casefold().split())

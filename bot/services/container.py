@@ -23,6 +23,7 @@ from bot.services.rules import RuleService
 from bot.services.safety import SafetyService
 from bot.services.safety_plans import SafetyPlanService
 from bot.services.schedules import ScheduleService
+from bot.services.support import SupportService
 from bot.settings import Settings
 from bot.storage.store import Engine
 
@@ -47,6 +48,7 @@ class Services:
     safety: SafetyService
     safety_plans: SafetyPlanService
     alerts: LeadAlerts
+    support: SupportService
     rng: random.Random
     registry: Registry
     charts: ChartRenderer

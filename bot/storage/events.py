@@ -15,6 +15,7 @@ COLUMNS = (
     "e.timezone, e.minutes, e.capacity, e.place, e.created_by, e.cancelled_at, e.cancel_reason, "
     "e.spec, e.series, e.agenda"
 )
+WIDTH = COLUMNS.count(",") + 1  # the first column after an event's own
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,7 @@ class EventRepo:
             "WHERE r.member_id = ? ORDER BY e.starts_at",
             (member_id,),
         )
-        return [(_row(r), r[15]) for r in rows]
+        return [(_row(r), r[WIDTH]) for r in rows]
 
     async def rate(self, event_id: int, member_id: int, stars: int, now: datetime) -> None:
         """One rating per member and event; a second replaces the first."""

@@ -19,6 +19,8 @@ CACHE_CHANNEL = "haven_cache"
 # Kinds besides the caches': a schedule changed (the leader replans it), messages queued (the
 # leader's senders look at once rather than at their next idle look; the key is always None).
 SCHEDULE, OUTBOX = "schedule", "outbox"
+# A conversation asked for or an urgent alert raised: the peer-support job looks again.
+SUPPORT = "support"
 Forget = Callable[[int | None], None]
 
 

@@ -69,6 +69,8 @@ ID_TABLES = frozenset(
         "schedules",
         "events",
         "outbox",
+        "talks",
+        "urgent_alerts",
         "resource_suggestions",
     }
 )

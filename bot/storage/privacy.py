@@ -50,6 +50,19 @@ MEMBER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         "member_id",
         ("community_id", "url", "title", "description", "state", "created_at"),
     ),
+    "course_passed": ("member_id", ("module", "passed_at")),
+    "supporters": (
+        "member_id",
+        ("community_id", "state", "available", "hours", "days", "max_open", "asked_at"),
+    ),
+    # A conversation the member asked for: when, how long, how it went; never its words.
+    "talks": (
+        "member_id",
+        ("community_id", "topic", "state", "asked_at", "matched_at", "ended_at", "rating"),
+    ),
+    "talk_offers": ("supporter_id", ("talk_id",)),
+    "oncall": ("member_id", ("community_id", "position")),
+    "urgent_alerts": ("about_member_id", ("community_id", "reason", "created_at", "acked_at")),
 }
 # Columns elsewhere that only point at a member (who added a resource, who made a schedule,
 # who receives lead alerts): cleared on erasure, never exported as the member's own data.
@@ -58,6 +71,8 @@ MEMBER_REFERENCES: dict[str, str] = {
     "schedules": "created_by",
     "communities": "alert_member_id",
     "events": "created_by",
+    "talks": "supporter_id",  # who listened: cleared, the member's record of it stays
+    "urgent_alerts": "acked_by",
 }
 
 

@@ -70,3 +70,35 @@ def test_a_member_is_shown_the_data_in_their_language() -> None:
         assert CATALOG.exercise_shown(english) == english
         assert CATALOG.default_rules() == CATALOG.rules
     assert "duelo" in [t.casefold() for t in CATALOG.topic_titles()["grief"]]
+
+
+def test_the_english_course_keeps_its_limits_and_safe_messaging() -> None:
+    assert len(CATALOG.course) >= 6
+    for module in CATALOG.course:
+        assert len(module.title) <= 40 and 1 <= len(module.sources) <= 3
+        assert 3 <= len(module.screens) <= 5 and len(module.quiz) == 2
+        assert all(250 <= len(s) <= 800 for s in module.screens), module.slug
+        for q in module.quiz:
+            assert len(q.options) == 3 and 0 <= q.answer < 3
+            assert len(q.question) <= 200 and len(q.why) <= 300
+            assert all(len(o) <= 70 for o in q.options)
+    text = (DATA_DIR / "course.toml").read_text(encoding="utf-8").casefold()
+    assert "committed suicide" not in text and "/sos" in text and "alert a lead" in text
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_course_is_translated_step_for_step(language: str) -> None:
+    doc = _toml(DATA_DIR / "locale" / f"{language}.toml").get("course", {})
+    assert list(doc) == [m.slug for m in CATALOG.course], "every module, in order"
+    for english in CATALOG.course:
+        module = CATALOG.module(english.slug, language)
+        assert module is not None and module.title != english.title
+        assert len(module.title) <= 40 and module.sources == english.sources
+        assert len(module.screens) == len(english.screens)
+        assert all(len(s) <= 900 for s in module.screens), english.slug
+        assert "/sos" in " ".join(module.screens) or "/sos" not in " ".join(english.screens)
+        assert len(module.quiz) == len(english.quiz)
+        for mine, theirs in zip(module.quiz, english.quiz, strict=True):
+            assert mine.answer == theirs.answer and len(mine.options) == len(theirs.options)
+            assert len(mine.question) <= 250 and len(mine.why) <= 400
+            assert all(len(o) <= 70 for o in mine.options), mine.options
