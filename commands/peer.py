@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import statistics
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
@@ -387,6 +387,8 @@ async def oncall(svc: Services, request: Request, args: dict[str, Any]) -> list[
     except ValueError as error:
         raise ArgumentError(str(error)) from None
     await svc.support.set_oncall(community_id, list(dict.fromkeys(ids)))
+    if scope.community is not None and scope.community.alert_member_id is None and ids:
+        await svc.people.set_alerts(community_id, ids[0])  # the crisis reply offers a lead
     return [
         private(
             _(
@@ -563,7 +565,25 @@ async def _urgent(
 REASONS = {
     "unanswered": N_("a member asked to talk and no supporter could take it"),
     "supporter": N_("a supporter is worried about the member they are talking with"),
+    "crisis": N_("a member asked for a lead after a hard moment"),
 }
+ALERT_EVERY = timedelta(minutes=10)  # one "Tell a group lead" alert a member in this long
+
+
+async def tell_oncall(
+    svc: Services, community: Any, member: MemberRow, texts: dict[str, str]
+) -> list[Reply]:
+    """The crisis reply's "Tell a group lead" where the group has leads on call: an urgent
+    alert tried on them in turn until one says they are on it (then the member hears so).
+    The lead learns the member's name (they chose to tell a lead) and nothing they wrote."""
+    group = _group_name(community)
+    now = svc.clock.now()
+    last = await svc.support.last_alert_about(member.id, community.id)
+    if last is not None and now - last < ALERT_EVERY:
+        minutes = max(1, int((now - last).total_seconds() // 60))
+        return [private(texts["lead_recently"].format(group=group, minutes=minutes))]
+    sent = await _urgent(svc, community.id, member, "crisis", None, now)
+    return [private(texts["lead_queued"].format(group=group)), *sent]
 
 
 async def _alert_leads(svc: Services, alert: AlertRow) -> list[Reply]:
@@ -582,13 +602,19 @@ async def _alert_leads(svc: Services, alert: AlertRow) -> list[Reply]:
     about = await svc.people.member_by_id(alert.about_member_id) if alert.about_member_id else None
     replies = []
     for lead in chosen:
-        with use(await svc.people.member_language(lead, alert.community_id)):
-            lines = [
-                _("Urgent, {group}: {reason}.").format(
-                    group=_group_name(community), reason=_(REASONS[alert.reason])
-                )
-            ]
-            if about is not None:
+        language = await svc.people.member_language(lead, alert.community_id)
+        with use(language):
+            if alert.reason == "crisis" and about is not None:
+                texts = svc.safety.texts[svc.safety.texts_for(language)]
+                said = texts["lead_alert"].format(member=about.name, group=_group_name(community))
+                lines = [said]
+            else:
+                lines = [
+                    _("Urgent, {group}: {reason}.").format(
+                        group=_group_name(community), reason=_(REASONS[alert.reason])
+                    )
+                ]
+            if about is not None and alert.reason != "crisis":
                 lines.append(
                     _("The member chose to share their name: {name}.").format(name=about.name)
                 )
@@ -644,7 +670,9 @@ async def ack(svc: Services, request: Request, args: dict[str, Any]) -> list[Rep
         return [private(_("Another lead is already on it. Thank you."))]
     replies = [private(_("Thank you. The others on call won't be asked."))]
     told: MemberRow | None = None
-    if alert.talk_id is not None:
+    if alert.about_member_id is not None:
+        told = await svc.people.member_by_id(alert.about_member_id)
+    elif alert.talk_id is not None:
         found = await svc.support.talk(alert.talk_id)
         if found is not None and found.member_id is not None:
             told = await svc.people.member_by_id(found.member_id)

@@ -102,6 +102,8 @@ async def support(svc: Services, request: Request, args: dict[str, Any]) -> list
         return [private(texts["trust"])]
     scope = await svc.people.scope(request)
     community = scope.community
+    if community is not None and await svc.support.oncall(community.id):
+        return await peer.tell_oncall(svc, community, scope.member, texts)
     if community is None or community.alert_member_id is None:
         return [private(texts["no_lead"])]
     lead = await svc.people.member_by_id(community.alert_member_id)

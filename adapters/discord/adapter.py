@@ -70,6 +70,9 @@ class _Haven:
     async def on_member_join(self, member: discord.Member) -> None:
         await self.adapter.on_member_join(member)
 
+    async def on_message(self, message: discord.Message) -> None:
+        await self.adapter.on_message(message)
+
 
 class HavenClient(_Haven, discord.Client):
     """discord.Client with its dependencies passed in; no globals (as in advanced_startup)."""
@@ -234,6 +237,46 @@ class DiscordAdapter:
         place = Place(PLATFORM, str(channel.id), False, str(member.guild.id), member.guild.name)
         replies = await self.app.member_joined(_actor(member), place)
         await self.deliver(replies)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Words a member writes to Haven in their direct chat (a conversation with a
+        supporter is relayed this way; Discord gives a bot direct messages' content without
+        the privileged intent), or a command typed there as text ("/end"). Messages in servers
+        are not read: Haven works by slash commands there. Answers go back to the same direct
+        chat, a crisis reply first."""
+        if message.guild is not None or message.author.bot or not message.content.strip():
+            return
+        if not await self.app.first_delivery(self.platform, f"message:{message.id}"):
+            return
+        text = message.content.strip()
+        name, via = "", Via.TEXT
+        if text.startswith("/") and len(text) > 1:  # "/end" typed rather than picked
+            name, _space, text = text[1:].partition(" ")
+            via = Via.COMMAND
+        request = Request(
+            name.casefold(),
+            text,
+            _actor(message.author),
+            Place(PLATFORM, str(message.channel.id), True),
+            message.created_at,
+            via,
+        )
+        for reply in sorted(
+            await self.app.handle(request), key=lambda r: r.priority is not Priority.CRISIS
+        ):
+            try:
+                if reply.to is None:
+                    await _post(message.channel, reply)
+                else:
+                    await self.deliver([reply])
+            except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+                if reply.priority is Priority.CRISIS:
+                    key = f"crisis:{self.platform}:{message.author.id}:{time.time_ns()}"
+                    to = replace(reply, to=request.actor, idempotency_key=key)
+                    await self.app.deliver([to])
+                    log.warning("a crisis reply failed live (%s); queued in the outbox", error)
+                else:
+                    log.error("an answer to a direct message was lost: %s", error)
 
     def _welcome_channel(self, guild: discord.Guild) -> discord.TextChannel | None:
         if guild.system_channel is not None:

@@ -297,3 +297,6 @@ class SupportService:
                 )
             )
         return found[0][0]
+
+    async def last_alert_about(self, member_id: int, community_id: int) -> datetime | None:
+        return await self.repo.last_alert_about(member_id, community_id)

@@ -453,3 +453,11 @@ class SupportRepo:
             (community_id,),
         )
         return [(r[0], r[1]) for r in rows if wanted in (r[1].casefold(), str(r[2]).casefold())]
+
+    async def last_alert_about(self, member_id: int, community_id: int) -> datetime | None:
+        row = await self.db.fetchone(
+            "SELECT MAX(created_at) FROM urgent_alerts WHERE about_member_id = ? "
+            "AND community_id = ?",
+            (member_id, community_id),
+        )
+        return unstamp(row[0]) if row is not None and row[0] else None

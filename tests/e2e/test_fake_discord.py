@@ -70,6 +70,7 @@ class Bot(discord.Client):
         self.handler = handler
         self.seen: list[discord.Interaction] = []
         self.joined: list[discord.Member] = []
+        self.messages: list[discord.Message] = []  # from others, not the bot's own
         self.errors: list[BaseException] = []
         self.resumed = asyncio.Event()
 
@@ -80,6 +81,10 @@ class Bot(discord.Client):
                 await self.handler(interaction)
             except Exception as exc:
                 self.errors.append(exc)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.user is None or message.author.id != self.user.id:
+            self.messages.append(message)
 
     async def on_member_join(self, member: discord.Member) -> None:
         self.joined.append(member)
@@ -125,6 +130,14 @@ async def running(
         if task is not None:
             await asyncio.wait_for(task, 5)
         discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+async def wait_message(client: Bot, count: int = 1) -> discord.Message:
+    for _ in range(500):
+        if len(client.messages) >= count:
+            return client.messages[count - 1]
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"the client saw {len(client.messages)} message(s), not {count}")
 
 
 async def wait_seen(client: Bot, count: int = 1) -> discord.Interaction:
@@ -760,3 +773,89 @@ async def test_pins_need_manage_messages(fake: FakeDiscord) -> None:
         dm = await alice.send("just between us")
         await dm.pin()  # no permission in a DM
         assert fake.pinned(dm.channel.id) == [str(dm.id)]
+
+
+# ---------------------------------------------------------------------- members write messages
+
+
+async def test_member_dm_reaches_the_bot_with_its_content(fake: FakeDiscord) -> None:
+    async with running(fake) as client:  # default intents: no MESSAGE_CONTENT
+        assert not client.intents.message_content
+        alice = await client.fetch_user(ALICE)
+        await alice.send("How are you today?")
+        sent = await fake.send_dm(ALICE, "A bit tired, thanks")
+        message = await wait_message(client)
+        assert message.content == "A bit tired, thanks" and message.guild is None
+        assert isinstance(message.channel, discord.DMChannel)
+        assert message.channel.id == fake.dm_channel_id(ALICE) == int(sent["channel_id"])
+        assert isinstance(message.author, discord.User) and message.author.id == ALICE
+        assert message.author.name == "alice" and not message.author.bot
+        assert [(m["author"]["id"], m["content"]) for m in fake.dm_messages(ALICE)] == [
+            (str(fake.bot_user_id), "How are you today?"),
+            (str(ALICE), "A bit tired, thanks"),
+        ]
+        assert "guild_id" not in sent and sent["author"]["username"] == "alice"
+        event = fake.sent_events[-1]
+        assert event["t"] == "MESSAGE_CREATE" and event["d"]["id"] == sent["id"]
+        assert "member" not in event["d"] and event["d"]["content"] == "A bit tired, thanks"
+
+        first = await fake.send_dm(CAROL, "hello?")  # a new DM channel, opened by the user
+        assert (await wait_message(client, 2)).content == "hello?"
+        assert int(first["channel_id"]) == fake.dm_channel_id(CAROL)
+        channel = await client.fetch_channel(int(first["channel_id"]))
+        assert isinstance(channel, discord.DMChannel) and channel.recipient is not None
+        assert channel.recipient.id == CAROL
+        with pytest.raises(ValueError, match="empty"):
+            await fake.send_dm(ALICE, "  ")
+
+
+async def test_guild_message_without_message_content_intent(fake: FakeDiscord) -> None:
+    async with running(fake) as client:
+        sent = await fake.send_message(ALICE, CHECKINS, "feeling good today", guild_id=GUILD)
+        message = await wait_message(client)
+        assert message.content == "" and message.embeds == [] and message.attachments == []
+        assert message.id == int(sent["id"]) and message.channel.id == CHECKINS
+        assert message.guild is not None and message.guild.id == GUILD
+        assert isinstance(message.author, discord.Member) and message.author.id == ALICE
+        assert [r.id for r in message.author.roles if not r.is_default()] == [MODS]
+        assert sent["content"] == "feeling good today" and sent["guild_id"] == str(GUILD)
+        assert fake.channel_messages(CHECKINS)[0]["content"] == "feeling good today"
+        event = fake.sent_events[-1]["d"]
+        assert event["content"] == "" and "user" not in event["member"]
+        assert event["member"]["roles"] == [str(MODS)]
+
+        mention = f"<@{fake.bot_user_id}> can you help? <@{BOB}> @everyone"
+        pinged = await fake.send_message(ALICE, LOUNGE, mention, guild_id=GUILD)
+        message = await wait_message(client, 2)
+        assert message.content == mention  # mentioning the bot lifts the restriction
+        assert [u.id for u in message.mentions] == [fake.bot_user_id, BOB]
+        assert not message.mention_everyone  # alice may not mention everyone
+        assert pinged["pings"] == [f"<@{fake.bot_user_id}>", f"<@{BOB}>"]
+        assert fake.sent_events[-1]["d"]["mentions"][1]["member"]["roles"] == []
+
+        with pytest.raises(ValueError, match="not a member"):
+            await fake.send_message(CAROL, LOUNGE, "hi", guild_id=GUILD)
+        with pytest.raises(ValueError, match="not in guild"):
+            await fake.send_message(ALICE, 123, "hi", guild_id=GUILD)
+
+
+async def test_guild_message_with_message_content_intent(fake: FakeDiscord) -> None:
+    intents = discord.Intents.default()
+    intents.message_content = True
+    async with running(fake, intents=intents) as client:
+        await fake.send_message(OWNER, LOUNGE, "@everyone welcome!", guild_id=GUILD)
+        message = await wait_message(client)
+        assert message.content == "@everyone welcome!" and message.mention_everyone
+        assert isinstance(message.author, discord.Member) and message.author.id == OWNER
+        await fake.send_dm(ALICE, "and a DM")
+        assert (await wait_message(client, 2)).content == "and a DM"
+
+    no_guild_messages = discord.Intents.default()
+    no_guild_messages.guild_messages = False
+    async with running(fake, intents=no_guild_messages) as client:
+        before = len(fake.sent_events)
+        await fake.send_message(ALICE, LOUNGE, "nobody hears this", guild_id=GUILD)
+        await fake.send_dm(ALICE, "but this")
+        assert (await wait_message(client)).content == "but this"
+        assert client.messages[0].channel.id == fake.dm_channel_id(ALICE)
+        assert [e["d"]["content"] for e in fake.sent_events[before:]] == ["but this"]

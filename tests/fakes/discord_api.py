@@ -11,9 +11,9 @@
 
 Tests build the world (`add_guild`, `add_role`, `add_user`, `add_member`, and `grant` /
 `revoke` for the bot's permissions, e.g. `fake.grant(GUILD, MANAGE_EVENTS)`), make users act
-(`slash`, `press`, `member_join`), and then look at what the bot did (`interactions` and
-their `responses`, `channel_messages`, `dm_messages`, `pinned`, `scheduled_events`,
-`commands`, `requests`, `wait_for`).
+(`slash`, `press`, `send_dm`, `send_message`, `member_join`), and then look at what the bot
+did (`interactions` and their `responses`, `channel_messages`, `dm_messages`, `pinned`,
+`scheduled_events`, `commands`, `requests`, `wait_for`).
 
 Errors use Discord's shape, `{"message": ..., "code": ...}` (plus `"errors"` for invalid form
 bodies, `"retry_after"` and `"global"` for 429s). Every answer carries `Via`, which discord.py
@@ -33,8 +33,13 @@ Scheduled-event changes are dispatched as GUILD_SCHEDULED_EVENT_CREATE/UPDATE/DE
 CHANNEL_PINS_UPDATE.
 
 Without the privileged GUILD_MEMBERS intent, a GUILD_CREATE carries only the bot's own member
-(as on Discord); with it, every member. Everything runs on the event loop that called
-`start()`; the state is only touched between awaits, so it needs no locks.
+(as on Discord); with it, every member. Without the privileged MESSAGE_CONTENT intent, a member's
+guild message reaches the bot with empty content, embeds, attachments and components, unless it
+mentions the bot (DMs and the bot's own messages always carry their content), as on Discord; the
+stored message (`channel_messages`, REST) keeps its content.
+
+Everything runs on the event loop that called `start()`; the state is only touched between
+awaits, so it needs no locks.
 """
 
 from __future__ import annotations
@@ -74,7 +79,10 @@ DISCORD_EPOCH_MS = 1420070400000
 
 # Permission bits (https://discord.com/developers/docs/topics/permissions)
 ADMINISTRATOR = 1 << 3
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
 MANAGE_MESSAGES = 1 << 13
+MENTION_EVERYONE = 1 << 17  # @everyone/@here, and roles that are not mentionable
 MANAGE_ROLES = 1 << 28
 MANAGE_EVENTS = 1 << 33  # edit and delete anyone's scheduled events (and create them)
 CREATE_EVENTS = 1 << 44  # create scheduled events, edit and delete one's own
@@ -95,6 +103,7 @@ INTENT_GUILDS = 1 << 0
 INTENT_GUILD_MEMBERS = 1 << 1
 INTENT_GUILD_MESSAGES = 1 << 9
 INTENT_DIRECT_MESSAGES = 1 << 12
+INTENT_MESSAGE_CONTENT = 1 << 15
 INTENT_GUILD_SCHEDULED_EVENTS = 1 << 16
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 VALID_INTENTS = (1 << 26) - 1
@@ -928,6 +937,112 @@ class FakeDiscord:
         payload["message"] = _public(current)
         return await self._send_interaction(payload, message_id=int(current["id"]))
 
+    async def send_dm(self, user_id: int, text: str) -> dict[str, Any]:
+        """`user_id` writes `text` to the bot in their DM channel (the one `POST
+        /users/@me/channels` gives the bot, made on first use, so `dm_messages` shows both
+        sides in order): a MESSAGE_CREATE without guild_id, sent to clients with the
+        DIRECT_MESSAGES intent. A DM carries its content even without the MESSAGE_CONTENT
+        intent, as on Discord. Returns the stored message."""
+        self._user(user_id)
+        return await self._member_message(user_id, self.dm_channel_id(user_id), None, text)
+
+    async def send_message(
+        self, user_id: int, channel_id: int, text: str, *, guild_id: int
+    ) -> dict[str, Any]:
+        """Member `user_id` writes `text` in the guild's text channel `channel_id`: a
+        MESSAGE_CREATE with the author's partial `member`, sent to clients with the
+        GUILD_MESSAGES intent (and only when the bot can view channels). Clients without the
+        MESSAGE_CONTENT intent get empty content, embeds, attachments and components unless
+        the message mentions the bot, as on Discord. @everyone/@here and roles that are not
+        mentionable only count as mentions when the author has Mention Everyone. Returns the
+        stored message (with its content)."""
+        guild = self._guild(guild_id)
+        if channel_id not in guild.channels:
+            raise ValueError(f"channel {channel_id} is not in guild {guild_id}")
+        if user_id not in guild.members or user_id == self.bot_user_id:
+            raise ValueError(f"user {user_id} is not a member of guild {guild_id}")
+        needed = VIEW_CHANNEL | SEND_MESSAGES
+        if self.permissions(guild_id, user_id) & needed != needed:
+            raise ValueError(f"user {user_id} cannot send messages in channel {channel_id}")
+        return await self._member_message(user_id, channel_id, guild, text)
+
+    async def _member_message(
+        self, user_id: int, channel_id: int, guild: _Guild | None, text: str
+    ) -> dict[str, Any]:
+        if not text.strip():
+            raise ValueError("Discord does not send an empty message")
+        if len(text) > MESSAGE_MAX_LENGTH:
+            raise ValueError(f"a message has at most {MESSAGE_MAX_LENGTH} characters")
+        message_id = self._snowflake()
+        message: dict[str, Any] = {
+            "id": str(message_id),
+            "channel_id": str(channel_id),
+            "type": 0,
+            "author": copy.deepcopy(self.users[user_id]),
+            "content": text,
+            "timestamp": _now_iso(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": [],
+            "components": [],
+            "pinned": False,
+            "flags": 0,
+        }
+        if guild is not None:
+            message["guild_id"] = str(guild.id)
+        may_everyone = guild is not None and bool(
+            self.permissions(guild.id, user_id) & MENTION_EVERYONE
+        )
+        pings: list[str] = []
+        for token in _pings(text, None):
+            if token.startswith("<@&"):
+                role = guild.roles.get(int(token[3:-1])) if guild is not None else None
+                if role is not None and (role["mentionable"] or may_everyone):
+                    pings.append(token)
+            elif token.startswith("<@"):
+                if int(token[2:-1]) in self.users or int(token[2:-1]) == self.bot_user_id:
+                    pings.append(token)
+            elif may_everyone:
+                pings.append(token)
+        message["mention_everyone"] = "@everyone" in pings or "@here" in pings
+        message["mentions"] = [
+            self._mentioned_user(int(p[2:-1]))
+            for p in pings
+            if p.startswith("<@") and not p.startswith("<@&")
+        ]
+        message["mention_roles"] = [p[3:-1] for p in pings if p.startswith("<@&")]
+        message.update(interaction=False, ephemeral=False, allowed_mentions=None, pings=pings)
+        self._messages[message_id] = message
+        self._channel_log.setdefault(channel_id, []).append(message_id)
+
+        event = _public(message)
+        if guild is None:
+            await self._dispatch("MESSAGE_CREATE", event, intent=INTENT_DIRECT_MESSAGES)
+            return copy.deepcopy(message)
+        member = self._member_object(guild, guild.members[user_id])
+        member.pop("user")
+        event["member"] = member
+        for mentioned in event["mentions"]:  # gateway mentions carry a partial member
+            target = guild.members.get(int(mentioned["id"]))
+            if target is None and int(mentioned["id"]) == self.bot_user_id:
+                target = self._bot_member(guild)
+            if target is not None:
+                mentioned["member"] = self._member_object(guild, target)
+                mentioned["member"].pop("user")
+        if self.permissions(guild.id, self.bot_user_id) & VIEW_CHANNEL:
+            mentions_bot = f"<@{self.bot_user_id}>" in pings
+            await self._dispatch(
+                "MESSAGE_CREATE",
+                event,
+                intent=INTENT_GUILD_MESSAGES,
+                content_gated=not mentions_bot,
+            )
+        return copy.deepcopy(message)
+
     async def member_join(self, guild_id: int, user_id: int) -> None:
         """`user_id` joins the guild: a GUILD_MEMBER_ADD, sent only to clients that
         identified with the GUILD_MEMBERS intent (others get nothing, as on Discord). A user
@@ -1128,8 +1243,17 @@ class FakeDiscord:
         self.sent_events.append({"t": event, "s": session.seq, "d": data})
         await self._send(conn, {"op": 0, "s": session.seq, "t": event, "d": data})
 
-    async def _dispatch(self, event: str, data: Any, *, intent: int | None = None) -> int:
-        """Send a dispatch to every ready connection (with `intent`, when given)."""
+    async def _dispatch(
+        self,
+        event: str,
+        data: Any,
+        *,
+        intent: int | None = None,
+        content_gated: bool = False,
+    ) -> int:
+        """Send a dispatch to every ready connection (with `intent`, when given). With
+        `content_gated`, connections without the MESSAGE_CONTENT intent get the message with
+        its content emptied."""
         sent = 0
         guild = data.get("guild_id") if isinstance(data, dict) else None
         for conn in list(self._connected):
@@ -1138,7 +1262,10 @@ class FakeDiscord:
             shard = conn.session.shard if conn.session is not None else None
             if guild is not None and not _in_shard(int(guild), shard):
                 continue  # a sharded bot hears of a guild on that guild's shard only
-            await self._send_dispatch(conn, event, data)
+            if content_gated and not conn.intents & INTENT_MESSAGE_CONTENT:
+                await self._send_dispatch(conn, event, _without_content(data))
+            else:
+                await self._send_dispatch(conn, event, data)
             sent += 1
         return sent
 
@@ -2309,6 +2436,11 @@ class FakeDiscord:
         self._last_id = max(self._last_id + 1, now)
         return self._last_id
 
+    def _mentioned_user(self, user_id: int) -> dict[str, Any]:
+        if user_id == self.bot_user_id:
+            return {k: v for k, v in self.bot_user.items() if k in _USER_KEYS}
+        return copy.deepcopy(self.users[user_id])
+
     def _user(self, user_id: int) -> dict[str, Any]:
         user = self.users.get(user_id)
         if user is None:
@@ -2395,6 +2527,14 @@ def _public(message: dict[str, Any]) -> dict[str, Any]:
         if key == "interaction" and not isinstance(result.get(key), bool):
             continue
         result.pop(key, None)
+    return result
+
+
+def _without_content(message: dict[str, Any]) -> dict[str, Any]:
+    """A MESSAGE_CREATE as a bot without the MESSAGE_CONTENT intent receives it."""
+    result = copy.deepcopy(message)
+    result.update(content="", embeds=[], attachments=[], components=[])
+    result.pop("poll", None)
     return result
 
 

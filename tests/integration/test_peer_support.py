@@ -195,3 +195,41 @@ def test_bad_peer_support_input_is_refused_and_nothing_is_stored(console) -> Non
     assert "for group leads" in t.step("/supporters approve kim", 1).messages[0].text
     assert t.query("SELECT max_open, hours FROM supporters") == [(1, None)]
     assert t.query("SELECT state FROM talks ORDER BY id") == [("waiting",), ("unanswered",)]
+
+
+def test_tell_a_lead_goes_to_the_leads_on_call_in_turn_until_one_is_on_it(console) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as lee lead",
+            "/rules",
+            ":as sam lead",
+            "/rules",
+            "/community oncall lee sam",
+            ":as ana",
+            "/rules",
+            ":dm",
+            "/support lead",
+            "/support lead",
+            ":clock +16m",
+            ":as sam",
+            ":dm",
+            ":press 1",
+            ":as lee",
+            ":dm",
+            ":press 1",
+        ]
+    )
+    told = t.step("/support lead", 0).messages
+    assert [m.header for m in told] == ["@ana private", "@lee private"]
+    assert "passing this on to a lead" in told[0].text
+    assert told[1].text.startswith('ana in lounge pressed "Tell a group lead"')
+    assert told[1].buttons == ("I'm on it",)
+    (again,) = t.step("/support lead", 1).messages
+    assert "won't send another alert just yet" in again.text  # once in ten minutes
+    moved = [m for m in t.step(":clock +16m").messages if not m.is_note]
+    assert [m.header for m in moved] == ["@sam private"] and "Nobody said" in moved[0].text
+    on_it = t.step(":press 1", 0).messages
+    assert [m.header for m in on_it] == ["@sam private", "@ana private"]
+    assert "A lead has seen this" in on_it[1].text
+    assert "Another lead is already on it" in t.step(":press 1", 1).messages[0].text
