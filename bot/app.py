@@ -90,9 +90,12 @@ class App:
         # What is loaded by now (the crisis screen's model and rules, hundreds of thousands of
         # objects) lives as long as the process: frozen out of the garbage collector's reach,
         # a full collection no longer walks it, which stalled the event loop by 0.3-0.5 s.
+        # Once a process: the screen is built once a process too, and the collection before
+        # freezing costs 0.2 s (a process that builds many apps, as tests do, pays it once).
         self.services.safety.verdict("warming up: how are you today? ¿cómo estás?")  # its caches
-        gc.collect()
-        gc.freeze()
+        if not gc.get_freeze_count():
+            gc.collect()
+            gc.freeze()
         self.started = True
 
     def add_adapter(self, adapter: Adapter) -> None:
@@ -107,7 +110,6 @@ class App:
         await self.outbox.stop()
         await self.services.db.close()
         await self.services.charts.stop()
-        gc.unfreeze()  # what start froze may be collected again (tests build many apps)
         self.started = False
 
     async def handle(self, request: Request) -> list[Reply]:

@@ -422,13 +422,17 @@ async def talk(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
     if scope.community is None:
         raise ArgumentError(_("/talk finds a supporter of your group: use it in your group first"))
     topic = args.get("topic")
+    # The topic goes to the supporters offered the request and is never stored. Words the
+    # crisis screen flagged (the member has had the crisis reply) are not passed on: the
+    # supporter is told the request was flagged instead, so they come prepared.
+    flagged = bool(topic) and svc.safety.verdict(topic).full
     now = svc.clock.now()
     try:
-        found, free = await svc.support.request(scope.community.id, scope.member.id, topic, now)
+        found, free = await svc.support.request(scope.community.id, scope.member.id, None, now)
     except ValueError as error:
         raise ArgumentError(str(error)) from None
     if not free:
-        return await _unanswered(svc, found, now)
+        return await _unanswered(svc, found, now, here=True)
     group = _group_name(scope.community)
     replies = [
         private(
@@ -444,13 +448,18 @@ async def talk(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         if member is None:
             continue
         with use(await svc.people.member_language(member, found.community_id)):
-            about = (
-                _("Someone in {group} would like to talk about: {topic}").format(
+            if flagged:
+                about = _(
+                    "Someone in {group} would like to talk, and Haven's crisis screen flagged "
+                    "their request: they may be in crisis. If you accept, stay with them, ask "
+                    "calmly how they are, share /sos, and press Alert a lead if you are worried."
+                ).format(group=group)
+            elif topic:
+                about = _("Someone in {group} would like to talk about: {topic}").format(
                     group=group, topic=topic
                 )
-                if topic
-                else _("Someone in {group} would like to talk.").format(group=group)
-            )
+            else:
+                about = _("Someone in {group} would like to talk.").format(group=group)
             button = Button(_("Accept"), action=pack_action("talk", "accept", found.id))
         replies.append(
             private(
@@ -530,20 +539,19 @@ async def share_name(svc: Services, request: Request, args: dict[str, Any]) -> l
     return replies
 
 
-async def _unanswered(svc: Services, found: TalkRow, now: datetime) -> list[Reply]:
-    """Nobody free, or nobody accepted in time: the member told honestly, with where to turn;
-    the leads on call alerted (without the member's name)."""
+async def _unanswered(
+    svc: Services, found: TalkRow, now: datetime, *, here: bool = False
+) -> list[Reply]:
+    """Nobody free when asked (`here`: the answer to the request itself): the member told
+    honestly, with where to turn; the leads on call alerted (without the member's name)."""
     await svc.support.end(found, "timeout", now)
-    member = await svc.people.member_by_id(found.member_id) if found.member_id else None
-    replies: list[Reply] = []
-    if member is not None:
+    replies: list[Reply] = [private(_(NOBODY))]
+    if not here:
+        member = await svc.people.member_by_id(found.member_id) if found.member_id else None
+        if member is None:
+            return []
         with use(await svc.people.member_language(member, found.community_id)):
-            said = _(
-                "I'm sorry: no supporter could take your request right now. You're not alone. "
-                "/sos lists people you can reach at any hour, and /resources has things that "
-                "may help. I've let a lead know that someone asked, without your name."
-            )
-        replies.append(private(said, to=_to(member), idempotency_key=f"talk:{found.id}:none"))
+            replies = [private(_(NOBODY), to=_to(member), idempotency_key=f"talk:{found.id}:none")]
     replies += await _urgent(svc, found.community_id, None, "unanswered", found.id, now)
     return replies
 
@@ -562,6 +570,11 @@ async def _urgent(
     return await _alert_leads(svc, alert)
 
 
+NOBODY = N_(
+    "I'm sorry: no supporter could take your request right now. You're not alone. /sos lists "
+    "people you can reach at any hour, and /resources has things that may help. I've let a "
+    "lead know that someone asked, without your name."
+)
 REASONS = {
     "unanswered": N_("a member asked to talk and no supporter could take it"),
     "supporter": N_("a supporter is worried about the member they are talking with"),
@@ -909,11 +922,7 @@ async def _unanswered_after(svc: Services, found: TalkRow, now: datetime) -> lis
     replies: list[Reply] = []
     if member is not None:
         with use(await svc.people.member_language(member, found.community_id)):
-            said = _(
-                "I'm sorry: no supporter could take your request right now. You're not alone. "
-                "/sos lists people you can reach at any hour, and /resources has things that "
-                "may help. I've let a lead know that someone asked, without your name."
-            )
+            said = _(NOBODY)
         replies.append(private(said, to=_to(member), idempotency_key=f"talk:{found.id}:none"))
     for other in await svc.support.offered(found.id):
         person = await svc.people.member_by_id(other)

@@ -113,7 +113,7 @@ def test_the_whole_path_from_the_course_to_a_rating(console) -> None:
     assert "Usage: /end" in t.step("/end", 1).messages[0].text
     rows = t.query("SELECT state, rating, ended_by FROM talks")
     assert rows == [("ended", 5, "member")]
-    assert t.query("SELECT COUNT(*) FROM talks WHERE topic LIKE '%sleep%'") == [(1,)]
+    assert t.query("SELECT topic FROM talks") == [(None,)]  # the topic was never stored
 
 
 def test_an_unanswered_request_alerts_the_leads_on_call_in_turn(console) -> None:
@@ -233,3 +233,54 @@ def test_tell_a_lead_goes_to_the_leads_on_call_in_turn_until_one_is_on_it(consol
     assert [m.header for m in on_it] == ["@sam private", "@ana private"]
     assert "A lead has seen this" in on_it[1].text
     assert "Another lead is already on it" in t.step(":press 1", 1).messages[0].text
+
+
+def test_figures_silence_and_hours(console) -> None:
+    """Leads see figures from five conversations (never who); a silent conversation asks both
+    whether to stop, once; outside a supporter's hours nobody is offered the request."""
+    members = [f"m{n}" for n in range(1, 6)]
+    lines = [*course("kim"), ":in lounge", ":as lee lead", "/rules", "/supporters approve kim"]
+    lines += [":as kim", "/supporter on"]
+    for name in members:
+        lines += [":in lounge", f":as {name}", "/rules", "/talk"]
+        lines += [":as kim", ":dm", ":press 1", ":clock +2m", f":as {name}", ":dm", "/end"]
+        lines += [":press 4"]
+    lines += [":in lounge", ":as lee lead", "/supporters"]
+    lines += [":as ana", "/rules", "/talk", ":as kim", ":dm", ":press 1", ":clock +31m"]
+    lines += [":clock +31m", ":as ana", ":dm", "/end", ":as kim", "/supporter hours 01:00-02:00"]
+    lines += [":in lounge", ":as bo", "/rules", "/talk"]
+    t = console(lines)
+    (listed,) = t.step("/supporters").messages
+    assert "5 asked for; 100% matched within 5 minutes" in listed.text
+    assert "Average rating 4 of 5 (5 ratings)" in listed.text
+    assert all(name not in listed.text for name in members)
+    quiet = [m for m in t.step(":clock +31m", 0).messages if not m.is_note]
+    assert sorted(m.header for m in quiet) == ["@ana private", "@kim private"]
+    assert all("quiet for a while" in m.text for m in quiet)
+    assert [m for m in t.step(":clock +31m", 1).messages if not m.is_note] == []  # once
+    (outside,) = t.step("/talk", 6).messages
+    assert "no supporter could take" in outside.text  # kim is outside her hours
+
+
+def test_a_request_in_crisis_gets_the_crisis_reply_and_still_goes_on(console) -> None:
+    t = console(
+        [
+            *course("kim"),
+            ":in lounge",
+            ":as lee lead",
+            "/rules",
+            "/supporters approve kim",
+            ":as kim",
+            "/supporter on",
+            ":as ana",
+            "/rules",
+            "/talk I don't want to be alive anymore",
+        ]
+    )
+    said = t.step("/talk I don't want to be alive anymore").messages
+    assert said[0].header == "@ana private" and "Thank you for telling me" in said[0].text
+    assert any(m.header == "@ana private" and "looking for a supporter" in m.text for m in said)
+    (offer,) = [m for m in said if m.header == "@kim private"]
+    assert "flagged their request" in offer.text and "alive" not in offer.text
+    assert offer.buttons == ("Accept",)
+    assert t.query("SELECT state, topic FROM talks") == [("waiting", None)]
