@@ -552,7 +552,7 @@ async def _unanswered(
             return []
         with use(await svc.people.member_language(member, found.community_id)):
             replies = [private(_(NOBODY), to=_to(member), idempotency_key=f"talk:{found.id}:none")]
-    replies += await _urgent(svc, found.community_id, None, "unanswered", found.id, now)
+    await _urgent(svc, found.community_id, None, "unanswered", found.id, now)
     return replies
 
 
@@ -563,7 +563,8 @@ async def _urgent(
     reason: str,
     talk_id: int | None,
     now: datetime,
-) -> list[Reply]:
+) -> int:
+    """Raise an urgent alert and queue it for the first lead on call; how many it went to."""
     alert = await svc.support.raise_alert(
         community_id, about.id if about else None, reason, talk_id, now
     )
@@ -595,22 +596,23 @@ async def tell_oncall(
     if last is not None and now - last < ALERT_EVERY:
         minutes = max(1, int((now - last).total_seconds() // 60))
         return [private(texts["lead_recently"].format(group=group, minutes=minutes))]
-    sent = await _urgent(svc, community.id, member, "crisis", None, now)
-    return [private(texts["lead_queued"].format(group=group)), *sent]
+    await _urgent(svc, community.id, member, "crisis", None, now)
+    return [private(texts["lead_queued"].format(group=group))]
 
 
-async def _alert_leads(svc: Services, alert: AlertRow) -> list[Reply]:
-    """The alert to the lead on call at its level; past the last, to all of them."""
+async def _alert_leads(svc: Services, alert: AlertRow) -> int:
+    """The alert to the lead on call at its level; past the last, to all of them: queued in
+    the outbox, ahead of everything else. Returns how many leads it went to."""
     leads = await _leads(svc, alert.community_id)
     if not leads:
         log.warning("an urgent alert in group %s has no lead to go to", alert.community_id)
-        return []
+        return 0
     if alert.level <= len(leads):
         chosen = [leads[alert.level - 1]]
     elif alert.level == len(leads) + 1 and len(leads) > 1:
         chosen = leads
     else:
-        return []
+        return 0
     community = await svc.people.community(alert.community_id)
     about = await svc.people.member_by_id(alert.about_member_id) if alert.about_member_id else None
     replies = []
@@ -645,7 +647,7 @@ async def _alert_leads(svc: Services, alert: AlertRow) -> list[Reply]:
                 idempotency_key=f"urgent:{alert.id}:{alert.level}:{lead.id}",
             )
         )
-    return replies
+    return await svc.alerts.urgent(replies)
 
 
 async def alert_lead(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -669,8 +671,7 @@ async def alert_lead(svc: Services, request: Request, args: dict[str, Any]) -> l
                 )
             )
         ]
-    said = _("A lead is being alerted. Stay with them if you can, and share /sos.")
-    return [private(said), *sent]
+    return [private(_("A lead is being alerted. Stay with them if you can, and share /sos."))]
 
 
 async def ack(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -912,7 +913,7 @@ async def support_jobs(svc: Services, now: datetime) -> list[Reply]:
                 )
             )
     for alert in await svc.support.escalations(now):
-        replies += await _alert_leads(svc, alert)
+        await _alert_leads(svc, alert)
     return replies
 
 
@@ -933,7 +934,7 @@ async def _unanswered_after(svc: Services, found: TalkRow, now: datetime) -> lis
         replies.append(
             private(said, to=_to(person), idempotency_key=f"talk:{found.id}:gone:{other}")
         )
-    replies += await _urgent(svc, found.community_id, None, "unanswered", found.id, now)
+    await _urgent(svc, found.community_id, None, "unanswered", found.id, now)
     return replies
 
 

@@ -51,6 +51,18 @@ class LeadAlerts:
         await self.outbox.enqueue([OutboxItem(key, alert, None, CRISIS, reports)])
         return Alerted(True)
 
+    async def urgent(self, alerts: list[Reply]) -> int:
+        """Urgent alerts to leads (bot/services/support.py decides who), queued ahead of
+        everything else and each once (its key): sent even if this process stops now."""
+        items = [
+            OutboxItem(a.idempotency_key or f"urgent:{_stamp(self.clock.now())}", a, None, CRISIS)
+            for a in alerts
+            if a.to is not None
+        ]
+        if items:
+            await self.outbox.enqueue(items)
+        return len(items)
+
 
 def _stamp(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S%f")
