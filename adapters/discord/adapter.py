@@ -12,8 +12,9 @@ import asyncio
 import io
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
@@ -40,6 +41,7 @@ from bot.delivery.retry import Policy, retrying
 from bot.settings import DiscordSection
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 PLATFORM = "discord"
 ACTION_PREFIX = "h:"
 MAX_TEXT = 2000
@@ -598,7 +600,7 @@ class DiscordAdapter:
                 log.warning("could not keep where a post went (%s): %s", reply.keep, error)
         if reply.pin:
             try:
-                await sent.pin()
+                await _again(sent.pin, "a pin")
             except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
                 log.warning("could not pin a post in channel %s: %s", sent.channel.id, error)
 
@@ -612,11 +614,15 @@ class DiscordAdapter:
         channel = self.client.get_partial_messageable(int(kept.chat_id))
         if attempt is not None:
             await attempt()
+        message = channel.get_partial_message(int(kept.message_id))
         try:
-            await channel.get_partial_message(int(kept.message_id)).edit(
-                content=chunks(reply.text, MAX_TEXT)[0],
-                view=_view(reply),
-                allowed_mentions=NO_MENTIONS,
+            await _again(
+                lambda: message.edit(
+                    content=chunks(reply.text, MAX_TEXT)[0],
+                    view=_view(reply),
+                    allowed_mentions=NO_MENTIONS,
+                ),
+                "a post's change",
             )
         except discord.NotFound:
             await self.app.posts.forget(self.platform, reply.replaces)
@@ -635,10 +641,14 @@ class DiscordAdapter:
             if guild is None:
                 return
             kept = await self.app.posts.find(self.platform, key)
-            found = await guild.fetch_scheduled_event(int(kept.message_id)) if kept else None
+            found = (
+                await _again(lambda: guild.fetch_scheduled_event(int(kept.message_id)), "an event")
+                if kept
+                else None
+            )
             if entry.cancelled:
                 if found is not None:
-                    await found.delete()
+                    await _again(found.delete, "an event's removal")
                     await self.app.posts.forget(self.platform, key)
                 return
             fields: dict[str, Any] = {
@@ -649,12 +659,15 @@ class DiscordAdapter:
                 "description": entry.description[:1000],
             }
             if found is not None:
-                await found.edit(**fields)
+                await _again(lambda: found.edit(**fields), "an event's change")
                 return
-            made = await guild.create_scheduled_event(
-                entity_type=discord.EntityType.external,
-                privacy_level=discord.PrivacyLevel.guild_only,
-                **fields,
+            made = await _again(
+                lambda: guild.create_scheduled_event(
+                    entity_type=discord.EntityType.external,
+                    privacy_level=discord.PrivacyLevel.guild_only,
+                    **fields,
+                ),
+                "an event",
             )
             now = self.app.services.clock.now()
             await self.app.posts.keep(self.platform, key, str(guild.id), str(made.id), now)
@@ -736,6 +749,14 @@ def _parts(reply: Reply) -> list[tuple[str, discord.ui.View | None]]:
     pieces = chunks(reply.text, MAX_TEXT)
     view = _view(reply)
     return [(c, view if i == len(pieces) - 1 else None) for i, c in enumerate(pieces)]
+
+
+async def _again(call: Callable[[], Awaitable[T]], what: str) -> T:
+    """A call beside a message (an edit, a pin, the server's event list), tried again on 5xx,
+    429 and dropped connections, as sends are."""
+    return await retrying(
+        call, transient=lambda error: 0.0 if _transient(error) else None, what=what
+    )
 
 
 def _transient(error: BaseException) -> bool:

@@ -28,6 +28,9 @@ async def test_an_event_post_rsvps_and_a_reminder(fake: FakeTelegram, haven: Hav
     start = haven.app.services.clock.now() + timedelta(days=2)
     day, at = start.strftime("%Y-%m-%d"), start.strftime("%H:%M")
     fake.promote(GROUP)  # an administrator that may pin messages
+    # One 429 on the pin and one 500 on the first change: both waited out, as sends are.
+    fake.fail_next("pinChatMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    fake.fail_next("editMessageText", 500, "Internal Server Error")
     fake.send_text(LEAD, f'/event add "Coping skills workshop" {day} {at} UTC cap 1 pin', GROUP)
     post = await reply_in(fake, GROUP, "Coping skills workshop")
     going, maybe, cannot = post["reply_markup"]["inline_keyboard"][0]
@@ -54,6 +57,8 @@ async def test_an_event_post_rsvps_and_a_reminder(fake: FakeTelegram, haven: Hav
     edits = fake.calls_of("editMessageText")
     assert {int(c.params["message_id"]) for c in edits} == {post["message_id"]}  # in place
     assert all("Kim" not in c.params["text"] and "Alice" not in c.params["text"] for c in edits)
+    assert len(fake.calls_of("editMessageText", ok=False)) == 1 + len(edits)  # one fault
+    assert len(fake.calls_of("pinChatMessage", ok=False)) == 2  # a 429, then pinned
     posts = [m for m in fake.messages_to(GROUP) if "Coping skills" in m.get("text", "")]
     assert len({m["message_id"] for m in posts}) == 1  # one post, never a second
     assert not any("You're going" in t for t in texts(fake, GROUP))  # answers stay private

@@ -26,6 +26,10 @@ def post_of(fake: FakeDiscord, title: str) -> list[dict]:
 async def test_an_event_post_and_rsvps_by_button(fake: FakeDiscord, haven: Haven) -> None:
     fake.add_member(GUILD, KIM, permissions=MEMBER_PERMISSIONS)  # a second member to wait
     fake.grant(GUILD, MANAGE_EVENTS | MANAGE_MESSAGES)
+    # A 500 on creating the server's event and a 502 on the first change of the post: both
+    # tried again, as sends are.
+    fake.fail_next("POST", f"/guilds/{GUILD}/scheduled-events", 500, {"message": "x", "code": 0})
+    fake.fail_next("PATCH", f"/channels/{GENERAL}/messages/", 502, {"message": "x", "code": 0})
     start = (haven.app.services.clock.now() + timedelta(days=2)).replace(second=0, microsecond=0)
     when = start.strftime("%Y-%m-%d %H:%M") + " UTC workshop cap 1 pin"
     title = "Coping skills workshop"
@@ -43,6 +47,8 @@ async def test_an_event_post_and_rsvps_by_button(fake: FakeDiscord, haven: Haven
     await fake.wait_for(lambda: fake.pinned(GENERAL) == [post["id"]])
     await fake.wait_for(lambda: len(fake.scheduled_events(GUILD)) == 1)
     (listed,) = fake.scheduled_events(GUILD)
+    made = [r.status for r in fake.requests_to("POST", f"/guilds/{GUILD}/scheduled-events")]
+    assert made == [500, 200]  # the fault was met, and waited out
     assert listed["name"] == title and listed["entity_type"] == 3
     assert datetime.fromisoformat(listed["scheduled_start_time"]) == start
     assert datetime.fromisoformat(listed["scheduled_end_time"]) == start + timedelta(hours=1)
@@ -63,6 +69,8 @@ async def test_an_event_post_and_rsvps_by_button(fake: FakeDiscord, haven: Haven
     )
     await fake.wait_for(lambda: "Waiting" not in shown() and "Going: 1" in shown())
     assert len(post_of(fake, title)) == 1  # changed in place, never posted again
+    changes = [r.status for r in fake.requests_to("PATCH", f"/channels/{GENERAL}/messages/")]
+    assert changes[:2] == [502, 200]
     assert "kim" not in shown().casefold() and "alice" not in shown().casefold()
 
     later = start + timedelta(days=1, hours=2)
