@@ -13,24 +13,15 @@ fails when the committed transcript is out of date.
 
 from __future__ import annotations
 
-import asyncio
-import io
-import random
 import sys
-import tempfile
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
-from adapters.console.adapter import ConsoleAdapter  # noqa: E402
-from bot.app import build  # noqa: E402
-from bot.core.clock import SimulatedClock  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+import console_session  # noqa: E402
 
 OUT = ROOT / "docs" / "transcripts" / "gatherings-week.txt"
-START = "2026-01-05T08:00:00+00:00"  # a Monday
 SCRIPT = [
     ":in lounge",
     ":as sam lead",
@@ -76,37 +67,8 @@ SCRIPT = [
 
 def transcript(folder: Path) -> str:
     """The console's output for SCRIPT, with a fresh database in `folder`."""
-    out = io.StringIO()
-
-    async def session() -> None:
-        settings = Settings(bot={"database": str(folder / "week.db")})
-        clock = SimulatedClock(datetime.fromisoformat(START))
-        app = build(settings, clock=clock, rng=random.Random(0), cooldown=False)
-        await app.start()
-        try:
-            console = ConsoleAdapter(
-                app, clock, out=out, attachments=folder / "attachments", zone="UTC"
-            )
-            await console.run(io.StringIO("\n".join(SCRIPT) + "\n"))
-        finally:
-            await app.close()
-
-    asyncio.run(session())
-    # Where the console wrote the calendar file is the reader's own temporary folder.
-    return out.getvalue().replace(str(folder), "<folder>")
-
-
-def main(argv: list[str]) -> int:
-    with tempfile.TemporaryDirectory() as folder:
-        text = transcript(Path(folder))
-    if argv == ["-"]:
-        print(text)
-    else:
-        OUT.parent.mkdir(parents=True, exist_ok=True)
-        OUT.write_text(text, encoding="utf-8")
-        print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    return console_session.run(SCRIPT, folder)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(console_session.main(sys.argv[1:], transcript, OUT))

@@ -6,26 +6,10 @@ names; markup a member writes arrives as plain text; /end closes it on both side
 from __future__ import annotations
 
 from fakes.haven_telegram import ALICE, GROUP, KIM, LEAD, Haven
+from fakes.supporters import make_supporter
 from fakes.telegram_api import FakeTelegram
 
 from bot.core.messages import Actor, Place
-
-
-async def supporter(haven: Haven, user_id: int, name: str) -> None:
-    """A member who passed the course and whom a lead approved (the course itself is shown
-    through the console tests)."""
-    svc = haven.app.services
-    group = Place("telegram", str(GROUP), False, str(GROUP), "Group")
-    community = await svc.people.community_of(group)
-    assert community is not None
-    member = await svc.people.member(Actor("telegram", str(user_id), name))
-    now = svc.clock.now()
-    every = [m.slug for m in svc.catalog.course]
-    for slug in every:
-        await svc.support.pass_module(member.id, slug, every, now)
-    await svc.support.apply(community.id, member.id, now)
-    await svc.support.approve(community.id, member.id, now)
-    await svc.support.set_available(await svc.support.groups_of(member.id), True)
 
 
 def texts(fake: FakeTelegram, chat_id: int) -> list[str]:
@@ -44,7 +28,8 @@ async def test_a_conversation_relayed_between_two_direct_chats(
     await said(fake, GROUP, "Ground rules")
     fake.send_text(KIM, "/rules", GROUP)
     await fake.wait_for(lambda: len(fake.messages_to(GROUP)) >= 2, 10)
-    await supporter(haven, KIM, "Kim")
+    group = Place("telegram", str(GROUP), False, str(GROUP), "Group")
+    await make_supporter(haven.app, group, Actor("telegram", str(KIM), "Kim"))
     fake.send_text(ALICE, "/talk exams", GROUP)
     await said(fake, ALICE, "I'm looking for a supporter")
     offer = await said(fake, KIM, "would like to talk about: exams")

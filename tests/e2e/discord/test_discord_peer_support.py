@@ -8,23 +8,10 @@ from __future__ import annotations
 
 from fakes.discord_api import FakeDiscord
 from fakes.discord_slash import opt, sub
-from fakes.haven_discord import ALICE, GUILD, KIM, LEAD, MEMBER_PERMISSIONS, Haven
+from fakes.haven_discord import ALICE, GENERAL, GUILD, KIM, LEAD, MEMBER_PERMISSIONS, Haven
+from fakes.supporters import make_supporter
 
 from bot.core.messages import Actor, Place
-
-
-async def supporter(haven: Haven, user_id: int, name: str) -> None:
-    svc = haven.app.services
-    community = await svc.people.community_of(Place("discord", "1", False, str(GUILD), ""))
-    assert community is not None
-    member = await svc.people.member(Actor("discord", str(user_id), name))
-    now = svc.clock.now()
-    every = [m.slug for m in svc.catalog.course]
-    for slug in every:
-        await svc.support.pass_module(member.id, slug, every, now)
-    await svc.support.apply(community.id, member.id, now)
-    await svc.support.approve(community.id, member.id, now)
-    await svc.support.set_available(await svc.support.groups_of(member.id), True)
 
 
 async def dm(fake: FakeDiscord, user_id: int, needle: str) -> dict:
@@ -41,7 +28,8 @@ async def test_a_conversation_relayed_between_two_direct_chats(
     fake.add_member(GUILD, KIM, permissions=MEMBER_PERMISSIONS)
     for user in (LEAD, KIM):  # the group, as Haven knows it
         await fake.wait_responses(await fake.slash(user, "rules", sub("show"), guild_id=GUILD), 1)
-    await supporter(haven, KIM, "kim")
+    group = Place("discord", str(GENERAL), False, str(GUILD), "")
+    await make_supporter(haven.app, group, Actor("discord", str(KIM), "kim"))
     asked = await fake.slash(ALICE, "talk", [opt("topic", "exams")], guild_id=GUILD)
     (answer,) = await fake.wait_responses(asked, 1)
     assert answer.ephemeral and "looking for a supporter" in answer.content
