@@ -39,6 +39,7 @@ from bot.services.rules import RuleService
 from bot.services.safety import SafetyService
 from bot.services.safety_plans import SafetyPlanService
 from bot.services.schedules import ScheduleService
+from bot.services.shares import ShareService
 from bot.services.support import SupportService
 from bot.settings import Settings
 from bot.storage.checkins import CheckinRepo
@@ -56,6 +57,7 @@ from bot.storage.resources import ResourceRepo
 from bot.storage.rules import RuleRepo
 from bot.storage.safety_plans import SafetyPlanRepo
 from bot.storage.schedules import ScheduleRepo
+from bot.storage.shares import ShareRepo
 from bot.storage.support import SupportRepo
 
 log = logging.getLogger(__name__)
@@ -220,6 +222,7 @@ def build(
         safety_plans=safety_plans,
         alerts=LeadAlerts(outbox, clock),
         support=SupportService(SupportRepo(db), rng or random.Random()),
+        shares=ShareService(ShareRepo(db)),
         rng=rng or random.Random(),
         registry=registry,
         charts=ChartRenderer(),

@@ -20,6 +20,7 @@ from commands import (
     safety_plan,
     schedule,
     settings,
+    shares,
     summary,
 )
 
@@ -34,6 +35,7 @@ MODULES = (
     schedule,
     events,
     peer,
+    shares,
     summary,
     settings,
     privacy,

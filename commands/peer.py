@@ -44,7 +44,7 @@ MINUTES = Option("minutes", Kind.INT, N_("Minutes a request waits, 2 to 60"), re
 LEADS = Option("members", Kind.TEXT, N_("Leads' names, in the order to try"), required=True)
 
 
-def _to(member: MemberRow) -> Actor:
+def actor_of(member: MemberRow) -> Actor:
     return Actor(member.platform, member.user_id, member.name)
 
 
@@ -187,17 +187,17 @@ async def answer(svc: Services, request: Request, args: dict[str, Any]) -> list[
                 lambda: _(
                     "{name} passed the supporter course and asks to support {group}. "
                     "/supporters approve {name} in the group approves them."
-                ).format(name=scope.member.name, group=_group_name(scope.community)),
+                ).format(name=scope.member.name, group=group_name(scope.community)),
                 f"supporter:{scope.community.id}:{scope.member.id}:asked",
             )
     return [private("\n".join(lines), buttons=buttons), *replies]
 
 
-def _group_name(community: Any) -> str:
+def group_name(community: Any) -> str:
     return (community.title if community else "") or _("your group")
 
 
-async def _leads(svc: Services, community_id: int) -> list[MemberRow]:
+async def reachable_leads(svc: Services, community_id: int) -> list[MemberRow]:
     """The leads Haven can reach without a request: those on call, in order, else the one who
     turned lead alerts on."""
     ids = await svc.support.oncall(community_id)
@@ -213,10 +213,12 @@ async def _tell_leads(
 ) -> list[Reply]:
     """A note to every reachable lead, each in their own language (`text` is called inside)."""
     replies = []
-    for lead in await _leads(svc, community_id):
+    for lead in await reachable_leads(svc, community_id):
         with use(await svc.people.member_language(lead, community_id)):
             said = text()
-        replies.append(private(said, to=_to(lead), idempotency_key=f"{key}:{lead.id}", **extra))
+        replies.append(
+            private(said, to=actor_of(lead), idempotency_key=f"{key}:{lead.id}", **extra)
+        )
     return replies
 
 
@@ -255,7 +257,7 @@ async def supporter_status(svc: Services, request: Request, args: dict[str, Any]
         community = await svc.people.community(row.community_id)
         lines.append(
             _("{group}: {state}; {on}; hours {hours}; up to {n} at once").format(
-                group=_group_name(community),
+                group=group_name(community),
                 state=_(STATES[row.state]),
                 on=_("on") if row.available else _("off"),
                 hours=hours_of(row.hours, row.days).shown(),
@@ -357,10 +359,10 @@ async def approve(svc: Services, request: Request, args: dict[str, Any]) -> list
         told = _(
             "A lead of {group} approved you as a supporter. Thank you. /supporter on when "
             "you're ready to take requests; /supporter hours sets when."
-        ).format(group=_group_name(scope.community))
+        ).format(group=group_name(scope.community))
     return [
         private(_("{name} is a supporter now.").format(name=member.name)),
-        private(told, to=_to(member)),
+        private(told, to=actor_of(member)),
     ]
 
 
@@ -433,7 +435,7 @@ async def talk(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         raise ArgumentError(str(error)) from None
     if not free:
         return await _unanswered(svc, found, now, here=True)
-    group = _group_name(scope.community)
+    group = group_name(scope.community)
     replies = [
         private(
             _(
@@ -464,7 +466,7 @@ async def talk(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
         replies.append(
             private(
                 about,
-                to=_to(member),
+                to=actor_of(member),
                 buttons=((button,),),
                 idempotency_key=f"talk:{found.id}:offer:{member.id}",
             )
@@ -503,7 +505,7 @@ async def accept(svc: Services, request: Request, args: dict[str, Any]) -> list[
                     "like you, not a professional. /end ends the conversation, /report tells "
                     "the leads if something is wrong."
                 ).format(alias=found.supporter_alias, me=found.member_alias),
-                to=_to(member),
+                to=actor_of(member),
                 buttons=((share,),),
             )
         )
@@ -516,7 +518,7 @@ async def accept(svc: Services, request: Request, args: dict[str, Any]) -> list[
         with use(await svc.people.member_language(person, found.community_id)):
             said = _("That request was taken by another supporter. Thank you for being there.")
         replies.append(
-            private(said, to=_to(person), idempotency_key=f"talk:{found.id}:taken:{other}")
+            private(said, to=actor_of(person), idempotency_key=f"talk:{found.id}:taken:{other}")
         )
     return replies
 
@@ -535,7 +537,7 @@ async def share_name(svc: Services, request: Request, args: dict[str, Any]) -> l
             said = _("{alias} shared their name: {name}.").format(
                 alias=found.member_alias, name=scope.member.name
             )
-        replies.append(private(said, to=_to(supporter)))
+        replies.append(private(said, to=actor_of(supporter)))
     return replies
 
 
@@ -551,7 +553,9 @@ async def _unanswered(
         if member is None:
             return []
         with use(await svc.people.member_language(member, found.community_id)):
-            replies = [private(_(NOBODY), to=_to(member), idempotency_key=f"talk:{found.id}:none")]
+            replies = [
+                private(_(NOBODY), to=actor_of(member), idempotency_key=f"talk:{found.id}:none")
+            ]
     await _urgent(svc, found.community_id, None, "unanswered", found.id, now)
     return replies
 
@@ -590,7 +594,7 @@ async def tell_oncall(
     """The crisis reply's "Tell a group lead" where the group has leads on call: an urgent
     alert tried on them in turn until one says they are on it (then the member hears so).
     The lead learns the member's name (they chose to tell a lead) and nothing they wrote."""
-    group = _group_name(community)
+    group = group_name(community)
     now = svc.clock.now()
     last = await svc.support.last_alert_about(member.id, community.id)
     if last is not None and now - last < ALERT_EVERY:
@@ -603,7 +607,7 @@ async def tell_oncall(
 async def _alert_leads(svc: Services, alert: AlertRow) -> int:
     """The alert to the lead on call at its level; past the last, to all of them: queued in
     the outbox, ahead of everything else. Returns how many leads it went to."""
-    leads = await _leads(svc, alert.community_id)
+    leads = await reachable_leads(svc, alert.community_id)
     if not leads:
         log.warning("an urgent alert in group %s has no lead to go to", alert.community_id)
         return 0
@@ -621,12 +625,12 @@ async def _alert_leads(svc: Services, alert: AlertRow) -> int:
         with use(language):
             if alert.reason == "crisis" and about is not None:
                 texts = svc.safety.texts[svc.safety.texts_for(language)]
-                said = texts["lead_alert"].format(member=about.name, group=_group_name(community))
+                said = texts["lead_alert"].format(member=about.name, group=group_name(community))
                 lines = [said]
             else:
                 lines = [
                     _("Urgent, {group}: {reason}.").format(
-                        group=_group_name(community), reason=_(REASONS[alert.reason])
+                        group=group_name(community), reason=_(REASONS[alert.reason])
                     )
                 ]
             if about is not None and alert.reason != "crisis":
@@ -641,7 +645,7 @@ async def _alert_leads(svc: Services, alert: AlertRow) -> int:
         replies.append(
             private(
                 "\n".join(lines),
-                to=_to(lead),
+                to=actor_of(lead),
                 buttons=((button,),),
                 priority=Priority.CRISIS,
                 idempotency_key=f"urgent:{alert.id}:{alert.level}:{lead.id}",
@@ -677,7 +681,7 @@ async def alert_lead(svc: Services, request: Request, args: dict[str, Any]) -> l
 async def ack(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
     alert = await svc.support.alert(args["id"])
-    leads = await _leads(svc, alert.community_id) if alert else []
+    leads = await reachable_leads(svc, alert.community_id) if alert else []
     if alert is None or scope.member.id not in {lead.id for lead in leads}:
         raise ArgumentError(_("only a lead on call can answer that alert"))
     if not await svc.support.ack(alert.id, scope.member.id, svc.clock.now()):
@@ -693,7 +697,7 @@ async def ack(svc: Services, request: Request, args: dict[str, Any]) -> list[Rep
     if told is not None:
         with use(await svc.people.member_language(told, alert.community_id)):
             said = _("A lead has seen this and is on it.")
-        replies.append(private(said, to=_to(told), idempotency_key=f"urgent:{alert.id}:seen"))
+        replies.append(private(said, to=actor_of(told), idempotency_key=f"urgent:{alert.id}:seen"))
     return replies
 
 
@@ -735,7 +739,7 @@ async def _ended(
         replies.append(
             private(
                 said,
-                to=_to(member),
+                to=actor_of(member),
                 buttons=(stars, helped),
                 idempotency_key=f"talk:{found.id}:end:m",
             )
@@ -753,7 +757,7 @@ async def _ended(
         replies.append(
             private(
                 said,
-                to=_to(supporter),
+                to=actor_of(supporter),
                 buttons=((flag,),),
                 idempotency_key=f"talk:{found.id}:end:s",
             )
@@ -874,7 +878,7 @@ async def relay_text(
     return [
         private(
             said,
-            to=_to(to),
+            to=actor_of(to),
             buttons=buttons,
             priority=Priority.CRISIS if crisis else Priority.NORMAL,
         )
@@ -908,7 +912,7 @@ async def support_jobs(svc: Services, now: datetime) -> list[Reply]:
             replies.append(
                 private(
                     said,
-                    to=_to(person),
+                    to=actor_of(person),
                     idempotency_key=f"talk:{found.id}:quiet:{now:%Y%m%dT%H%M}:{person.id}",
                 )
             )
@@ -924,7 +928,7 @@ async def _unanswered_after(svc: Services, found: TalkRow, now: datetime) -> lis
     if member is not None:
         with use(await svc.people.member_language(member, found.community_id)):
             said = _(NOBODY)
-        replies.append(private(said, to=_to(member), idempotency_key=f"talk:{found.id}:none"))
+        replies.append(private(said, to=actor_of(member), idempotency_key=f"talk:{found.id}:none"))
     for other in await svc.support.offered(found.id):
         person = await svc.people.member_by_id(other)
         if person is None:
@@ -932,7 +936,7 @@ async def _unanswered_after(svc: Services, found: TalkRow, now: datetime) -> lis
         with use(await svc.people.member_language(person, found.community_id)):
             said = _("That request has ended: nobody could take it in time.")
         replies.append(
-            private(said, to=_to(person), idempotency_key=f"talk:{found.id}:gone:{other}")
+            private(said, to=actor_of(person), idempotency_key=f"talk:{found.id}:gone:{other}")
         )
     await _urgent(svc, found.community_id, None, "unanswered", found.id, now)
     return replies

@@ -23,6 +23,7 @@ from bot.services.rules import RuleService
 from bot.services.safety import SafetyService
 from bot.services.safety_plans import SafetyPlanService
 from bot.services.schedules import ScheduleService
+from bot.services.shares import ShareService
 from bot.services.support import SupportService
 from bot.settings import Settings
 from bot.storage.store import Engine
@@ -49,6 +50,7 @@ class Services:
     safety_plans: SafetyPlanService
     alerts: LeadAlerts
     support: SupportService
+    shares: ShareService
     rng: random.Random
     registry: Registry
     charts: ChartRenderer

@@ -71,6 +71,7 @@ ID_TABLES = frozenset(
         "outbox",
         "talks",
         "urgent_alerts",
+        "shares",
         "resource_suggestions",
     }
 )

@@ -1,0 +1,99 @@
+"""Anonymous shares and the responses to them. The author's id is read only for the author
+(their own deletion, /mydata) and never with a share's text for anyone else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.storage.database import stamp, unstamp
+from bot.storage.store import Engine
+
+KINDS = ("relate", "support", "thanks")
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """A share as a lead or the group may see it: no author."""
+
+    id: int
+    community_id: int
+    text: str
+    state: str  # pending, approved, declined, deleted
+    content_note: bool
+    created_at: datetime
+
+
+def _share(r: object) -> ShareRow:
+    x: tuple = r  # type: ignore[assignment]
+    return ShareRow(x[0], x[1], x[2], x[3], bool(x[4]), unstamp(x[5]))
+
+
+COLUMNS = "id, community_id, text, state, content_note, created_at"
+
+
+class ShareRepo:
+    def __init__(self, db: Engine) -> None:
+        self.db = db
+
+    async def create(self, community_id: int, member_id: int, text: str, now: datetime) -> int:
+        return await self.db.execute(
+            "INSERT INTO shares (community_id, member_id, text, state, created_at) "
+            "VALUES (?, ?, ?, 'pending', ?)",
+            (community_id, member_id, text, stamp(now)),
+        )
+
+    async def get(self, share_id: int) -> ShareRow | None:
+        row = await self.db.fetchone(f"SELECT {COLUMNS} FROM shares WHERE id = ?", (share_id,))
+        return _share(row) if row is not None else None
+
+    async def by_author(self, share_id: int, member_id: int) -> ShareRow | None:
+        """The share only when `member_id` wrote it (the one check of authorship)."""
+        row = await self.db.fetchone(
+            f"SELECT {COLUMNS} FROM shares WHERE id = ? AND member_id = ?", (share_id, member_id)
+        )
+        return _share(row) if row is not None else None
+
+    async def author(self, share_id: int) -> int | None:
+        """Who to tell of a decision or of responses: used only to address the author."""
+        row = await self.db.fetchone("SELECT member_id FROM shares WHERE id = ?", (share_id,))
+        return row[0] if row is not None else None
+
+    async def since(self, member_id: int, since: datetime) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM shares WHERE member_id = ? AND created_at >= ?",
+            (member_id, stamp(since)),
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def decide(self, share_id: int, state: str, content_note: bool, now: datetime) -> bool:
+        """A pending share approved or declined, once (two leads at once: one wins)."""
+        rows = await self.db.write_returning(
+            "UPDATE shares SET state = ?, content_note = ?, decided_at = ? "
+            "WHERE id = ? AND state = 'pending' RETURNING id",
+            (state, int(content_note), stamp(now), share_id),
+        )
+        return bool(rows)
+
+    async def delete(self, share_id: int) -> None:
+        """The author removes it: the text goes, the row stays so its post can say so."""
+        await self.db.execute(
+            "UPDATE shares SET state = 'deleted', text = '' WHERE id = ?", (share_id,)
+        )
+
+    async def respond(self, share_id: int, member_id: int, kind: str, now: datetime) -> bool:
+        """True when this is the member's first response of this kind."""
+        rows = await self.db.write_returning(
+            "INSERT INTO share_responses (share_id, member_id, kind, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (share_id, member_id, kind) DO NOTHING RETURNING 1",
+            (share_id, member_id, kind, stamp(now)),
+        )
+        return bool(rows)
+
+    async def counts(self, share_id: int) -> dict[str, int]:
+        rows = await self.db.fetchall(
+            "SELECT kind, COUNT(*) FROM share_responses WHERE share_id = ? GROUP BY kind",
+            (share_id,),
+        )
+        found = {r[0]: int(r[1]) for r in rows}
+        return {kind: found.get(kind, 0) for kind in KINDS}

@@ -1,0 +1,103 @@
+"""Anonymous shares through the console: a member shares; a lead reviews the words without
+ever learning who wrote them; the approved share is posted as "A member shared:" with response
+buttons whose counts change in place; the author hears how many responded and may remove it; a
+declined share is answered kindly. Nothing any lead or the group sees names the author; bad
+input is refused with the usage line and nothing stored."""
+
+from __future__ import annotations
+
+TEXT = "Today I asked my doctor for help for the first time. I was scared but I did it."
+
+
+def test_a_share_reviewed_posted_answered_and_removed_without_the_author(console) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as lee lead",
+            "/rules",
+            "/community oncall lee",
+            ":as ana",
+            "/rules",
+            f"/share {TEXT}",
+            ":as lee",
+            ":dm",
+            ":press 1",
+            ":in lounge",
+            ":as kim",
+            ":press 1",
+            ":press 1",
+            ":press 3",
+            ":as bo",
+            "/share I had a rough week and I want to talk about it.",
+            ":as lee",
+            ":dm",
+            ":press 2",
+            ":in lounge",
+            ":as ana",
+            "/share delete 1",
+        ]
+    )
+    asked = t.step(f"/share {TEXT}").messages
+    assert [m.header for m in asked] == ["@ana private", "@lee private"]
+    assert "share #1 waits" in asked[0].text
+    review = asked[1]
+    assert TEXT in review.text and "won't learn who wrote it" in review.text
+    assert review.buttons == ("Approve", "Decline", "Approve with a content note")
+    posted = t.step(":press 1", 0).messages
+    post = next(m for m in posted if m.public)
+    assert post.text == f"A member shared:\n{TEXT}" and post.post == "1"
+    assert post.buttons == ("I relate · 0", "Sending support · 0", "Thank you for sharing · 0")
+    assert any(m.header == "@ana private" and "is posted" in m.text for m in posted)
+    first = t.step(":press 1", 1).messages
+    assert next(m for m in first if m.public).buttons[0] == "I relate · 1"
+    assert any(m.header == "@ana private" and "1 member responded" in m.text for m in first)
+    again = t.step(":press 1", 2).messages
+    assert next(m for m in again if m.public).buttons[0] == "I relate · 1"  # once a member
+    declined = t.step(":press 2").messages
+    told = next(m for m in declined if m.header == "@bo private")
+    assert "decided not to post" in told.text and "/talk" in told.text
+    assert not any(m.public for m in declined)
+    removed = t.step("/share delete 1").messages
+    assert removed[1].post == "1 changed" and "removed by the member" in removed[1].text
+    assert removed[1].buttons == ()
+    seen_by_others = [
+        m for step in t.steps for m in step.messages if m.header in ("@lee private", "#lounge")
+    ]
+    assert all("ana" not in m.text and "bo" not in m.text.split() for m in seen_by_others)
+    assert t.query("SELECT state, text FROM shares ORDER BY id") == [
+        ("deleted", ""),
+        ("declined", "I had a rough week and I want to talk about it."),
+    ]
+
+
+def test_bad_shares_are_refused_and_nothing_is_stored(console) -> None:
+    bad = {
+        "/share": "Write what you'd like",
+        "/share " + "x" * 1501: "Usage: /share",
+        "/share delete 99": "no share #99",
+        "/share approve 1": "Only a lead",
+    }
+    t = console(
+        [
+            ":in lounge",
+            ":as lee lead",
+            "/rules",
+            "/community oncall lee",
+            ":as kim",
+            "/rules",
+            "/share one",
+            "/share two",
+            "/share three",
+            "/share four",
+            *bad,
+        ]
+    )
+    assert "3 times a day" in t.step("/share four").messages[0].text
+    for line, why in bad.items():
+        said = t.step(line).messages[0].text
+        assert why in said and "Usage: /share" in said, (line, said)
+    assert t.query("SELECT text, state FROM shares ORDER BY id") == [
+        ("one", "pending"),
+        ("two", "pending"),
+        ("three", "pending"),
+    ]
