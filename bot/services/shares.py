@@ -75,3 +75,30 @@ class ShareService:
         counts = await self.repo.counts(share_id)
         total = sum(counts.values())
         return found, counts, total if added and total in TOLD_AT else None
+
+    async def feedback(self, community_id: int, member_id: int, text: str, now: datetime) -> int:
+        """Anonymous feedback to the leads, with the same limits as a share; its number."""
+        text = text.strip()
+        if not text:
+            raise ValueError(_("write your feedback after /feedback"))
+        if len(text) > MAX_TEXT:
+            raise ValueError(
+                _("feedback is at most {n} characters, not {length}").format(
+                    n=MAX_TEXT, length=len(text)
+                )
+            )
+        if await self.repo.feedback_since(member_id, now - timedelta(days=1)) >= PER_DAY:
+            raise ValueError(
+                ngettext(
+                    "you can send feedback {n} time a day; try again tomorrow",
+                    "you can send feedback {n} times a day; try again tomorrow",
+                    PER_DAY,
+                ).format(n=PER_DAY)
+            )
+        return await self.repo.add_feedback(community_id, member_id, text, now)
+
+    async def feedback_of(self, feedback_id: int) -> tuple[int, int | None] | None:
+        return await self.repo.feedback(feedback_id)
+
+    async def answered(self, feedback_id: int, now: datetime) -> None:
+        await self.repo.answered(feedback_id, now)

@@ -72,6 +72,7 @@ ID_TABLES = frozenset(
         "talks",
         "urgent_alerts",
         "shares",
+        "feedback",
         "resource_suggestions",
     }
 )

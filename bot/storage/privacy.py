@@ -65,6 +65,7 @@ MEMBER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "urgent_alerts": ("about_member_id", ("community_id", "reason", "created_at", "acked_at")),
     "shares": ("member_id", ("community_id", "text", "state", "created_at")),
     "share_responses": ("member_id", ("share_id", "kind", "at")),
+    "feedback": ("member_id", ("community_id", "text", "created_at", "answered_at")),
 }
 # Columns elsewhere that only point at a member (who added a resource, who made a schedule,
 # who receives lead alerts): cleared on erasure, never exported as the member's own data.

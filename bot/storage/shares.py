@@ -97,3 +97,31 @@ class ShareRepo:
         )
         found = {r[0]: int(r[1]) for r in rows}
         return {kind: found.get(kind, 0) for kind in KINDS}
+
+    # -- anonymous feedback to the leads ---------------------------------------------------
+    async def add_feedback(
+        self, community_id: int, member_id: int, text: str, now: datetime
+    ) -> int:
+        return await self.db.execute(
+            "INSERT INTO feedback (community_id, member_id, text, created_at) VALUES (?, ?, ?, ?)",
+            (community_id, member_id, text, stamp(now)),
+        )
+
+    async def feedback_since(self, member_id: int, since: datetime) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM feedback WHERE member_id = ? AND created_at >= ?",
+            (member_id, stamp(since)),
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def feedback(self, feedback_id: int) -> tuple[int, int | None] | None:
+        """(community, author) of a feedback: the author only to send an answer back."""
+        row = await self.db.fetchone(
+            "SELECT community_id, member_id FROM feedback WHERE id = ?", (feedback_id,)
+        )
+        return (row[0], row[1]) if row is not None else None
+
+    async def answered(self, feedback_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE feedback SET answered_at = ? WHERE id = ?", (stamp(now), feedback_id)
+        )

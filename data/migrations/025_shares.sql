@@ -23,3 +23,16 @@ CREATE TABLE share_responses (
     PRIMARY KEY (share_id, member_id, kind)
 );
 CREATE INDEX share_responses_by_member ON share_responses (member_id);
+
+-- Anonymous feedback to a group's leads (/feedback); `member_id` only to send a lead's answer
+-- back to the author, never shown.
+CREATE TABLE feedback (
+    id INTEGER PRIMARY KEY,
+    community_id INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    member_id INTEGER REFERENCES members (id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    answered_at TEXT
+);
+CREATE INDEX feedback_by_member ON feedback (member_id, created_at);
+CREATE INDEX feedback_by_community ON feedback (community_id);

@@ -101,3 +101,35 @@ def test_bad_shares_are_refused_and_nothing_is_stored(console) -> None:
         ("two", "pending"),
         ("three", "pending"),
     ]
+
+
+def test_feedback_reaches_the_leads_and_is_answered_without_the_author(console) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as lee lead",
+            "/rules",
+            "/community oncall lee",
+            ":as ana",
+            "/rules",
+            "/feedback The Sunday circle could start an hour later.",
+            ":as lee",
+            ":dm",
+            "/feedback reply 1 Thank you, we'll try 19:00 next month.",
+            ":as kim",
+            "/feedback reply 1 hello",
+            "/feedback",
+        ]
+    )
+    sent = t.step("/feedback The Sunday circle could start an hour later.").messages
+    assert [m.header for m in sent] == ["@ana private", "@lee private"]
+    assert "without your name" in sent[0].text
+    assert "start an hour later" in sent[1].text and "ana" not in sent[1].text
+    assert "send /feedback reply 1 and your answer" in sent[1].text
+    answered = t.step("/feedback reply 1 Thank you, we'll try 19:00 next month.").messages
+    assert [m.header for m in answered] == ["@lee private", "@ana private"]
+    assert "still don't know who" in answered[0].text
+    assert "we'll try 19:00" in answered[1].text
+    assert "Usage: /feedback reply" in t.step("/feedback reply 1 hello").messages[0].text
+    assert "Usage: /feedback" in t.step("/feedback").messages[0].text
+    assert t.query("SELECT COUNT(*), COUNT(answered_at) FROM feedback") == [(1, 1)]
