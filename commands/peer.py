@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import statistics
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +25,7 @@ from bot.domain.support import MAX_MESSAGE, MIN_FIGURES, OFFER_MINUTES, hours_of
 from bot.i18n import N_, _, ngettext, use
 from bot.scheduler.jobs import Job
 from bot.services.container import Services
-from bot.storage.people import MemberRow
+from bot.storage.people import CommunityRow, MemberRow
 from bot.storage.support import AlertRow, SupporterRow, TalkRow
 from commands.common import lead_scope
 
@@ -193,7 +194,7 @@ async def answer(svc: Services, request: Request, args: dict[str, Any]) -> list[
     return [private("\n".join(lines), buttons=buttons), *replies]
 
 
-def group_name(community: Any) -> str:
+def group_name(community: CommunityRow | None) -> str:
     return (community.title if community else "") or _("your group")
 
 
@@ -209,16 +210,14 @@ async def reachable_leads(svc: Services, community_id: int) -> list[MemberRow]:
 
 
 async def _tell_leads(
-    svc: Services, community_id: int, text: Any, key: str, **extra: Any
+    svc: Services, community_id: int, text: Callable[[], str], key: str
 ) -> list[Reply]:
     """A note to every reachable lead, each in their own language (`text` is called inside)."""
     replies = []
     for lead in await reachable_leads(svc, community_id):
         with use(await svc.people.member_language(lead, community_id)):
             said = text()
-        replies.append(
-            private(said, to=actor_of(lead), idempotency_key=f"{key}:{lead.id}", **extra)
-        )
+        replies.append(private(said, to=actor_of(lead), idempotency_key=f"{key}:{lead.id}"))
     return replies
 
 
@@ -434,7 +433,7 @@ async def talk(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
     except ValueError as error:
         raise ArgumentError(str(error)) from None
     if not free:
-        return await _unanswered(svc, found, now, here=True)
+        return await _unanswered(svc, found, now)
     group = group_name(scope.community)
     replies = [
         private(
@@ -541,23 +540,13 @@ async def share_name(svc: Services, request: Request, args: dict[str, Any]) -> l
     return replies
 
 
-async def _unanswered(
-    svc: Services, found: TalkRow, now: datetime, *, here: bool = False
-) -> list[Reply]:
-    """Nobody free when asked (`here`: the answer to the request itself): the member told
-    honestly, with where to turn; the leads on call alerted (without the member's name)."""
+async def _unanswered(svc: Services, found: TalkRow, now: datetime) -> list[Reply]:
+    """Nobody free when asked: the request ends, the member is told honestly (as the answer to
+    the request), with where to turn; the leads on call are alerted without the name. A
+    request nobody accepted in time is `_unanswered_after`."""
     await svc.support.end(found, "timeout", now)
-    replies: list[Reply] = [private(_(NOBODY))]
-    if not here:
-        member = await svc.people.member_by_id(found.member_id) if found.member_id else None
-        if member is None:
-            return []
-        with use(await svc.people.member_language(member, found.community_id)):
-            replies = [
-                private(_(NOBODY), to=actor_of(member), idempotency_key=f"talk:{found.id}:none")
-            ]
     await _urgent(svc, found.community_id, None, "unanswered", found.id, now)
-    return replies
+    return [private(_(NOBODY))]
 
 
 async def _urgent(

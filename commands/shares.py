@@ -7,6 +7,7 @@ the author (bot/storage/shares.py), and no reply to anyone else carries it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.core.messages import Button, Place, Reply, Request, private, public
@@ -210,7 +211,7 @@ async def delete(svc: Services, request: Request, args: dict[str, Any]) -> list[
     replies = [private(_("Your share #{id} is removed.").format(id=found.id))]
     community = await svc.people.community(found.community_id)
     if found.state == "approved" and community is not None:
-        gone = ShareRow(found.id, found.community_id, "", "deleted", False, found.created_at)
+        gone = replace(found, text="", state="deleted", content_note=False)
         with use(svc.people.community_language(community)):
             text = _post_text(gone)
         place = Place(community.platform, community.chat_id, is_direct=False)
