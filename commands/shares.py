@@ -16,6 +16,7 @@ from bot.core.registry import Command, pack_action
 from bot.i18n import N_, _, ngettext, use
 from bot.services.container import Services
 from bot.services.shares import MAX_TEXT
+from bot.storage.people import CommunityRow, MemberRow
 from bot.storage.shares import ShareRow
 from commands.peer import actor_of, group_name, reachable_leads
 
@@ -25,6 +26,7 @@ KIND = Option(
     "kind", Kind.WORD, N_("relate, support or thanks"), required=True,
     choices=("relate", "support", "thanks"),
 )  # fmt: skip
+WORDS = Option("words", Kind.TEXT, N_("A kind word for the member"), max_length=500)
 RESPONSES = {
     "relate": N_("I relate"),
     "support": N_("Sending support"),
@@ -61,7 +63,9 @@ def _buttons(share: ShareRow, counts: dict[str, int]) -> tuple[tuple[Button, ...
 
 
 async def share(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
-    """A share waits for the group's leads (on call, else the one receiving alerts)."""
+    """A share waits for the group's leads (on call, else the one receiving alerts). One the
+    crisis screen flags has had the crisis reply (the command runs after it): it is held, and
+    reaches a lead only when its author still chooses to share it."""
     scope = await svc.people.scope(request)
     if scope.community is None:
         raise ArgumentError(_("a share goes to a group: use /share in your group first"))
@@ -71,23 +75,58 @@ async def share(svc: Services, request: Request, args: dict[str, Any]) -> list[R
         raise ArgumentError(
             _("this group has no lead to review shares yet; ask a lead to set /community oncall")
         )
+    held = bool(text.strip()) and svc.safety.verdict(text).full
     try:
-        found = await svc.shares.submit(scope.community.id, scope.member.id, text, svc.clock.now())
+        found = await svc.shares.submit(
+            scope.community.id, scope.member.id, text, svc.clock.now(), held=held
+        )
     except ValueError as error:
         raise ArgumentError(str(error)) from None
-    replies = [
-        private(
-            _(
-                "Thank you. Your share #{id} waits for a lead of {group}, who will see your "
-                "words but not your name. /share delete {id} removes it."
-            ).format(id=found.id, group=group_name(scope.community))
-        )
-    ]
+    if held:
+        return [
+            private(
+                _(
+                    "I've kept your share #{id} back for now, only for you: it sounds like "
+                    "you're carrying something very heavy, and the group may not be the "
+                    "quickest way to support. If you still want to share it, a lead will review "
+                    "it first. /talk finds someone to talk to."
+                ).format(id=found.id),
+                buttons=(
+                    (
+                        _button(_("Share it anyway"), "send", found.id),
+                        _button(_("Don't share it"), "delete", found.id),
+                    ),
+                ),
+            )
+        ]
+    return [_waits(found, scope.community), *await _review(svc, found, scope.community, leads)]
+
+
+def _button(label: str, verb: str, share_id: int) -> Button:
+    return Button(label, action=pack_action("share", verb, share_id))
+
+
+def _waits(found: ShareRow, community: CommunityRow) -> Reply:
+    return private(
+        _(
+            "Thank you. Your share #{id} waits for a lead of {group}, who will see your "
+            "words but not your name. /share delete {id} removes it."
+        ).format(id=found.id, group=group_name(community))
+    )
+
+
+async def _review(
+    svc: Services, found: ShareRow, community: CommunityRow, leads: list[MemberRow]
+) -> list[Reply]:
+    """The share to each lead who reviews it: its words, never its author."""
+    replies = []
     for lead in leads:
         with use(await svc.people.member_language(lead, found.community_id)):
             said = _(
-                "A share for {group} waits for your review. You won't learn who wrote it.\n\n{text}"
-            ).format(group=group_name(scope.community), text=found.text)
+                "A share for {group} waits for your review. You won't learn who wrote it.\n\n"
+                "{text}\n\nTo decline with a kind word of your own for the member: /share "
+                "decline {id} and your words."
+            ).format(group=group_name(community), text=found.text, id=found.id)
             buttons = (
                 (
                     Button(_("Approve"), action=pack_action("share", "approve", found.id)),
@@ -111,8 +150,27 @@ async def share(svc: Services, request: Request, args: dict[str, Any]) -> list[R
     return replies
 
 
+async def send(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """The author of a held share chose to share it: now it waits for a lead."""
+    scope = await svc.people.scope(request)
+    try:
+        found = await svc.shares.release(args["id"], scope.member.id)
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    community = await svc.people.community(found.community_id)
+    leads = await reachable_leads(svc, found.community_id)
+    if community is None:
+        raise ArgumentError(_("you have no share #{id}").format(id=found.id))
+    return [_waits(found, community), *await _review(svc, found, community, leads)]
+
+
 async def _lead_decides(
-    svc: Services, request: Request, share_id: int, approve: bool, note: bool
+    svc: Services,
+    request: Request,
+    share_id: int,
+    approve: bool,
+    note: bool,
+    words: str = "",
 ) -> list[Reply]:
     scope = await svc.people.scope(request)
     found = await svc.shares.get(share_id)
@@ -154,6 +212,8 @@ async def _lead_decides(
                     "help now, /sos."
                 )
             ).format(id=share_id, group=group_name(community))
+            if words:
+                said += "\n" + _("The lead wrote: {words}").format(words=words)
         replies.append(
             private(said, to=actor_of(author), idempotency_key=f"share:{share_id}:decided")
         )
@@ -169,7 +229,8 @@ async def warn(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
 
 
 async def decline(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
-    return await _lead_decides(svc, request, args["id"], False, False)
+    words = (args.get("words") or "").strip()
+    return await _lead_decides(svc, request, args["id"], False, False, words)
 
 
 async def respond(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
@@ -312,10 +373,24 @@ SHARE = Command(
         Command("delete", N_("Remove your share"), delete, options=(SHARE_ID,)),
         Command("approve", N_("Post a share (leads)"), approve, options=(SHARE_ID,)),
         Command("warn", N_("Post a share with a content note (leads)"), warn, options=(SHARE_ID,)),
-        Command("decline", N_("Don't post a share (leads)"), decline, options=(SHARE_ID,)),
+        Command(
+            "decline",
+            N_("Don't post a share, with kind words for the member if you like (leads)"),
+            decline,
+            options=(SHARE_ID, WORDS),
+        ),
+        Command("send", N_("Share a share held back all the same"), send, options=(SHARE_ID,)),
         Command("respond", N_("Respond to a share"), respond, options=(SHARE_ID, KIND)),
     ),
     examples=("/share Today I asked for help for the first time.", "/share delete 3"),
-    actions=("share approve 1", "share warn 1", "share decline 1", "share respond 1 relate"),
+    actions=(
+        "share approve 1",
+        "share warn 1",
+        "share decline 1",
+        "share respond 1 relate",
+        "share send 1",
+        "share delete 1",
+    ),
+    after_crisis=True,
 )
 COMMANDS = [SHARE, FEEDBACK]

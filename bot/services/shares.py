@@ -18,7 +18,11 @@ class ShareService:
     def __init__(self, repo: ShareRepo) -> None:
         self.repo = repo
 
-    async def submit(self, community_id: int, member_id: int, text: str, now: datetime) -> ShareRow:
+    async def submit(
+        self, community_id: int, member_id: int, text: str, now: datetime, *, held: bool = False
+    ) -> ShareRow:
+        """A new share, waiting for a lead; `held` (the crisis screen flagged it) waits for
+        its author to choose to share it all the same, and no lead sees it before."""
         text = text.strip()
         if not text:
             raise ValueError(_("write what you'd like to share"))
@@ -36,7 +40,18 @@ class ShareService:
                     PER_DAY,
                 ).format(n=PER_DAY)
             )
-        found = await self.repo.get(await self.repo.create(community_id, member_id, text, now))
+        found = await self.repo.get(
+            await self.repo.create(community_id, member_id, text, now, held)
+        )
+        assert found is not None
+        return found
+
+    async def release(self, share_id: int, member_id: int) -> ShareRow:
+        if not await self.repo.release(share_id, member_id):
+            raise ValueError(
+                _("you have no share #{id} waiting for your choice").format(id=share_id)
+            )
+        found = await self.repo.get(share_id)
         assert found is not None
         return found
 

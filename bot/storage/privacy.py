@@ -66,6 +66,11 @@ MEMBER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "shares": ("member_id", ("community_id", "text", "state", "created_at")),
     "share_responses": ("member_id", ("share_id", "kind", "at")),
     "feedback": ("member_id", ("community_id", "text", "created_at", "answered_at")),
+    "poll_votes": ("member_id", ("poll_id", "choice", "at")),
+    # Kudos the member received (who gave them is not theirs to export).
+    "kudos": ("receiver_id", ("community_id", "public", "at")),
+    "kudos_off": ("member_id", ("at",)),
+    "report_reasons": ("member_id", ("report_id", "reason", "at")),
 }
 # Columns elsewhere that only point at a member (who added a resource, who made a schedule,
 # who receives lead alerts): cleared on erasure, never exported as the member's own data.
@@ -76,6 +81,9 @@ MEMBER_REFERENCES: dict[str, str] = {
     "events": "created_by",
     "talks": "supporter_id",  # who listened: cleared, the member's record of it stays
     "urgent_alerts": "acked_by",
+    "polls": "created_by",
+    "kudos": "giver_id",  # the thanks stays with who received it
+    "reports": "handled_by",
 }
 
 

@@ -22,26 +22,39 @@ class ShareRow:
     state: str  # pending, approved, declined, deleted
     content_note: bool
     created_at: datetime
+    held: bool = False  # pending, but held back after the crisis screen until the author chooses
 
 
 def _share(r: object) -> ShareRow:
     x: tuple = r  # type: ignore[assignment]
-    return ShareRow(x[0], x[1], x[2], x[3], bool(x[4]), unstamp(x[5]))
+    return ShareRow(x[0], x[1], x[2], x[3], bool(x[4]), unstamp(x[5]), bool(x[6]))
 
 
-COLUMNS = "id, community_id, text, state, content_note, created_at"
+COLUMNS = "id, community_id, text, state, content_note, created_at, held"
 
 
 class ShareRepo:
     def __init__(self, db: Engine) -> None:
         self.db = db
 
-    async def create(self, community_id: int, member_id: int, text: str, now: datetime) -> int:
+    async def create(
+        self, community_id: int, member_id: int, text: str, now: datetime, held: bool
+    ) -> int:
         return await self.db.execute(
-            "INSERT INTO shares (community_id, member_id, text, state, created_at) "
-            "VALUES (?, ?, ?, 'pending', ?)",
-            (community_id, member_id, text, stamp(now)),
+            "INSERT INTO shares (community_id, member_id, text, state, held, created_at) "
+            "VALUES (?, ?, ?, 'pending', ?, ?)",
+            (community_id, member_id, text, int(held), stamp(now)),
         )
+
+    async def release(self, share_id: int, member_id: int) -> bool:
+        """A share held back after the crisis screen, sent on for review because its author
+        chose to; True when it was theirs and still held."""
+        rows = await self.db.write_returning(
+            "UPDATE shares SET held = 0 WHERE id = ? AND member_id = ? AND held = 1 "
+            "AND state = 'pending' RETURNING id",
+            (share_id, member_id),
+        )
+        return bool(rows)
 
     async def get(self, share_id: int) -> ShareRow | None:
         row = await self.db.fetchone(f"SELECT {COLUMNS} FROM shares WHERE id = ?", (share_id,))
@@ -70,7 +83,7 @@ class ShareRepo:
         """A pending share approved or declined, once (two leads at once: one wins)."""
         rows = await self.db.write_returning(
             "UPDATE shares SET state = ?, content_note = ?, decided_at = ? "
-            "WHERE id = ? AND state = 'pending' RETURNING id",
+            "WHERE id = ? AND state = 'pending' AND held = 0 RETURNING id",
             (state, int(content_note), stamp(now), share_id),
         )
         return bool(rows)

@@ -133,3 +133,64 @@ def test_feedback_reaches_the_leads_and_is_answered_without_the_author(console) 
     assert "Usage: /feedback reply" in t.step("/feedback reply 1 hello").messages[0].text
     assert "Usage: /feedback" in t.step("/feedback").messages[0].text
     assert t.query("SELECT COUNT(*), COUNT(answered_at) FROM feedback") == [(1, 1)]
+
+
+def test_a_share_the_screen_flags_gets_the_crisis_reply_and_waits_for_the_member(console) -> None:
+    crisis = "I don't want to be alive anymore and nobody would notice"
+    t = console(
+        [
+            ":in lounge",
+            ":as lee lead",
+            "/rules",
+            "/community oncall lee",
+            ":as ana",
+            "/rules",
+            f"/share {crisis}",
+            ":dm",
+            ":press 1",
+            ":as lee",
+            ":dm",
+            "/share decline 1 Thank you for trusting us. Lee is around tonight if you want /talk.",
+        ]
+    )
+    flagged = t.step(f"/share {crisis}").messages
+    assert "helpline" in flagged[0].text.casefold() or "/sos" in flagged[0].text
+    assert all(m.header != "@lee private" for m in flagged)  # no lead sees it yet
+    held = next(m for m in flagged if "kept your share #1 back" in m.text)
+    assert held.header == "@ana private" and held.buttons == ("Share it anyway", "Don't share it")
+    assert not any(m.public for m in flagged)
+    chose = t.step(":press 1").messages
+    assert [m.header for m in chose] == ["@ana private", "@lee private"]
+    assert crisis in chose[1].text and "ana" not in chose[1].text.replace(crisis, "")
+    assert "/share decline 1 and your words" in chose[1].text
+    told = t.step(
+        "/share decline 1 Thank you for trusting us. Lee is around tonight if you want /talk."
+    )
+    to_ana = next(m for m in told.messages if m.header == "@ana private")
+    assert "decided not to post" in to_ana.text
+    assert "The lead wrote: Thank you for trusting us." in to_ana.text
+    assert t.query("SELECT state, held FROM shares") == [("declined", 0)]
+
+
+def test_a_held_share_the_member_keeps_back_is_never_seen(console) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as lee lead",
+            "/rules",
+            "/community oncall lee",
+            ":as ana",
+            "/rules",
+            "/share I want to kill myself tonight",
+            ":dm",
+            ":press 2",
+            "/share send 1",
+        ]
+    )
+    kept = t.step(":press 2").messages
+    assert [m.header for m in kept] == ["@ana private"] and "removed" in kept[0].text
+    again = t.step("/share send 1").messages
+    assert "Usage: /share send" in again[0].text
+    after = t.steps[[s.line for s in t.steps].index("/share I want to kill myself tonight") :]
+    assert all("lee private" not in m.header for s in after for m in s.messages)
+    assert t.query("SELECT state, text FROM shares") == [("deleted", "")]
