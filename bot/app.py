@@ -39,6 +39,7 @@ from bot.services.rules import RuleService
 from bot.services.safety import SafetyService
 from bot.services.safety_plans import SafetyPlanService
 from bot.services.schedules import ScheduleService
+from bot.services.polls import PollService
 from bot.services.shares import ShareService
 from bot.services.support import SupportService
 from bot.settings import Settings
@@ -57,6 +58,7 @@ from bot.storage.resources import ResourceRepo
 from bot.storage.rules import RuleRepo
 from bot.storage.safety_plans import SafetyPlanRepo
 from bot.storage.schedules import ScheduleRepo
+from bot.storage.polls import PollRepo
 from bot.storage.shares import ShareRepo
 from bot.storage.support import SupportRepo
 
@@ -223,6 +225,7 @@ def build(
         alerts=LeadAlerts(outbox, clock),
         support=SupportService(SupportRepo(db), rng or random.Random()),
         shares=ShareService(ShareRepo(db)),
+        polls=PollService(PollRepo(db)),
         rng=rng or random.Random(),
         registry=registry,
         charts=ChartRenderer(),

@@ -68,6 +68,8 @@ class Option:
     # How a choice is named to the member in an error (feelings in their language); None: as
     # it is typed (keywords such as on/off are the same in every language).
     shown: Callable[[str], str] | None = field(default=None, compare=False)
+    # A text whose words have a form of their own shows it in the usage line instead.
+    shape: str = ""
 
     def _named(self, choice: str) -> str:
         return self.shown(choice) if self.shown is not None else choice
@@ -77,6 +79,8 @@ class Option:
 
     @property
     def usage(self) -> str:
+        if self.shape:
+            return self.shape
         if self.kind is Kind.INT and self.min is not None and self.max is not None:
             inner = f"{self.name} {self.min}-{self.max}"
         elif self.kind is Kind.WORD and self.choices and len(self.choices) <= 4:

@@ -17,6 +17,7 @@ from typing import Any
 from bot.core.messages import Reply, Request
 from bot.core.options import (
     ArgumentError,
+    Kind,
     Option,
     Tokens,
     check_values,
@@ -173,7 +174,15 @@ class Registry:
         return Resolved(default, _parse(default, text))
 
     def resolve_typed(self, command: Command, verb: str | None, raw: dict[str, Any]) -> Resolved:
-        """For surfaces that deliver typed options (Discord): same checks, no text parsing."""
+        """For surfaces that deliver typed options (Discord): same checks, no text parsing.
+        A command's text verbs, which Discord does not publish, are still reached by typing one
+        first in its text option (`/poll poll: close 3`), as on the other surfaces."""
+        if verb is None and command.text_verbs and command.options:
+            first = command.options[0]
+            value = raw.get(first.name)
+            words = value.split(maxsplit=1) if isinstance(value, str) else []
+            if first.kind is Kind.TEXT and words and command.text_verb(words[0].casefold()):
+                return self.resolve(command, str(value))
         target = command.verb(verb) if verb else command
         if target is None or (target.subcommands and verb is None):
             raise ArgumentError(_("unknown subcommand {name}").format(name=quoted(verb, 32)))

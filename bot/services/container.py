@@ -16,6 +16,7 @@ from bot.services.events import EventService
 from bot.services.helplines import HelplineService
 from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
+from bot.services.polls import PollService
 from bot.services.privacy import PrivacyService
 from bot.services.prompts import PromptService
 from bot.services.resources import ResourceService
@@ -51,6 +52,7 @@ class Services:
     alerts: LeadAlerts
     support: SupportService
     shares: ShareService
+    polls: PollService
     rng: random.Random
     registry: Registry
     charts: ChartRenderer

@@ -74,6 +74,9 @@ ID_TABLES = frozenset(
         "shares",
         "feedback",
         "resource_suggestions",
+        "polls",
+        "kudos",
+        "reports",
     }
 )
 INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+([a-z_]+)", re.IGNORECASE)
