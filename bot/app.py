@@ -30,8 +30,11 @@ from bot.services.community_milestones import CommunityMilestoneService
 from bot.services.container import Services
 from bot.services.events import EventService
 from bot.services.helplines import HelplineService
+from bot.services.invites import InviteService
+from bot.services.kudos import KudosService
 from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
+from bot.services.polls import PollService
 from bot.services.privacy import PrivacyService
 from bot.services.prompts import PromptService
 from bot.services.resources import ResourceService
@@ -39,7 +42,6 @@ from bot.services.rules import RuleService
 from bot.services.safety import SafetyService
 from bot.services.safety_plans import SafetyPlanService
 from bot.services.schedules import ScheduleService
-from bot.services.polls import PollService
 from bot.services.shares import ShareService
 from bot.services.support import SupportService
 from bot.settings import Settings
@@ -49,16 +51,18 @@ from bot.storage.engine import open_engine
 from bot.storage.events import EventRepo
 from bot.storage.inbound import InboundLedger
 from bot.storage.invalidation import OUTBOX
+from bot.storage.invites import InviteRepo
+from bot.storage.kudos import KudosRepo
 from bot.storage.milestones import MilestoneRepo
 from bot.storage.outbox import CRISIS, NORMAL, OutboxItem, OutboxRepo
 from bot.storage.people import CommunityRepo, MemberRepo
+from bot.storage.polls import PollRepo
 from bot.storage.posts import PostRepo
 from bot.storage.privacy import PrivacyRepo
 from bot.storage.resources import ResourceRepo
 from bot.storage.rules import RuleRepo
 from bot.storage.safety_plans import SafetyPlanRepo
 from bot.storage.schedules import ScheduleRepo
-from bot.storage.polls import PollRepo
 from bot.storage.shares import ShareRepo
 from bot.storage.support import SupportRepo
 
@@ -226,6 +230,8 @@ def build(
         support=SupportService(SupportRepo(db), rng or random.Random()),
         shares=ShareService(ShareRepo(db)),
         polls=PollService(PollRepo(db)),
+        kudos=KudosService(KudosRepo(db)),
+        invites=InviteService(InviteRepo(db)),
         rng=rng or random.Random(),
         registry=registry,
         charts=ChartRenderer(),

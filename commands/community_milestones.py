@@ -19,6 +19,7 @@ from bot.scheduler.jobs import Job
 from bot.services.community_milestones import (
     ANNIVERSARY,
     CHECKINS,
+    KUDOS,
     CommunityCelebration,
     JoinAnniversary,
 )
@@ -34,6 +35,12 @@ def community_text(c: CommunityCelebration) -> str:
             "yourselves and each other.",
             "This community has shared {n} check-ins together. Thank you for showing up for "
             "yourselves and each other.",
+            c.value,
+        ).format(n=i18n.number(c.value))
+    if c.kind == KUDOS:
+        return "💛 " + ngettext(
+            "{n} kudos shared here this month. Thank you for lifting each other up.",
+            "{n} kudos shared here this month. Thank you for lifting each other up.",
             c.value,
         ).format(n=i18n.number(c.value))
     if c.kind == ANNIVERSARY:

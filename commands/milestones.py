@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
@@ -91,6 +91,16 @@ async def listing(svc: Services, request: Request, args: dict[str, Any]) -> list
                 "Next streak milestone: {milestone} ({n} to go).",
                 upcoming - streak,
             ).format(milestone=_days(upcoming), n=upcoming - streak)
+        )
+    thanked = await svc.kudos.received(scope.member.id)
+    if thanked:
+        lately = await svc.kudos.received(scope.member.id, now - timedelta(days=30))
+        lines.append(
+            ngettext(
+                "Kudos received: {n} ({recent} in the last 30 days). Thank you for being here.",
+                "Kudos received: {n} ({recent} in the last 30 days). Thank you for being here.",
+                thanked,
+            ).format(n=thanked, recent=lately)
         )
     personal = await svc.milestones.of_member(scope.member.id)
     for row in personal:

@@ -17,6 +17,7 @@ from bot.i18n import ngettext
 
 CHECKIN_STEPS: tuple[int, ...] = (100, 500, 1000, 2500, 5000, 10000)
 STREAK_DAY_STEPS: tuple[int, ...] = (100, 250, 500, 1000, 2500, 5000, 10000)
+KUDOS_STEPS: tuple[int, ...] = (10, 25, 50, 100, 250, 500, 1000)  # kudos in a month
 EVERY = 10000  # after the last step of a ladder, every further 10,000
 
 
@@ -39,6 +40,17 @@ def checkin_thresholds(total: int) -> list[int]:
 def streak_day_thresholds(total: int) -> list[int]:
     """Every combined-streak-day threshold at or below ``total``, smallest first."""
     return list(_ladder(STREAK_DAY_STEPS, total))
+
+
+def kudos_thresholds(total: int) -> list[int]:
+    """Every monthly kudos threshold at or below ``total``, smallest first."""
+    return list(_ladder(KUDOS_STEPS, total))
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """The first day of ``day``'s month and of the month after."""
+    start = day.replace(day=1)
+    return start, add_months(start, 1)
 
 
 def newly_crossed(reached: list[int], done: set[int]) -> list[int]:

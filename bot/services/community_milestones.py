@@ -42,6 +42,7 @@ POST_UNTIL = time(21, 0)  # ... until 21:00 community time
 
 YIELD_EVERY = 500  # members looked at between two turns of the event loop
 CHECKINS, STREAK_DAYS, ANNIVERSARY = "checkins", "streakdays", "anniversary"
+KUDOS = "kudos"  # kudos shared in one calendar month (community time): key kudos:2026-03:50
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class CommunityMilestoneService:
         if totals.members >= min_group:
             reached = rules.checkin_thresholds(totals.checkins)
             found += await self._threshold(community, CHECKINS, reached, done, now)
+        found += await self._kudos(community, local, done, now)
         streak_days, streaking = await self._streak_days(community, joined, now)
         if streaking >= min_group:
             reached = rules.streak_day_thresholds(streak_days)
@@ -130,6 +132,26 @@ class CommunityMilestoneService:
             key = f"{kind}:{value}"
             if await self.repo.mark_celebrated(community.id, key, now) and value == top:
                 posted.append(CommunityCelebration(community, kind, value, key))
+        return posted
+
+    async def _kudos(
+        self, community: CommunityRow, local: datetime, done: set[str], now: datetime
+    ) -> list[CommunityCelebration]:
+        """Kudos shared this month: the highest threshold newly reached, once a month each."""
+        first, after = rules.month_bounds(local.date())
+        tz = local.tzinfo
+        given = await self.repo.kudos_between(
+            community.id,
+            datetime.combine(first, time(0), tz),
+            datetime.combine(after, time(0), tz),
+        )
+        month = f"{KUDOS}:{first:%Y-%m}"
+        crossed = [t for t in rules.kudos_thresholds(given) if f"{month}:{t}" not in done]
+        posted: list[CommunityCelebration] = []
+        for value in crossed:
+            key = f"{month}:{value}"
+            if await self.repo.mark_celebrated(community.id, key, now) and value == max(crossed):
+                posted.append(CommunityCelebration(community, KUDOS, value, key))
         return posted
 
     async def _streak_days(

@@ -14,6 +14,8 @@ from bot.services.checkins import CheckinService
 from bot.services.community_milestones import CommunityMilestoneService
 from bot.services.events import EventService
 from bot.services.helplines import HelplineService
+from bot.services.invites import InviteService
+from bot.services.kudos import KudosService
 from bot.services.milestones import MilestoneService
 from bot.services.people import PeopleService
 from bot.services.polls import PollService
@@ -53,6 +55,8 @@ class Services:
     support: SupportService
     shares: ShareService
     polls: PollService
+    kudos: KudosService
+    invites: InviteService
     rng: random.Random
     registry: Registry
     charts: ChartRenderer

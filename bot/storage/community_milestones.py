@@ -59,6 +59,14 @@ class CommunityMilestoneRepo:
         )
         return Totals(int(row[0]), int(row[1])) if row else Totals(0, 0)
 
+    async def kudos_between(self, community_id: int, since: datetime, until: datetime) -> int:
+        """Kudos given in the community in [since, until), by index on community and time."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM kudos WHERE community_id = ? AND at >= ? AND at < ?",
+            (community_id, stamp(since), stamp(until)),
+        )
+        return int(row[0]) if row else 0
+
     async def streaks(self, community_id: int) -> list[tuple[int, str, date, int, date | None]]:
         """(member id, zone, last day, current, grace day) of each consenting member's stored
         streak: one row per member (a streak is the member's own, wherever they checked in)."""

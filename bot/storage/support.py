@@ -447,6 +447,8 @@ class SupportRepo:
     async def members_named(self, community_id: int, name: str) -> list[tuple[int, str]]:
         """Members of a group a lead names: by their name (case aside) or their platform id."""
         wanted = name.strip().lstrip("@").casefold()
+        if wanted.startswith("<@") and wanted.endswith(">"):  # a Discord mention: <@id>, <@!id>
+            wanted = wanted[2:-1].lstrip("!")
         rows = await self.db.fetchall(
             "SELECT m.id, m.name, m.user_id FROM community_members c JOIN members m "
             "ON m.id = c.member_id WHERE c.community_id = ?",
