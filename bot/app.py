@@ -37,6 +37,7 @@ from bot.services.people import PeopleService
 from bot.services.polls import PollService
 from bot.services.privacy import PrivacyService
 from bot.services.prompts import PromptService
+from bot.services.reports import ReportService
 from bot.services.resources import ResourceService
 from bot.services.rules import RuleService
 from bot.services.safety import SafetyService
@@ -59,6 +60,7 @@ from bot.storage.people import CommunityRepo, MemberRepo
 from bot.storage.polls import PollRepo
 from bot.storage.posts import PostRepo
 from bot.storage.privacy import PrivacyRepo
+from bot.storage.reports import ReportRepo
 from bot.storage.resources import ResourceRepo
 from bot.storage.rules import RuleRepo
 from bot.storage.safety_plans import SafetyPlanRepo
@@ -231,6 +233,7 @@ def build(
         shares=ShareService(ShareRepo(db)),
         polls=PollService(PollRepo(db)),
         kudos=KudosService(KudosRepo(db)),
+        reports=ReportService(ReportRepo(db)),
         invites=InviteService(InviteRepo(db)),
         rng=rng or random.Random(),
         registry=registry,

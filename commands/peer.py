@@ -40,7 +40,6 @@ TALK_ID = Option("id", Kind.INT, N_("The conversation's number"), required=True,
 MEMBER = Option("member", Kind.WORD, N_("The member's name, as in /supporters"), required=True)
 HOURS = Option("hours", Kind.TEXT, N_("HH:MM-HH:MM [days], or any"), required=True, max_length=60)
 MOST = Option("n", Kind.INT, N_("Conversations at once, 1 to 5"), required=True, min=1, max=50)
-REASON = Option("reason", Kind.TEXT, N_("What happened (optional)"), max_length=300)
 MINUTES = Option("minutes", Kind.INT, N_("Minutes a request waits, 2 to 60"), required=True)
 LEADS = Option("members", Kind.TEXT, N_("Leads' names, in the order to try"), required=True)
 
@@ -1026,11 +1025,5 @@ TALK = Command(
     ),
 )
 END = Command("end", N_("End your conversation (or withdraw a request)"), end)
-REPORT = Command(
-    "report",
-    N_("Report the other side of your conversation to the leads"),
-    report,
-    options=(REASON,),
-)
-COMMANDS = [LEARN, SUPPORTER, SUPPORTERS, TALK, END, REPORT]
+COMMANDS = [LEARN, SUPPORTER, SUPPORTERS, TALK, END]  # /report: commands/reports.py
 JOBS = [Job("support", CronTrigger(minute="*", timezone="UTC"), support_jobs)]

@@ -13,6 +13,7 @@ import io
 import logging
 import os
 import random
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -33,6 +34,9 @@ from bot.core.messages import Actor, Place, Reply, Request, Via
 START = "2026-01-05T08:00:00+00:00"
 
 
+MESSAGE_NOTE = re.compile(r"^message \d+$")
+
+
 @dataclass(frozen=True)
 class Step:
     line: str
@@ -40,11 +44,18 @@ class Step:
 
     @property
     def messages(self) -> list[Message]:
-        """What this line printed, without the separator note that follows it."""
+        """What this line printed, without the separator note that follows it, nor the
+        number the console gives a member's message in a group (`said` has it)."""
         blocks = parse_blocks(self.output)
         if blocks and blocks[-1].is_note and blocks[-1].text.startswith("clock: "):
             blocks.pop()
-        return blocks
+        return [b for b in blocks if not (b.is_note and MESSAGE_NOTE.match(b.text))]
+
+    @property
+    def said(self) -> int | None:
+        """The number the console gave this line, a member's message in a group."""
+        found = [b for b in parse_blocks(self.output) if b.is_note and MESSAGE_NOTE.match(b.text)]
+        return int(found[0].text.split()[1]) if found else None
 
     @property
     def text(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -21,7 +21,17 @@ from zoneinfo import ZoneInfo
 from adapters.base import settled
 from bot.app import App
 from bot.core.clock import SimulatedClock
-from bot.core.messages import Access, Actor, Button, Change, Place, Reply, Request, Via
+from bot.core.messages import (
+    Access,
+    Actor,
+    Button,
+    Change,
+    Place,
+    Quoted,
+    Reply,
+    Request,
+    Via,
+)
 from bot.delivery.outbox import Attempt
 from bot.domain.schedule_time import parse_duration
 from bot.scheduler.jobs import Timeline
@@ -30,8 +40,8 @@ from bot.storage.engine import is_postgres, sqlite_path
 PLATFORM = "console"
 CONSOLE_NAMES = frozenset({"haven", "havenbot"})  # /cmd@haven is ours; /cmd@OtherBot is not
 DIRECTIVES = (
-    ":as NAME [lead] | :in NAME | :dm | :join NAME | :press N | :clock [+2h|ISO] | :lang [CODE] "
-    "| :help | :quit"
+    ":as NAME [lead] | :in NAME | :dm | :join NAME | :press N | :reply N /command | "
+    ":clock [+2h|ISO] | :lang [CODE] | :help | :quit"
 )
 HELP = """console lines:
   /command args        a command, as a member types it (/help lists them)
@@ -40,6 +50,8 @@ HELP = """console lines:
   :in NAME / :dm       move to group chat NAME / to your direct chat with the bot
   :join NAME           member NAME joins the current group
   :press N             press button N of the newest message with buttons you can see
+  :reply N /command    a command replying to message N of the current group (members'
+                       plain text there is numbered as it is typed: "(message 3)")
   :clock [+30m|ISO]    show or move the simulated clock (what is due on the way fires)
   :lang CODE / :lang   the language your app reports (es, de-AT, pt-BR), as Telegram and
                        Discord tell Haven / none
@@ -106,6 +118,8 @@ class ConsoleAdapter:
         self.public_buttons: dict[str, Shown] = {}
         self._shown = 0
         self._posts = 0  # posts kept up to date, numbered as shown
+        # Members' plain text in each group, numbered from 1, for `:reply N /report`.
+        self.said: dict[str, list[Quoted]] = {}
         self._done = asyncio.Event()
 
     # -- where we are -------------------------------------------------------------------
@@ -153,6 +167,24 @@ class ConsoleAdapter:
             request = self.request(name, rest, Via.COMMAND)
         else:
             request = self.request("", stripped, Via.TEXT)
+            if self.group is not None:
+                said = self.said.setdefault(self.group, [])
+                ref = f"{self.group}:{len(said) + 1}"
+                said.append(Quoted(ref, self.actor(), stripped))
+                self.note(f"message {len(said)}")
+        await self.answer(request)
+        return True
+
+    async def reply_to(self, text: str) -> bool:
+        """`:reply N /command args`: the command as a reply to the group's message N."""
+        number, _, line = text.partition(" ")
+        said = self.said.get(self.group or "", [])
+        if self.group is None or not number.isdigit() or not 1 <= int(number) <= len(said):
+            return self.note(f":reply takes a message number of this group, 1 to {len(said)}")
+        if not line.strip().startswith("/"):
+            return self.note(":reply N needs a command after it, e.g. :reply 2 /report spam")
+        name, _, rest = line.strip()[1:].partition(" ")
+        request = replace(self.request(name, rest, Via.COMMAND), quoted=said[int(number) - 1])
         await self.answer(request)
         return True
 
@@ -204,6 +236,8 @@ class ConsoleAdapter:
             return True
         if word == "press":
             return await self.press(rest)
+        if word == "reply":
+            return await self.reply_to(rest)
         if word == "clock":
             return await self.move_clock(rest)
         if word == "lang":

@@ -31,6 +31,7 @@ from bot.core.messages import (
     Change,
     Place,
     Priority,
+    Quoted,
     Reply,
     Request,
     Via,
@@ -213,6 +214,9 @@ class DiscordAdapter:
     async def _on_command(self, interaction: discord.Interaction) -> None:
         data: dict[str, Any] = dict(interaction.data or {})
         name = str(data.get("name", ""))
+        if data.get("type") == schema.MESSAGE:
+            await self._on_message_command(interaction, data, name)
+            return
         command = self.app.registry.get(name)
         verb, values = schema.read_options(data)
         args = {**values, "_verb": verb} if verb else dict(values)
@@ -220,6 +224,24 @@ class DiscordAdapter:
         request = self._request(interaction, name, text, Via.COMMAND, args)
         public = bool(command and command.public)
         replies = await self._handle(interaction, request, ephemeral=not public)
+        await self._respond(interaction, request, replies)
+
+    async def _on_message_command(
+        self, interaction: discord.Interaction, data: dict[str, Any], name: str
+    ) -> None:
+        """ "Report to leads" on a message: the command it stands for, about that message,
+        answered only to whoever used it."""
+        command = schema.message_command(self.app.registry, name)
+        target = str(data.get("target_id", ""))
+        message = ((data.get("resolved") or {}).get("messages") or {}).get(target)
+        if command is None or not isinstance(message, dict):
+            await interaction.response.defer(ephemeral=True)
+            return
+        request = replace(
+            self._request(interaction, command.name, "", Via.COMMAND, {}),
+            quoted=_quoted(message, interaction.guild_id),
+        )
+        replies = await self._handle(interaction, request, ephemeral=True)
         await self._respond(interaction, request, replies)
 
     async def _on_button(self, interaction: discord.Interaction) -> None:
@@ -698,6 +720,19 @@ class DiscordAdapter:
             self._held.setdefault(actor.user_id, []).append(reply)
             return False
         return True
+
+
+def _quoted(message: dict[str, Any], guild_id: int | None) -> Quoted:
+    """A message as an interaction resolves it (raw: its author may have left the server)."""
+    author = message.get("author") or {}
+    channel, number = message.get("channel_id"), message.get("id")
+    name = author.get("global_name") or author.get("username") or ""
+    return Quoted(
+        f"{channel}:{number}",
+        Actor(PLATFORM, str(author["id"]), str(name)) if author.get("id") else None,
+        str(message.get("content") or ""),
+        f"https://discord.com/channels/{guild_id}/{channel}/{number}" if guild_id else None,
+    )
 
 
 def _actor(user: discord.User | discord.Member) -> Actor:

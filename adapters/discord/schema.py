@@ -11,7 +11,7 @@ from bot.core.registry import Command, Registry
 
 MANAGE_GUILD = 1 << 5
 STRING, INTEGER, SUB_COMMAND = 3, 4, 1
-CHAT_INPUT = 1
+CHAT_INPUT, MESSAGE = 1, 3  # application command types: slash command, message command
 GUILD, BOT_DM = 0, 1
 MAX_CHOICES = 25
 # Discord's locales for each catalogue: Spanish is "es-ES" in Spain and "es-419" in Latin
@@ -95,8 +95,34 @@ def command_payload(command: Command) -> dict[str, Any]:
     return payload
 
 
+def message_command_payload(command: Command) -> dict[str, Any]:
+    """A command on a message (the message's menu, Apps): a name, no description or options;
+    the name shown in each language Haven speaks, Discord's own rule for such commands."""
+    names: dict[str, str] = {}
+    for language in i18n.OFFERED:
+        if language == i18n.SOURCE:
+            continue
+        with i18n.use(language):
+            shown = i18n._(command.on_message)[:32]
+        for locale in DISCORD_LOCALES.get(language, ()):
+            names[locale] = shown
+    return {
+        "type": MESSAGE,
+        "name": command.on_message,
+        "name_localizations": names,
+        "contexts": [GUILD],
+        "integration_types": [0],
+    }
+
+
 def commands_payload(registry: Registry) -> list[dict[str, Any]]:
-    return [command_payload(c) for c in registry]
+    found = [command_payload(c) for c in registry]
+    return found + [message_command_payload(c) for c in registry if c.on_message]
+
+
+def message_command(registry: Registry, name: str) -> Command | None:
+    """The command a message command's name stands for ("Report to leads" -> /report)."""
+    return next((c for c in registry if c.on_message and c.on_message == name), None)
 
 
 def read_options(data: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:

@@ -458,6 +458,7 @@ class TelegramAdapter:
             is_lead=lead,
             handle=message,
             locale=getattr(user, "language_code", None),
+            quoted=tr.quoted(message) if via is Via.COMMAND else None,
         )
 
     def _language(self, reported: str | None, actor: Actor | None = None) -> str | None:

@@ -13,7 +13,7 @@ from telegram import (
     User,
 )
 
-from bot.core.messages import Actor, Place, Reply
+from bot.core.messages import Actor, Place, Quoted, Reply
 
 PLATFORM = "telegram"
 ACTION_PREFIX = "h:"  # our callback data; anything else on a button is not ours
@@ -40,6 +40,21 @@ def place(chat: Chat, message: Message | None = None) -> Place:
         community_id=str(chat.id),
         title=chat.title or "",
         thread_id=thread,
+    )
+
+
+def quoted(message: Message) -> Quoted | None:
+    """The message a command replies to (`/report` as a reply): its link is Telegram's own
+    (supergroups and public groups have one; a basic group's messages have none)."""
+    replied = message.reply_to_message
+    if replied is None or replied.forum_topic_created is not None:
+        return None  # in a forum topic, a message "replies" to the topic's opening
+    author = actor(replied.from_user) if replied.from_user is not None else None
+    return Quoted(
+        f"{replied.chat.id}:{replied.message_id}",
+        author,
+        replied.text or replied.caption or "",
+        replied.link,
     )
 
 

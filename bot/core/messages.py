@@ -70,6 +70,19 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Quoted:
+    """A message a request points at: the one a Telegram command replies to, the target of a
+    Discord message command ("Report to leads"), a console group message by its number.
+    `ref` names it uniquely in its platform ("<chat>:<message>"); `link` opens it, when the
+    platform has links to messages."""
+
+    ref: str
+    author: Actor | None
+    text: str
+    link: str | None = None
+
+
+@dataclass(frozen=True)
 class Request:
     command: str
     text: str
@@ -81,6 +94,7 @@ class Request:
     args: dict[str, Any] | None = None
     locale: str | None = None  # the language the member's platform reports ("es", "pt-BR")
     handle: Any = field(default=None, compare=False, repr=False)
+    quoted: Quoted | None = None  # the message this request is about, if any
 
 
 class Change(StrEnum):

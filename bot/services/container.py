@@ -21,6 +21,7 @@ from bot.services.people import PeopleService
 from bot.services.polls import PollService
 from bot.services.privacy import PrivacyService
 from bot.services.prompts import PromptService
+from bot.services.reports import ReportService
 from bot.services.resources import ResourceService
 from bot.services.rules import RuleService
 from bot.services.safety import SafetyService
@@ -56,6 +57,7 @@ class Services:
     shares: ShareService
     polls: PollService
     kudos: KudosService
+    reports: ReportService
     invites: InviteService
     rng: random.Random
     registry: Registry
