@@ -73,7 +73,7 @@ def post_text(poll: PollRow, tally: Tally, community: CommunityRow, svc: Service
         when = poll.closes_at.astimezone(zone)
         lines.append(
             _("Closes {when} ({zone}). You can change your vote until then. Poll #{id}.").format(
-                when=i18n.moment(when, "MMMEd") + " " + i18n.moment(when, "Hm"),
+                when=i18n.moment(when, "MMMEd"),
                 zone=zone.key,
                 id=poll.id,
             )

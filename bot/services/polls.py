@@ -78,7 +78,11 @@ class PollService:
     async def voters(self, poll: PollRow) -> list[tuple[int, int]]:
         """Who voted what, for a poll's leads: never for an anonymous poll."""
         if poll.anonymous:
-            raise ValueError(_("poll #{id} is anonymous: nobody can see who voted, leads included"))
+            raise ValueError(
+                _("poll #{id} is anonymous: nobody can see who voted, leads included").format(
+                    id=poll.id
+                )
+            )
         return await self.repo.voters(poll.id)
 
     async def close(self, poll_id: int, now: datetime) -> PollRow | None:
