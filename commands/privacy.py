@@ -23,6 +23,7 @@ from bot.scheduler.jobs import Job
 from bot.services.container import Services
 from bot.services.people import Scope
 from commands.common import mood_buttons
+from commands.shares import removed_posts
 
 log = logging.getLogger(__name__)
 GIVE, REFUSE = pack_action("consent", "yes"), pack_action("consent", "no")
@@ -196,6 +197,7 @@ async def forgetme(svc: Services, request: Request, args: dict[str, Any]) -> lis
                 buttons=((Button(_("Yes, erase everything"), action=CONFIRM),),),
             )
         ]
+    posted = await svc.shares.posted_by(scope.member.id)  # their words leave the group too
     removed = await svc.privacy.erase(scope.member.id)
     said = ngettext(
         "Done: everything about you is erased ({n} record). "
@@ -204,7 +206,7 @@ async def forgetme(svc: Services, request: Request, args: dict[str, Any]) -> lis
         "If you use Haven again, it starts from nothing.",
         removed,
     )
-    return [private(said.format(n=removed))]
+    return [private(said.format(n=removed)), *await removed_posts(svc, posted)]
 
 
 COMMANDS = [

@@ -263,6 +263,22 @@ async def respond(svc: Services, request: Request, args: dict[str, Any]) -> list
     return replies
 
 
+async def removed_posts(svc: Services, shares: list[ShareRow]) -> list[Reply]:
+    """The posts of shares whose words are gone (their author deleted them or erased their
+    data), changed in place to say so, without buttons."""
+    replies = []
+    for found in shares:
+        community = await svc.people.community(found.community_id)
+        if community is None:
+            continue
+        gone = replace(found, text="", state="deleted", content_note=False)
+        with use(svc.people.community_language(community)):
+            text = _post_text(gone)
+        place = Place(community.platform, community.chat_id, is_direct=False)
+        replies.append(public(text, to=place, replaces=post_key(found.id)))
+    return replies
+
+
 async def delete(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
     scope = await svc.people.scope(request)
     try:
@@ -270,13 +286,8 @@ async def delete(svc: Services, request: Request, args: dict[str, Any]) -> list[
     except ValueError as error:
         raise ArgumentError(str(error)) from None
     replies = [private(_("Your share #{id} is removed.").format(id=found.id))]
-    community = await svc.people.community(found.community_id)
-    if found.state == "approved" and community is not None:
-        gone = replace(found, text="", state="deleted", content_note=False)
-        with use(svc.people.community_language(community)):
-            text = _post_text(gone)
-        place = Place(community.platform, community.chat_id, is_direct=False)
-        replies.append(public(text, to=place, replaces=post_key(found.id)))
+    if found.state == "approved":
+        replies += await removed_posts(svc, [found])
     return replies
 
 

@@ -68,6 +68,9 @@ class ShareService:
         assert found is not None
         return found
 
+    async def posted_by(self, member_id: int) -> list[ShareRow]:
+        return await self.repo.posted_by(member_id)
+
     async def author(self, share_id: int) -> int | None:
         return await self.repo.author(share_id)
 

@@ -67,6 +67,14 @@ class ShareRepo:
         )
         return _share(row) if row is not None else None
 
+    async def posted_by(self, member_id: int) -> list[ShareRow]:
+        """The member's shares standing in a group (for their erasure to clear the posts)."""
+        rows = await self.db.fetchall(
+            f"SELECT {COLUMNS} FROM shares WHERE member_id = ? AND state = 'approved'",
+            (member_id,),
+        )
+        return [_share(r) for r in rows]
+
     async def author(self, share_id: int) -> int | None:
         """Who to tell of a decision or of responses: used only to address the author."""
         row = await self.db.fetchone("SELECT member_id FROM shares WHERE id = ?", (share_id,))

@@ -194,3 +194,27 @@ def test_a_held_share_the_member_keeps_back_is_never_seen(console) -> None:
     after = t.steps[[s.line for s in t.steps].index("/share I want to kill myself tonight") :]
     assert all("lee private" not in m.header for s in after for m in s.messages)
     assert t.query("SELECT state, text FROM shares") == [("deleted", "")]
+
+
+def test_forgetme_takes_the_authors_words_out_of_the_group_too(console) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as lee lead",
+            "/rules",
+            "/community oncall lee",
+            ":as ana",
+            "/rules",
+            f"/share {TEXT}",
+            ":as lee",
+            ":dm",
+            ":press 1",
+            ":as ana",
+            "/forgetme confirm",
+        ]
+    )
+    erased = t.step("/forgetme confirm").messages
+    assert erased[0].header == "@ana private" and "erased" in erased[0].text
+    assert erased[1].post == "1 changed" and "removed by the member" in erased[1].text
+    assert TEXT not in erased[1].text and erased[1].buttons == ()
+    assert t.query("SELECT COUNT(*) FROM shares") == [(0,)]
