@@ -234,7 +234,11 @@ async def decline(svc: Services, request: Request, args: dict[str, Any]) -> list
 
 
 async def respond(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
+    """A response counts only from a member of the share's group."""
     scope = await svc.people.scope(request)
+    shared = await svc.shares.get(args["id"])
+    if shared is None or scope.community is None or scope.community.id != shared.community_id:
+        raise ArgumentError(_("that share can't take responses"))
     try:
         found, counts, tell = await svc.shares.respond(
             args["id"], scope.member.id, args["kind"], svc.clock.now()

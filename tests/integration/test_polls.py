@@ -103,3 +103,23 @@ def test_bad_polls_are_refused_and_nothing_is_stored(console) -> None:
     member = t.step('/poll "Hi?" a | b').messages[0].text
     assert "started by a group's leads" in member and "Usage: /poll" in member
     assert t.query("SELECT COUNT(*) FROM polls") == [(0,)]
+
+
+def test_only_members_of_the_polls_group_vote(console) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as lee lead",
+            "/rules",
+            POLL,
+            ":in other",
+            ":as zed",
+            "/rules",
+            "/poll vote 1 1",
+            ":dm",
+            "/poll vote 1 1",
+        ]
+    )
+    for step in [s for s in t.steps if s.line == "/poll vote 1 1"]:
+        assert "no poll #1 in your group" in step.messages[0].text
+    assert t.query("SELECT COUNT(*) FROM poll_votes") == [(0,)]
