@@ -23,7 +23,8 @@ DEFAULT_DAYS = 7
 MAX_DAYS = 30
 
 QUOTED = re.compile(r'^\s*["“„«»”]([^"“”„«»]+)["”“«»]\s*(.*)$', re.S)
-TAIL = re.compile(r"\s+(?:for\s+(\d+)\s*([hd])\b)?\s*(anonymous)?\s*$", re.I)
+ANONYMOUS = re.compile(r"(?:^|\s)anonymous\s*$", re.I)
+LASTS = re.compile(r"(?:^|\s)for\s+(\d{1,4})\s*([hd])\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def parse_poll(text: str) -> PollSpec:
         raise ValueError(
             _('put the question in double quotes, then the options: "Question?" a | b')
         )
-    question, rest = quoted.group(1).strip(), quoted.group(2).strip()
+    question, rest = " ".join(quoted.group(1).split()), quoted.group(2).strip()
     if not question:
         raise ValueError(_("write a question"))
     if len(question) > MAX_QUESTION:
@@ -51,18 +52,19 @@ def parse_poll(text: str) -> PollSpec:
             )
         )
     lasts, anonymous = timedelta(days=DEFAULT_DAYS), False
-    tail = TAIL.search(" " + rest)
-    if tail is not None and (tail.group(1) or tail.group(3)):
-        rest = (" " + rest)[: tail.start()].strip()
-        anonymous = bool(tail.group(3))
-        if tail.group(1):
-            amount = int(tail.group(1))
-            lasts = (
-                timedelta(hours=amount) if tail.group(2).lower() == "h" else timedelta(days=amount)
-            )
+    while True:  # `for 3d` and `anonymous` at the end, in either order
+        if (flag := ANONYMOUS.search(rest)) is not None and not anonymous:
+            rest, anonymous = rest[: flag.start()], True
+        elif (given := LASTS.search(rest)) is not None:
+            amount = int(given.group(1))
+            hours = given.group(2).lower() == "h"
+            lasts = timedelta(hours=amount) if hours else timedelta(days=amount)
             if not timedelta(hours=1) <= lasts <= timedelta(days=MAX_DAYS):
                 raise ValueError(_("a poll lasts from 1h to {days}d").format(days=MAX_DAYS))
-    options = tuple(o.strip() for o in rest.split("|"))
+            rest = rest[: given.start()]
+        else:
+            break
+    options = tuple(" ".join(o.split()) for o in rest.split("|"))  # one line each
     if any(not o for o in options) or not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         raise ValueError(
             _("a poll has from {low} to {high} options, separated by |").format(
