@@ -312,8 +312,17 @@ class TelegramAdapter:
             name, text = (wanted, "") if self.app.registry.get(wanted) else ("start", "")
         request = await self._request(name, text, Via.COMMAND, message, user, chat)
         await self._answer(request, await self.app.handle(request))
-        if chat.type != Chat.PRIVATE and self.app.registry.private_input(name, text):
+        if chat.type != Chat.PRIVATE and self._private_line(name, text, request):
             await self._withdraw(request, message)
+
+    def _private_line(self, name: str, text: str, request: Request) -> bool:
+        """Whether a command line left in a group would show something of the member's own:
+        its words (`/checkin 2 anxious`), or, typed as a reply, the act itself (a bare
+        `/report` on a message shows the group who reported it)."""
+        if self.app.registry.private_input(name, text):
+            return True
+        command = self.app.registry.get(name)
+        return request.quoted is not None and command is not None and command.private_input
 
     async def _withdraw(self, request: Request, message: Message) -> None:
         """A member's private data typed in a group (`/checkin 2 anxious ...`): removed when

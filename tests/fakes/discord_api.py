@@ -11,9 +11,9 @@
 
 Tests build the world (`add_guild`, `add_role`, `add_user`, `add_member`, and `grant` /
 `revoke` for the bot's permissions, e.g. `fake.grant(GUILD, MANAGE_EVENTS)`), make users act
-(`slash`, `press`, `send_dm`, `send_message`, `member_join`), and then look at what the bot
-did (`interactions` and their `responses`, `channel_messages`, `dm_messages`, `pinned`,
-`scheduled_events`, `commands`, `requests`, `wait_for`).
+(`slash`, `press`, `message_command`, `send_dm`, `send_message`, `member_join`), and then
+look at what the bot did (`interactions` and their `responses`, `channel_messages`,
+`dm_messages`, `pinned`, `scheduled_events`, `commands`, `requests`, `wait_for`).
 
 Errors use Discord's shape, `{"message": ..., "code": ...}` (plus `"errors"` for invalid form
 bodies, `"retry_after"` and `"global"` for 429s). Every answer carries `Via`, which discord.py
@@ -26,7 +26,8 @@ What the fake checks, as Discord does: the bot token (HTTP 401, gateway close 40
 intents (close 4014), the 3-second deadline and the single acknowledgement of an interaction
 (10062, 40060), follow-ups before the acknowledgement (10015), empty or too long messages
 (50006, 50035), `allowed_mentions` that combine `parse` with an explicit list (50035), closed
-DMs (50007), the command payloads of a sync (50035), the bot's permissions for pins (Manage
+DMs (50007), the command payloads of a sync (50035; a user or message command's name may have
+capitals and spaces, and it has no description or options), the bot's permissions for pins (Manage
 Messages or Pin Messages) and scheduled events (Manage Events, or Create Events for its own;
 50013), and scheduled-event payloads (50035; a finished event cannot change, 180000).
 Scheduled-event changes are dispatched as GUILD_SCHEDULED_EVENT_CREATE/UPDATE/DELETE, pins as
@@ -140,6 +141,9 @@ MAX_EMBEDS = 10
 MAX_ACTION_ROWS = 5
 MAX_COMMANDS = 100
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+CHAT_INPUT, USER_COMMAND, MESSAGE_COMMAND = 1, 2, 3  # application command types
+COMMAND_TYPES = frozenset({CHAT_INPUT, USER_COMMAND, MESSAGE_COMMAND})
+CONTEXT_MENU = frozenset({USER_COMMAND, MESSAGE_COMMAND})  # named in a menu: no description
 MENTION = re.compile(r"@(everyone|here)|<@!?(\d+)>|<@&(\d+)>")
 
 # Keys the fake adds to a stored message; never part of what Discord returns.
@@ -937,6 +941,48 @@ class FakeDiscord:
         payload["message"] = _public(current)
         return await self._send_interaction(payload, message_id=int(current["id"]))
 
+    async def message_command(
+        self,
+        user_id: int,
+        name: str,
+        message_id: int | str,
+        *,
+        locale: str = "en-US",
+        strict: bool = True,
+    ) -> Interaction:
+        """`user_id` picks the message command `name` (the message's menu, Apps) on a message
+        the fake stored (a member's, from `send_message`, or the bot's): an INTERACTION_CREATE
+        of type 2 whose data is of type 3, with `target_id` and the message in
+        `resolved.messages`, content included (Discord gives the target's content without the
+        MESSAGE_CONTENT intent). It happens in the message's channel and guild. With `strict`,
+        the command must have been synced (a context menu lists only those)."""
+        stored = self._messages.get(int(message_id))
+        if stored is None or stored.get("deleted"):
+            raise ValueError(f"no message {message_id} to use a command on")
+        if stored.get("ephemeral"):
+            raise ValueError("an ephemeral message has no menu for other commands")
+        channel_id = int(stored["channel_id"])
+        guild_id = self._guild_of_channel(channel_id)
+        command, scope_guild = self._synced_command(name, guild_id, MESSAGE_COMMAND)
+        if command is None and strict:
+            raise ValueError(f"no message command {name!r} is synced for guild {guild_id}")
+        payload = self._interaction_base(
+            APPLICATION_COMMAND, user_id, guild_id, channel_id if guild_id else None
+        )
+        payload["locale"] = locale
+        target = str(stored["id"])
+        data: dict[str, Any] = {
+            "id": command["id"] if command else str(self._snowflake()),
+            "name": name,
+            "type": MESSAGE_COMMAND,
+            "target_id": target,
+            "resolved": {"messages": {target: _public(stored)}},
+        }
+        if scope_guild is not None:
+            data["guild_id"] = str(scope_guild)
+        payload["data"] = data
+        return await self._send_interaction(payload)
+
     async def send_dm(self, user_id: int, text: str) -> dict[str, Any]:
         """`user_id` writes `text` to the bot in their DM channel (the one `POST
         /users/@me/channels` gives the bot, made on first use, so `dm_messages` shows both
@@ -1358,14 +1404,16 @@ class FakeDiscord:
         return interaction
 
     def _synced_command(
-        self, name: str, guild_id: int | None
+        self, name: str, guild_id: int | None, kind: int = CHAT_INPUT
     ) -> tuple[dict[str, Any] | None, int | None]:
+        """The synced command of that name and type (names are unique per type): the guild's
+        first, then the global one."""
         if guild_id is not None:
             for command in self.registered.get(str(guild_id), []):
-                if command["name"] == name:
+                if command["name"] == name and command["type"] == kind:
                     return command, guild_id
         for command in self.registered.get("global", []):
-            if command["name"] == name:
+            if command["name"] == name and command["type"] == kind:
                 return command, None
         return None, None
 
@@ -2796,28 +2844,76 @@ def _apply_event_changes(event: dict[str, Any], body: dict[str, Any]) -> None:
         event["image"] = secrets.token_hex(16) if body["image"] else None
 
 
+def _name_error(name: Any, kind: int) -> dict[str, Any]:
+    """Discord's naming rule: a slash command's name (and an option's) is one lowercase word;
+    a user or message command's (the context menu's) may have capitals and spaces."""
+    if kind in CONTEXT_MENU:
+        if not isinstance(name, str) or not 1 <= len(name) <= 32 or not name.strip():
+            return field_error("APPLICATION_COMMAND_INVALID_NAME", "Invalid name")
+        return {}
+    if not isinstance(name, str) or not COMMAND_NAME.fullmatch(name):
+        return field_error("APPLICATION_COMMAND_INVALID_NAME", "Invalid name")
+    if name != name.lower():
+        return field_error("APPLICATION_COMMAND_INVALID_NAME", "Must be lowercase")
+    return {}
+
+
 def _command_errors(command: Any) -> dict[str, Any]:
-    """Discord's checks on one application command payload ({} when it is fine)."""
+    """Discord's checks on one application command payload ({} when it is fine). A user (2) or
+    message (3) command is a name shown in a context menu: no description, no options (the
+    field codes of those refusals are the fake's own; the answer is Discord's 50035)."""
     if not isinstance(command, dict):
         return field_error("DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType")
     errors: dict[str, Any] = {}
     kind = command.get("type", 1)
+    if kind not in COMMAND_TYPES:
+        errors["type"] = field_error("BASE_TYPE_CHOICES", "Value must be one of {1, 2, 3}.")
+        return errors
     name = command.get("name")
-    if not isinstance(name, str) or not COMMAND_NAME.fullmatch(name):
-        errors["name"] = field_error("APPLICATION_COMMAND_INVALID_NAME", "Invalid name")
-    elif kind == 1 and name != name.lower():
-        errors["name"] = field_error("APPLICATION_COMMAND_INVALID_NAME", "Must be lowercase")
+    if problem := _name_error(name, kind):
+        errors["name"] = problem
+    if localized := _name_localizations_errors(command.get("name_localizations"), kind):
+        errors["name_localizations"] = localized
     description = command.get("description", "")
     if kind == 1 and (not isinstance(description, str) or not 1 <= len(description) <= 100):
         errors["description"] = field_error(
             "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
         )
-    if localized := _localizations_errors(command.get("description_localizations")):
+    elif kind in CONTEXT_MENU and description not in ("", None):
+        errors["description"] = field_error(
+            "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION_INVALID",
+            "Context menu commands cannot have description",
+        )
+    if kind in CONTEXT_MENU and command.get("description_localizations"):
+        errors["description_localizations"] = field_error(
+            "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION_INVALID",
+            "Context menu commands cannot have description",
+        )
+    elif localized := _localizations_errors(command.get("description_localizations")):
         errors["description_localizations"] = localized
     options = command.get("options") or []
-    option_errors = _options_errors(options)
-    if option_errors:
+    if kind in CONTEXT_MENU and options:
+        errors["options"] = field_error(
+            "APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS_INVALID",
+            "Context menu commands cannot have options",
+        )
+    elif option_errors := _options_errors(options):
         errors["options"] = option_errors
+    return errors
+
+
+def _name_localizations_errors(localized: Any, kind: int) -> dict[str, Any]:
+    """A command's `name_localizations`: known locales, each name under the name's own rule."""
+    if localized is None:
+        return {}
+    if not isinstance(localized, dict):
+        return field_error("DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType")
+    errors: dict[str, Any] = {}
+    for locale, name in localized.items():
+        if locale not in LOCALES:
+            errors[locale] = field_error("LOCALE_INVALID", f"Invalid locale: {locale}")
+        elif problem := _name_error(name, kind):
+            errors[locale] = problem
     return errors
 
 

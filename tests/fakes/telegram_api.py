@@ -452,11 +452,14 @@ class FakeTelegram:
         *,
         update_id: int | None = None,
         reply_to_bot: bool = False,
+        reply_to: int | None = None,
         sender_chat_id: int | None = None,
         thread_id: int | None = None,
     ) -> dict[str, Any]:
         """A text message from `user_id` in `chat_id` (default: the user's private chat);
-        `thread_id`: the forum topic it is written in."""
+        `thread_id`: the forum topic it is written in. `reply_to`: the id of a message in the
+        same chat (anyone's, still there) it replies to; `reply_to_bot`: the bot's last one.
+        As Telegram, the update carries the replied message without its own reply."""
         user = self._user(user_id)
         chat_id = user_id if chat_id is None else chat_id
         if chat_id > 0 and chat_id != user_id:
@@ -484,6 +487,13 @@ class FakeTelegram:
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": _utf16_len(command.group())}
             ]
+        if reply_to is not None and reply_to_bot:
+            raise ValueError("reply_to and reply_to_bot name two messages; give one")
+        if reply_to is not None:
+            original = self._messages.get((chat_id, reply_to))
+            if original is None:
+                raise ValueError(f"no message {reply_to} in chat {chat_id} to reply to")
+            message["reply_to_message"] = _without_reply(original)
         if reply_to_bot:
             previous = [m for m in self._messages.values() if m["chat"]["id"] == chat_id]
             previous = [m for m in previous if m.get("from", {}).get("id") == self.bot_id]

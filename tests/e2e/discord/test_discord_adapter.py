@@ -44,8 +44,11 @@ async def answer(fake: FakeDiscord, interaction, count: int = 1):
 async def test_command_sync_payload_matches_registry(fake: FakeDiscord, haven: Haven) -> None:
     synced = fake.commands["global"]
     assert synced == schema.commands_payload(haven.app.registry)
-    names = {c["name"] for c in synced}
+    names = {c["name"] for c in synced if c["type"] == 1}
     assert names == {c.name for c in haven.app.registry}
+    on_messages = [c for c in synced if c["type"] == 3]  # message commands: the message's menu
+    assert [c["name"] for c in on_messages] == ["Report to leads"]
+    assert on_messages[0]["name_localizations"]["de"] == "An die Leitung melden"
     community = next(c for c in synced if c["name"] == "community")
     assert community["default_member_permissions"] == str(1 << 5)
     rules = next(c for c in synced if c["name"] == "rules")
