@@ -17,7 +17,7 @@ from bot.core.registry import Command, pack_action
 from bot.domain.crisis import Level
 from bot.i18n import N_, _, language, use
 from bot.services.container import Services
-from commands import peer, safety_plan
+from commands import feedback, peer, safety_plan
 
 log = logging.getLogger(__name__)
 GROUNDING = pack_action("cope", "overwhelmed")
@@ -136,6 +136,8 @@ async def plain_text(svc: Services, request: Request, screened: Screened) -> lis
     """Text that is not a command: an answer to the safety plan's open question in the direct
     chat; else the screen's gentle pointer, when it had one; else a short note of what Haven
     can do."""
+    if (answered := await feedback.answer_pending(svc, request)) is not None:
+        return answered  # a lead's answer to feedback, after its Reply button
     if (relayed := await peer.relay_text(svc, request)) is not None:
         return relayed  # words in a conversation go to the other side
     if request.place.is_direct and (answered := await safety_plan.answer(svc, request)):

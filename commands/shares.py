@@ -295,89 +295,6 @@ async def delete(svc: Services, request: Request, args: dict[str, Any]) -> list[
     return replies
 
 
-ANSWER = Option(
-    "answer", Kind.TEXT, N_("Your answer to the member"), required=True, max_length=MAX_TEXT
-)
-FEEDBACK_ID = Option("id", Kind.INT, N_("The feedback's number"), required=True, min=1)
-
-
-async def feedback(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
-    """Anonymous feedback to the group's leads, who may answer it without learning who sent
-    it."""
-    scope = await svc.people.scope(request)
-    if scope.community is None:
-        raise ArgumentError(
-            _("feedback goes to a group's leads: use /feedback in your group first")
-        )
-    leads = await reachable_leads(svc, scope.community.id)
-    if not leads:
-        raise ArgumentError(
-            _("this group has no lead to read feedback yet; ask a lead to set /community oncall")
-        )
-    text = args.get("text") or ""
-    try:
-        found = await svc.shares.feedback(
-            scope.community.id, scope.member.id, text, svc.clock.now()
-        )
-    except ValueError as error:
-        raise ArgumentError(str(error)) from None
-    replies = [
-        private(
-            _("Thank you. Your feedback went to the leads of {group} without your name.").format(
-                group=group_name(scope.community)
-            )
-        )
-    ]
-    for lead in leads:
-        with use(await svc.people.member_language(lead, scope.community.id)):
-            said = _(
-                "Anonymous feedback #{id} for {group}:\n\n{text}\n\nTo answer the member "
-                "privately (you won't learn who it is), send /feedback reply {id} and your answer."
-            ).format(id=found, group=group_name(scope.community), text=text.strip())
-        replies.append(
-            private(said, to=actor_of(lead), idempotency_key=f"feedback:{found}:{lead.id}")
-        )
-    return replies
-
-
-async def feedback_reply(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:
-    scope = await svc.people.scope(request)
-    found = await svc.shares.feedback_of(args["id"])
-    leads = await reachable_leads(svc, found[0]) if found else []
-    if found is None or scope.member.id not in {lead.id for lead in leads}:
-        raise ArgumentError(_("only a lead of the group it was sent to can answer it"))
-    community_id, author_id = found
-    author = await svc.people.member_by_id(author_id) if author_id else None
-    if author is None:
-        raise ArgumentError(_("the member who sent it is no longer here"))
-    await svc.shares.answered(args["id"], svc.clock.now())
-    community = await svc.people.community(community_id)
-    with use(await svc.people.member_language(author, community_id)):
-        said = _("A lead of {group} answered your feedback #{id}:\n{answer}").format(
-            group=group_name(community), id=args["id"], answer=args["answer"]
-        )
-    return [
-        private(_("Sent to the member. You still don't know who they are.")),
-        private(said, to=actor_of(author)),
-    ]
-
-
-FEEDBACK = Command(
-    "feedback",
-    N_("Tell your group's leads something anonymously"),
-    feedback,
-    options=(TEXT,),
-    private_input=True,
-    text_verbs=(
-        Command(
-            "reply",
-            N_("Answer a member's feedback privately (leads)"),
-            feedback_reply,
-            options=(FEEDBACK_ID, ANSWER),
-        ),
-    ),
-    examples=("/feedback The Sunday circle could start later.",),
-)
 SHARE = Command(
     "share",
     N_("Share something with your group anonymously, after a lead's review"),
@@ -408,4 +325,4 @@ SHARE = Command(
     ),
     after_crisis=True,
 )
-COMMANDS = [SHARE, FEEDBACK]
+COMMANDS = [SHARE]

@@ -62,7 +62,8 @@ SCRIPT = [
     "/feedback Could the Sunday circle start an hour later?",
     ":as lee",
     ":dm",
-    "/feedback reply 1 Thank you. We'll try 19:00 from next month.",
+    ":press 1",
+    "Thank you. We'll try 19:00 from next month.",
     # a poll with three voters, one with two, an anonymous one
     ":in lounge",
     '/poll "Which evening suits the circle?" Monday | Wednesday | Friday for 2d',

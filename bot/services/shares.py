@@ -12,6 +12,7 @@ from bot.storage.shares import KINDS, ShareRepo, ShareRow
 MAX_TEXT = 1500
 PER_DAY = 3
 TOLD_AT = (1, 5, 10, 25, 50, 100)  # responses at which the author is told
+REPLY_MINUTES = 15  # after a lead presses Reply under a feedback, their next words answer it
 
 
 class ShareService:
@@ -120,3 +121,10 @@ class ShareService:
 
     async def answered(self, feedback_id: int, now: datetime) -> None:
         await self.repo.answered(feedback_id, now)
+
+    async def start_reply(self, feedback_id: int, lead_id: int, now: datetime) -> None:
+        await self.repo.start_reply(feedback_id, lead_id, now)
+
+    async def replying(self, lead_id: int, now: datetime) -> int | None:
+        """The feedback whose Reply the lead pressed in the last REPLY_MINUTES, if any."""
+        return await self.repo.replying(lead_id, now - timedelta(minutes=REPLY_MINUTES))

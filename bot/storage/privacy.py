@@ -84,6 +84,7 @@ MEMBER_REFERENCES: dict[str, str] = {
     "polls": "created_by",
     "kudos": "giver_id",  # the thanks stays with who received it
     "reports": "handled_by",
+    "feedback": "replying_by",
 }
 
 

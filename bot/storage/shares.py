@@ -144,5 +144,29 @@ class ShareRepo:
 
     async def answered(self, feedback_id: int, now: datetime) -> None:
         await self.db.execute(
-            "UPDATE feedback SET answered_at = ? WHERE id = ?", (stamp(now), feedback_id)
+            "UPDATE feedback SET answered_at = ?, replying_by = NULL, replying_at = NULL "
+            "WHERE id = ?",
+            (stamp(now), feedback_id),
         )
+
+    async def start_reply(self, feedback_id: int, lead_id: int, now: datetime) -> None:
+        """The lead's next words in their direct chat answer this feedback (one at a time)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE feedback SET replying_by = NULL, replying_at = NULL "
+                "WHERE replying_by = ?",
+                (lead_id,),
+            )
+            await conn.execute(
+                "UPDATE feedback SET replying_by = ?, replying_at = ? WHERE id = ?",
+                (lead_id, stamp(now), feedback_id),
+            )
+
+    async def replying(self, lead_id: int, since: datetime) -> int | None:
+        """The feedback the lead is answering, pressed since then."""
+        row = await self.db.fetchone(
+            "SELECT id FROM feedback WHERE replying_by = ? AND replying_at >= ? "
+            "ORDER BY replying_at DESC LIMIT 1",
+            (lead_id, stamp(since)),
+        )
+        return int(row[0]) if row is not None else None

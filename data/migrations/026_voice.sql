@@ -1,7 +1,12 @@
 -- Members' voice, the rest of it: a share held back after the crisis screen flagged it (until
 -- the member chooses to share it all the same), polls, kudos, reports of a message to the
--- leads, and a group's invitation.
+-- leads, a lead's answer to feedback by its Reply button, and a group's invitation.
 ALTER TABLE shares ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+
+-- A lead who pressed "Reply" under a feedback: their next words in the direct chat answer it.
+ALTER TABLE feedback ADD COLUMN replying_by INTEGER REFERENCES members (id) ON DELETE SET NULL;
+ALTER TABLE feedback ADD COLUMN replying_at TEXT;
+CREATE INDEX feedback_replying ON feedback (replying_by);
 
 -- A lead's poll. `options`: one per line. An anonymous poll never shows who voted; any poll
 -- shows its counts only from three voters.

@@ -125,7 +125,7 @@ def test_feedback_reaches_the_leads_and_is_answered_without_the_author(console) 
     assert [m.header for m in sent] == ["@ana private", "@lee private"]
     assert "without your name" in sent[0].text
     assert "start an hour later" in sent[1].text and "ana" not in sent[1].text
-    assert "send /feedback reply 1 and your answer" in sent[1].text
+    assert "press Reply, or send /feedback reply 1 and your answer" in sent[1].text
     answered = t.step("/feedback reply 1 Thank you, we'll try 19:00 next month.").messages
     assert [m.header for m in answered] == ["@lee private", "@ana private"]
     assert "still don't know who" in answered[0].text
@@ -218,3 +218,33 @@ def test_forgetme_takes_the_authors_words_out_of_the_group_too(console) -> None:
     assert erased[1].post == "1 changed" and "removed by the member" in erased[1].text
     assert TEXT not in erased[1].text and erased[1].buttons == ()
     assert t.query("SELECT COUNT(*) FROM shares") == [(0,)]
+
+
+def test_a_lead_answers_feedback_with_its_reply_button(console) -> None:
+    t = console(
+        [
+            ":in lounge",
+            ":as lee lead",
+            "/rules",
+            "/community oncall lee",
+            ":as ana",
+            "/rules",
+            "/feedback Please add a quiet channel for bad days.",
+            ":as lee",
+            ":dm",
+            ":press 1",
+            "Good idea: it opens on Monday. Thank you for saying it.",
+            "and this is just a note to Haven",
+        ]
+    )
+    sent = t.step("/feedback Please add a quiet channel for bad days.").messages
+    assert sent[1].header == "@lee private" and sent[1].buttons == ("Reply",)
+    asked = t.step(":press 1").messages[0]
+    assert "Write your answer to feedback #1 as your next message here" in asked.text
+    answered = t.step("Good idea: it opens on Monday. Thank you for saying it.").messages
+    assert [m.header for m in answered] == ["@lee private", "@ana private"]
+    assert "still don't know who" in answered[0].text
+    assert "Good idea: it opens on Monday." in answered[1].text
+    after = t.step("and this is just a note to Haven").messages  # one answer per press
+    assert all(m.header == "@lee private" for m in after)
+    assert t.query("SELECT answered_at IS NOT NULL, replying_by FROM feedback") == [(1, None)]
