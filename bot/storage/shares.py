@@ -153,8 +153,7 @@ class ShareRepo:
         """The lead's next words in their direct chat answer this feedback (one at a time)."""
         async with self.db.transaction() as conn:
             await conn.execute(
-                "UPDATE feedback SET replying_by = NULL, replying_at = NULL "
-                "WHERE replying_by = ?",
+                "UPDATE feedback SET replying_by = NULL, replying_at = NULL WHERE replying_by = ?",
                 (lead_id,),
             )
             await conn.execute(
