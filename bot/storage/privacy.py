@@ -88,6 +88,14 @@ MEMBER_REFERENCES: dict[str, str] = {
 }
 
 
+# What else a member did that lives in a row about someone else: exported as theirs, never
+# erased with them (their column is cleared, by MEMBER_REFERENCES). name -> (table, column,
+# columns exported).
+ALSO_EXPORTED: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "kudos_given": ("kudos", "giver_id", ("community_id", "public", "at")),
+}
+
+
 CONSENT, MEMBER = "consent", "member"  # kinds of cached rows (bot/storage/invalidation.py)
 # Rows in the order they were written: SQLite's rowid, PostgreSQL's physical order.
 ORDER = {"sqlite": "rowid", "postgresql": "ctid"}
@@ -126,6 +134,12 @@ class PrivacyRepo:
                 (member_id,),
             )
             found[table] = [dict(zip(columns, row, strict=True)) for row in rows]
+        for name, (table, column, columns) in ALSO_EXPORTED.items():
+            rows = await self.db.fetchall(
+                f"SELECT {', '.join(columns)} FROM {table} WHERE {column} = ? ORDER BY at",
+                (member_id,),
+            )
+            found[name] = [dict(zip(columns, row, strict=True)) for row in rows]
         return found
 
     async def counts(self, member_id: int) -> dict[str, int]:

@@ -79,3 +79,26 @@ def test_ten_kudos_in_a_month_are_celebrated_once_in_the_group(console) -> None:
     assert [m.text for m in posts] == [
         "💛 10 kudos shared here this month. Thank you for lifting each other up."
     ]
+
+
+def test_kudos_given_and_received_are_in_mydata_and_erasure_keeps_the_others_thanks(
+    console, tmp_path
+) -> None:
+    import json
+
+    t = console(
+        [
+            ":in lounge",
+            ":as kim",
+            "/rules",
+            ":as ana",
+            "/rules",
+            "/kudos kim thank you",
+            "/mydata",
+            "/forgetme confirm",
+        ]
+    )
+    (exported,) = tmp_path.rglob("haven-my-data.json")
+    data = json.loads(exported.read_text())
+    assert len(data["kudos_given"]) == 1 and data["kudos"] == []
+    assert t.query("SELECT giver_id, receiver_id IS NOT NULL FROM kudos") == [(None, 1)]
