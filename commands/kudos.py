@@ -91,6 +91,9 @@ KUDOS = Command(
     N_("Thank a member of your group, in the group or privately"),
     kudos,
     options=(MEMBER, NOTE),
+    # Typed in a Telegram group, the line goes where Haven may delete it: a private kudos
+    # stays private, and a public one is posted by Haven anyway.
+    private_input=True,
     examples=(
         "/kudos kim Thank you for listening last night.",
         "/kudos kim private You made my week.",
