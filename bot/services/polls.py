@@ -26,6 +26,14 @@ class Tally:
 class PollService:
     def __init__(self, repo: PollRepo) -> None:
         self.repo = repo
+        # The earliest end of an open poll, known once looked up: the every-minute job reads
+        # nothing until then. Forgotten when any process opens a poll (a notice all hear).
+        self._next_end: datetime | None = None
+        self._known = False
+        repo.on_opened(self._forget)
+
+    def _forget(self, key: int | None) -> None:
+        self._known = False
 
     async def create(
         self, community_id: int, spec: PollSpec, member_id: int, now: datetime
@@ -92,4 +100,11 @@ class PollService:
         return await self.repo.get(poll_id)
 
     async def due(self, now: datetime) -> list[int]:
+        """Polls at their end, still open; no read while the earliest end is still ahead."""
+        if not self._known:
+            self._known = True  # before the look: a notice during it makes it look again
+            self._next_end = await self.repo.next_end()
+        if self._next_end is None or now < self._next_end:
+            return []
+        self._known = False  # the next look finds the end after these
         return await self.repo.due(now)

@@ -21,6 +21,8 @@ CACHE_CHANNEL = "haven_cache"
 SCHEDULE, OUTBOX = "schedule", "outbox"
 # A conversation asked for or an urgent alert raised: the peer-support job looks again.
 SUPPORT = "support"
+# A poll opened: the job that closes polls at their end learns the new earliest end.
+POLLS = "polls"
 Forget = Callable[[int | None], None]
 
 

@@ -3,10 +3,12 @@ that is not anonymous, for its leads' list of voters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.storage.database import stamp, unstamp
+from bot.storage.invalidation import POLLS
 from bot.storage.store import Engine
 
 
@@ -55,7 +57,7 @@ class PollRepo:
         now: datetime,
         closes_at: datetime,
     ) -> int:
-        return await self.db.execute(
+        poll_id = await self.db.execute(
             "INSERT INTO polls (community_id, question, options, anonymous, created_by, "
             "created_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -68,6 +70,8 @@ class PollRepo:
                 stamp(closes_at),
             ),
         )
+        self.db.changed(POLLS, None)  # every process's closing job learns the new end
+        return poll_id
 
     async def get(self, poll_id: int) -> PollRow | None:
         row = await self.db.fetchone(f"SELECT {COLUMNS} FROM polls WHERE id = ?", (poll_id,))
@@ -122,6 +126,14 @@ class PollRepo:
             (stamp(now), poll_id),
         )
         return bool(rows)
+
+    def on_opened(self, heard: Callable[[int | None], None]) -> None:
+        self.db.on_change(POLLS, heard)
+
+    async def next_end(self) -> datetime | None:
+        """The earliest end of an open poll (by the partial index on open polls' ends)."""
+        row = await self.db.fetchone("SELECT MIN(closes_at) FROM polls WHERE closed_at IS NULL")
+        return unstamp(row[0]) if row is not None and row[0] else None
 
     async def due(self, now: datetime) -> list[int]:
         rows = await self.db.fetchall(
