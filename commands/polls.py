@@ -186,7 +186,7 @@ async def voters(svc: Services, request: Request, args: dict[str, Any]) -> list[
 
 
 async def close_due(svc: Services, now: datetime) -> list[Reply]:
-    """Every minute: polls at their end close, and their posts show the results."""
+    """Every five minutes: polls at their end close, and their posts show the results."""
     replies: list[Reply] = []
     for poll_id in await svc.polls.due(now):
         closed = await svc.polls.close(poll_id, now)
@@ -220,4 +220,4 @@ POLL = Command(
     actions=("poll vote 1 10",),
 )
 COMMANDS = [POLL]
-JOBS = [Job("polls", CronTrigger(minute="*", timezone="UTC"), close_due)]
+JOBS = [Job("polls", CronTrigger(minute="*/5", timezone="UTC"), close_due)]  # ends: to 5 min
