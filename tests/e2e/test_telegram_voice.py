@@ -129,3 +129,31 @@ async def test_a_reply_report_reaches_the_lead_without_the_reporter_and_merges(
 
     fake.press(LEAD, alert, button(alert, "Mark handled")["callback_data"])
     await said(fake, LEAD, "Report #1 is marked handled. Thank you.")
+
+
+async def test_a_share_survives_a_5xx_on_its_review_and_post_and_a_429_on_its_count(
+    fake: FakeTelegram, haven: Haven
+) -> None:
+    """Every call of the flow may fail once: the lead's review (a 500), the group post (a
+    502) and the change of its count (a 429) are each waited out, and each lands once."""
+    await lead_on_call(fake)
+    fake.fail_next("sendMessage", 500, "Internal Server Error", times=2)
+    fake.send_text(ALICE, f"/share {SHARED}", GROUP)
+    review = await said(fake, LEAD, "A share for Calm Corner waits for your review")
+    fake.fail_next("sendMessage", 502, "Bad Gateway", times=2)
+    fake.press(LEAD, review, button(review, "Approve")["callback_data"])
+    post = await said(fake, GROUP, "A member shared:")
+    fake.fail_next("editMessageText", 429, "Too Many Requests: retry after 1", retry_after=1)
+    fake.press(KIM, post, button(post, "I relate · 0")["callback_data"])
+    await said(fake, ALICE, "1 member responded to your share #1.")
+    await fake.wait_for(
+        lambda: any("I relate · 1" in str(c.params) for c in fake.calls_of("editMessageText"))
+    )
+
+    def failed(method: str) -> int:  # calls_of(ok=False) lists them all, answered or not
+        return len(fake.calls_of(method, ok=False)) - len(fake.calls_of(method))
+
+    assert failed("sendMessage") == 4 and failed("editMessageText") == 1  # each fault met
+    for needle, chat in ((SHARED, GROUP), ("waits for your review", LEAD)):
+        found = {m["message_id"] for m in fake.messages_to(chat) if needle in m.get("text", "")}
+        assert len(found) == 1  # each sent once (an edit keeps its message), never twice
