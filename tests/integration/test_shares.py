@@ -6,18 +6,14 @@ input is refused with the usage line and nothing stored."""
 
 from __future__ import annotations
 
+SETUP = [":in lounge", ":as lee lead", "/rules", "/community oncall lee", ":as ana", "/rules"]
 TEXT = "Today I asked my doctor for help for the first time. I was scared but I did it."
 
 
 def test_a_share_reviewed_posted_answered_and_removed_without_the_author(console) -> None:
     t = console(
         [
-            ":in lounge",
-            ":as lee lead",
-            "/rules",
-            "/community oncall lee",
-            ":as ana",
-            "/rules",
+            *SETUP,
             f"/share {TEXT}",
             ":as lee",
             ":dm",
@@ -106,12 +102,7 @@ def test_bad_shares_are_refused_and_nothing_is_stored(console) -> None:
 def test_feedback_reaches_the_leads_and_is_answered_without_the_author(console) -> None:
     t = console(
         [
-            ":in lounge",
-            ":as lee lead",
-            "/rules",
-            "/community oncall lee",
-            ":as ana",
-            "/rules",
+            *SETUP,
             "/feedback The Sunday circle could start an hour later.",
             ":as lee",
             ":dm",
@@ -139,12 +130,7 @@ def test_a_share_the_screen_flags_gets_the_crisis_reply_and_waits_for_the_member
     crisis = "I don't want to be alive anymore and nobody would notice"
     t = console(
         [
-            ":in lounge",
-            ":as lee lead",
-            "/rules",
-            "/community oncall lee",
-            ":as ana",
-            "/rules",
+            *SETUP,
             f"/share {crisis}",
             ":dm",
             ":press 1",
@@ -175,12 +161,7 @@ def test_a_share_the_screen_flags_gets_the_crisis_reply_and_waits_for_the_member
 def test_a_held_share_the_member_keeps_back_is_never_seen(console) -> None:
     t = console(
         [
-            ":in lounge",
-            ":as lee lead",
-            "/rules",
-            "/community oncall lee",
-            ":as ana",
-            "/rules",
+            *SETUP,
             "/share I want to kill myself tonight",
             ":dm",
             ":press 2",
@@ -199,12 +180,7 @@ def test_a_held_share_the_member_keeps_back_is_never_seen(console) -> None:
 def test_forgetme_takes_the_authors_words_out_of_the_group_too(console) -> None:
     t = console(
         [
-            ":in lounge",
-            ":as lee lead",
-            "/rules",
-            "/community oncall lee",
-            ":as ana",
-            "/rules",
+            *SETUP,
             f"/share {TEXT}",
             ":as lee",
             ":dm",
@@ -223,12 +199,7 @@ def test_forgetme_takes_the_authors_words_out_of_the_group_too(console) -> None:
 def test_a_lead_answers_feedback_with_its_reply_button(console) -> None:
     t = console(
         [
-            ":in lounge",
-            ":as lee lead",
-            "/rules",
-            "/community oncall lee",
-            ":as ana",
-            "/rules",
+            *SETUP,
             "/feedback Please add a quiet channel for bad days.",
             ":as lee",
             ":dm",
