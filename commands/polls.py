@@ -81,8 +81,11 @@ def post_text(poll: PollRow, tally: Tally, community: CommunityRow, svc: Service
     return "\n".join(lines)
 
 
-async def poll_post(svc: Services, poll: PollRow, *, changed: bool) -> Reply | None:
-    """The poll's post in the group's language: new (kept), or the kept one changed."""
+async def poll_post(
+    svc: Services, poll: PollRow, *, changed: bool, where: Place | None = None
+) -> Reply | None:
+    """The poll's post in the group's language: new (kept; in the chat it was asked in, a
+    Discord channel or a Telegram topic), or the kept one changed, wherever it went."""
     community = await svc.people.community(poll.community_id)
     if community is None:
         return None
@@ -98,7 +101,7 @@ async def poll_post(svc: Services, poll: PollRow, *, changed: bool) -> Reply | N
             ],
             per_row=2,
         )
-    place = Place(community.platform, community.chat_id, is_direct=False)
+    place = where or Place(community.platform, community.chat_id, is_direct=False)
     if changed:
         return public(text, to=place, buttons=buttons, replaces=post_key(poll.id))
     return public(text, to=place, buttons=buttons, keep=post_key(poll.id))
@@ -114,7 +117,7 @@ async def create(svc: Services, request: Request, args: dict[str, Any]) -> list[
         found = await svc.polls.create(community_id, spec, scope.member.id, svc.clock.now())
     except ValueError as error:
         raise ArgumentError(str(error)) from None
-    post = await poll_post(svc, found, changed=False)
+    post = await poll_post(svc, found, changed=False, where=request.place)
     done = private(
         _("Poll #{id} is posted. /poll close {id} closes it before its end.").format(id=found.id)
     )
