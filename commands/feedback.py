@@ -145,6 +145,7 @@ FEEDBACK = Command(
     N_("Tell your group's leads something anonymously"),
     feedback,
     options=(TEXT,),
+    anonymous=True,
     private_input=True,
     text_verbs=(
         Command(

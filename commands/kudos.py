@@ -93,6 +93,7 @@ KUDOS = Command(
     options=(MEMBER, NOTE),
     # Typed in a Telegram group, the line goes where Haven may delete it: a private kudos
     # stays private, and a public one is posted by Haven anyway.
+    anonymous=True,
     private_input=True,
     examples=(
         "/kudos kim Thank you for listening last night.",

@@ -152,6 +152,7 @@ REPORT = Command(
     text_verbs=(
         Command("handled", N_("Mark a report handled (leads)"), handled, options=(REPORT_ID,)),
     ),
+    anonymous=True,
     private_input=True,  # typed in a group, the line goes where Haven may delete it
     on_message=N_("Report to leads"),
     examples=("/report this is spam", "/report handled 2"),

@@ -300,6 +300,7 @@ SHARE = Command(
     N_("Share something with your group anonymously, after a lead's review"),
     share,
     options=(TEXT,),
+    anonymous=True,
     private_input=True,
     text_verbs=(
         Command("delete", N_("Remove your share"), delete, options=(SHARE_ID,)),

@@ -305,6 +305,9 @@ class TelegramAdapter:
             await self._send(chat.id, Reply(said))
             return
         name, text = tr.command_text(message)
+        bare = name == "start" and chat.type == Chat.PRIVATE and not text.strip()
+        if bare and await self._resume(user.id):  # an anonymous act's answer that waited
+            return
         if name == "start" and chat.type == Chat.PRIVATE and text.startswith("c-"):
             if await self._resume(user.id):
                 return
@@ -497,7 +500,8 @@ class TelegramAdapter:
         return f"https://t.me/{self.username}?start=c-{command}"
 
     async def _resume(self, user_id: int) -> bool:
-        """`/start c-<command>` from a deep link: deliver the replies that waited, if any."""
+        """`/start c-<command>` from a deep link (or a bare /start, after an anonymous act that
+        could not be answered privately): deliver the replies that waited, if any."""
         pending = self._pending.pop(str(user_id), None)
         if pending is not None and pending.expires > time.monotonic():
             for reply in pending.replies:
@@ -531,7 +535,12 @@ class TelegramAdapter:
                 await self._unanswered(request, reply, error)
         if held:
             self._pending[request.actor.user_id] = Pending(time.monotonic() + PENDING_SECONDS, held)
-            if request.via is not Via.BUTTON:
+            command = self.app.registry.get(request.command)
+            if command is not None and command.anonymous:
+                # A share, a report: a line in the group would tie the member to it. The
+                # answer waits for their next /start with Haven instead.
+                log.info("a private answer to an anonymous act waits for a direct chat")
+            elif request.via is not Via.BUTTON:
                 link = self._deep_link(request.command or "start")
                 with i18n.use(self._language(request.locale, request.actor)):
                     said = i18n._(NO_DM).format(name=request.actor.name, link=link)

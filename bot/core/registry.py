@@ -59,6 +59,9 @@ class Command:
     # A crisis in its text gets the crisis reply, and the command still runs (/talk: asking
     # for someone to talk to is what a member in crisis should still be able to do).
     after_crisis: bool = False
+    # The act itself must not be tied to the member in the group (a share, a report): when
+    # its private answer cannot reach them, the group gets no line naming them either.
+    anonymous: bool = False
     # Also a command on a message, where the platform has them (Discord's message context
     # menu): its name there, e.g. "Report to leads"; the request carries the message.
     on_message: str = ""

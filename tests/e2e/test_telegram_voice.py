@@ -9,6 +9,8 @@ messages), so the group never sees who shared or who reported."""
 
 from __future__ import annotations
 
+import asyncio
+
 from fakes.haven_telegram import ALICE, BOB, GROUP, KIM, LEAD, Haven
 from fakes.telegram_api import FakeTelegram
 
@@ -157,3 +159,21 @@ async def test_a_share_survives_a_5xx_on_its_review_and_post_and_a_429_on_its_co
     for needle, chat in ((SHARED, GROUP), ("waits for your review", LEAD)):
         found = {m["message_id"] for m in fake.messages_to(chat) if needle in m.get("text", "")}
         assert len(found) == 1  # each sent once (an edit keeps its message), never twice
+
+
+async def test_a_reporter_who_never_opened_a_direct_chat_is_not_named_in_the_group(
+    fake: FakeTelegram, haven: Haven
+) -> None:
+    """Bob never pressed Start: his answer cannot reach him privately, and the group gets no
+    line naming him (for a check-in it would get one with a link); the lead still gets the
+    report, and Bob's answer waits for his next /start."""
+    await lead_on_call(fake)
+    written = fake.send_text(KIM, SPAM, GROUP)["message"]
+    typed = fake.send_text(BOB, "/report spam", GROUP, reply_to=written["message_id"])
+    await said(fake, LEAD, "a message by Kim was reported")
+    await fake.wait_for(lambda: (GROUP, typed["message"]["message_id"]) in fake.deleted)
+    await asyncio.sleep(0.3)
+    assert not any("Bob" in t or "start=" in t for t in texts(fake, GROUP))
+    fake.set_started(BOB, True)
+    fake.send_text(BOB, "/start")
+    await said(fake, BOB, "The leads of Calm Corner have your report")
