@@ -1,7 +1,7 @@
-"""`/report [reason]`: a member reports a message to the group's leads (on Telegram by
-replying to it, on Discord with the message command "Report to leads", in the console with
-`:reply N /report`), or, with no message, the other side of their supporter conversation
-(commands/peer.py).
+"""`/report [reason]`: a member reports a message to the group's leads: on Telegram by
+replying to it; on Discord with the message command "Report to leads", which first asks what
+happened in a box; in the console with `:reply N /report`. With no message, it reports the
+other side of the member's supporter conversation (commands/peer.py).
 
 The leads get the message's words, its writer, a link and the reason, never who reported it;
 a second member's report of the same message is merged into the first ("reported by 2

@@ -22,6 +22,7 @@ import discord
 from adapters.base import AdapterFailure, settled
 from adapters.discord import schema
 from adapters.discord.endpoints import point_at
+from adapters.discord.reason import ReasonBox
 from adapters.text import chunks
 from bot import i18n
 from bot.app import App
@@ -229,20 +230,30 @@ class DiscordAdapter:
     async def _on_message_command(
         self, interaction: discord.Interaction, data: dict[str, Any], name: str
     ) -> None:
-        """ "Report to leads" on a message: the command it stands for, about that message,
-        answered only to whoever used it."""
+        """ "Report to leads" on a message: a box asks what happened (optional; adapters/
+        discord/reason.py), then the command it stands for runs about that message, answered
+        only to whoever used it."""
         command = schema.message_command(self.app.registry, name)
         target = str(data.get("target_id", ""))
         message = ((data.get("resolved") or {}).get("messages") or {}).get(target)
         if command is None or not isinstance(message, dict):
             await interaction.response.defer(ephemeral=True)
             return
-        request = replace(
-            self._request(interaction, command.name, "", Via.COMMAND, {}),
-            quoted=_quoted(message, interaction.guild_id),
-        )
-        replies = await self._handle(interaction, request, ephemeral=True)
-        await self._respond(interaction, request, replies)
+        quoted = _quoted(message, interaction.guild_id)
+
+        async def submitted(answer: discord.Interaction, reason: str) -> None:
+            args = {"reason": reason.strip()} if reason.strip() else {}
+            request = replace(
+                self._request(answer, command.name, reason, Via.COMMAND, args), quoted=quoted
+            )
+            replies = await self._handle(answer, request, ephemeral=True)
+            await self._respond(answer, request, replies)
+
+        if any(o.name == "reason" for o in command.options):  # first, what happened
+            language = self._language(self._request(interaction, command.name, "", Via.COMMAND, {}))
+            await interaction.response.send_modal(ReasonBox(command, language, submitted))
+            return
+        await submitted(interaction, "")
 
     async def _on_button(self, interaction: discord.Interaction) -> None:
         custom_id = str((interaction.data or {}).get("custom_id", ""))

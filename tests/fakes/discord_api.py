@@ -116,6 +116,7 @@ CHANNEL_MESSAGE_WITH_SOURCE = 4
 DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE = 5
 DEFERRED_UPDATE_MESSAGE = 6
 UPDATE_MESSAGE = 7
+MODAL, MODAL_SUBMIT = 9, 5  # a callback that opens a form; the interaction its submit makes
 CALLBACK_TYPES = frozenset({1, 4, 5, 6, 7, 8, 9, 10, 12})
 
 # Message flags
@@ -232,6 +233,42 @@ class ApiError(Exception):
         if self.errors is not None:
             body["errors"] = self.errors
         return body
+
+
+def _modal_inputs(form: dict[str, Any]) -> list[dict[str, Any]]:
+    """A modal's text inputs, in action rows (type 1) or labels (type 18)."""
+    found = []
+    for row in form.get("components") or []:
+        inner = row.get("components") or ([row["component"]] if row.get("component") else [])
+        found += [c for c in inner if c.get("type") == 4]
+    return found
+
+
+def _check_modal(form: dict[str, Any]) -> None:
+    """Discord's rules for a modal: a custom_id, a title of 1-45 characters, 1-5 rows, text
+    inputs with a custom_id and (in a row) a label of 1-45 characters."""
+    errors: dict[str, Any] = {}
+    title = form.get("title") or ""
+    if not 1 <= len(title) <= 45:
+        errors["title"] = field_error("BASE_TYPE_BAD_LENGTH", "Must be between 1 and 45 in length.")
+    if not form.get("custom_id"):
+        errors["custom_id"] = field_error("BASE_TYPE_REQUIRED", "This field is required")
+    rows = form.get("components") or []
+    inputs = _modal_inputs(form)
+    if not 1 <= len(rows) <= 5 or not inputs:
+        errors["components"] = field_error(
+            "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length."
+        )
+    for item in inputs:
+        if not item.get("custom_id"):
+            errors["components"] = field_error("BASE_TYPE_REQUIRED", "This field is required")
+        label = item.get("label")
+        if label is not None and not 1 <= len(label) <= 45:
+            errors["label"] = field_error(
+                "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 45 in length."
+            )
+    if errors:
+        raise invalid_form({"data": errors})
 
 
 def invalid_form(errors: dict[str, Any]) -> ApiError:
@@ -981,6 +1018,35 @@ class FakeDiscord:
         if scope_guild is not None:
             data["guild_id"] = str(scope_guild)
         payload["data"] = data
+        return await self._send_interaction(payload)
+
+    async def submit_modal(self, shown: Interaction, values: dict[str, str]) -> Interaction:
+        """The member who was shown a modal (an answer of callback type 9 to `shown`) fills
+        it in (`values` by each text input's custom_id; left out: empty) and submits it: an
+        INTERACTION_CREATE of type 5 in the same place, with the modal's custom_id and each
+        input's value, as Discord sends it."""
+        modal = next((r for r in shown.responses if r.type == MODAL), None)
+        if modal is None:
+            raise ValueError("no modal was shown for that interaction")
+        form = modal.payload["data"]
+        first = shown.payload
+        who = (first.get("member") or {}).get("user") or first.get("user") or {}
+        guild_id = int(first["guild_id"]) if first.get("guild_id") else None
+        channel_id = int(first["channel_id"]) if guild_id else None
+        payload = self._interaction_base(MODAL_SUBMIT, int(who["id"]), guild_id, channel_id)
+        payload["locale"] = first.get("locale", "en-US")
+        rows = []
+        for item in _modal_inputs(form):
+            value = values.get(item["custom_id"], "")
+            if item.get("required", True) and not value:
+                raise ValueError(f"the input {item['custom_id']!r} is required")
+            rows.append(
+                {
+                    "type": 1,
+                    "components": [{"type": 4, "custom_id": item["custom_id"], "value": value}],
+                }
+            )
+        payload["data"] = {"custom_id": form["custom_id"], "components": rows}
         return await self._send_interaction(payload)
 
     async def send_dm(self, user_id: int, text: str) -> dict[str, Any]:
@@ -1757,6 +1823,10 @@ class FakeDiscord:
             stored = self._messages.get(interaction.original_message_id or 0)
             message = stored
             response.ephemeral = bool(stored and stored.get("ephemeral"))
+        elif kind == MODAL:
+            if interaction.type == MODAL_SUBMIT:
+                raise ApiError(400, "Interaction response type is not valid here", 40043)
+            _check_modal(data)
         interaction.callback_type = kind
         if message is not None and kind in (CHANNEL_MESSAGE_WITH_SOURCE, UPDATE_MESSAGE):
             _fill_response(response, message, data)

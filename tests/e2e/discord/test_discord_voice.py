@@ -33,6 +33,13 @@ async def dm(fake: FakeDiscord, user_id: int, needle: str) -> dict:
     return found()[-1]
 
 
+async def reason_box(fake: FakeDiscord, interaction: Interaction) -> dict:
+    """The modal a message command opened (callback type 9): its form."""
+    (first, *_rest) = await fake.wait_responses(interaction, 1)
+    assert first.type == 9, first
+    return first.payload["data"]
+
+
 async def answer(fake: FakeDiscord, interaction: Interaction) -> str:
     (first, *_rest) = await fake.wait_responses(interaction, 1)
     assert first.ephemeral, first
@@ -119,12 +126,18 @@ async def test_report_to_leads_on_a_message_reaches_the_lead_without_the_reporte
     reported = await fake.message_command(ALICE, REPORT, written["id"])
     data = reported.payload["data"]
     assert (data["type"], data["target_id"], data["id"]) == (3, written["id"], synced[0]["id"])
-    said = await answer(fake, reported)
+    box = await reason_box(fake, reported)  # what happened, optional
+    assert box["title"] == "Report to leads"
+    (field,) = [c for row in box["components"] for c in row["components"]]
+    assert field["label"] == "What happened (optional)" and field["required"] is False
+    submitted = await fake.submit_modal(reported, {field["custom_id"]: "selling followers"})
+    said = await answer(fake, submitted)
     assert said == "Thank you. The leads of Calm Corner have your report, without your name."
 
     alert = await dm(fake, LEAD, "Report #1 in Calm Corner")
     assert alert["content"].startswith("Report #1 in Calm Corner: a message by bob was reported.")
     assert f"The message: {SPAM}" in alert["content"]
+    assert "Reason: selling followers" in alert["content"]
     assert labels(alert) == ["Mark handled", "Open the message"]
     handled, link = buttons(alert)
     assert handled["custom_id"] == "h:report handled 1"
@@ -132,7 +145,9 @@ async def test_report_to_leads_on_a_message_reaches_the_lead_without_the_reporte
     assert (link["style"], link["url"]) == (5, url) and "custom_id" not in link
 
     again = await fake.message_command(KIM, REPORT, written["id"])
-    assert "have your report, without your name" in await answer(fake, again)
+    await reason_box(fake, again)
+    submitted = await fake.submit_modal(again, {})  # no reason given
+    assert "have your report, without your name" in await answer(fake, submitted)
     merged = await dm(fake, LEAD, "reported again, by 2 members now")
     assert merged["content"].startswith("Report #1 in Calm Corner: reported again")
     assert "The message:" not in merged["content"]
