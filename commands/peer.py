@@ -181,7 +181,7 @@ async def answer(svc: Services, request: Request, args: dict[str, Any]) -> list[
             ).format(group=scope.community.title or _("your group"))
         )
         if asked:
-            replies += await _tell_leads(
+            replies += await tell_leads(
                 svc,
                 scope.community.id,
                 lambda: _(
@@ -208,15 +208,25 @@ async def reachable_leads(svc: Services, community_id: int) -> list[MemberRow]:
     return [m for m in found if m is not None]
 
 
-async def _tell_leads(
-    svc: Services, community_id: int, text: Callable[[], str], key: str
+Rows = tuple[tuple[Button, ...], ...]
+
+
+async def tell_leads(
+    svc: Services,
+    community_id: int,
+    text: Callable[[], str],
+    key: str,
+    buttons: Callable[[], Rows] | None = None,
 ) -> list[Reply]:
-    """A note to every reachable lead, each in their own language (`text` is called inside)."""
+    """A note to every reachable lead, each in their own language (`text` and `buttons` are
+    called inside)."""
     replies = []
     for lead in await reachable_leads(svc, community_id):
         with use(await svc.people.member_language(lead, community_id)):
-            said = text()
-        replies.append(private(said, to=actor_of(lead), idempotency_key=f"{key}:{lead.id}"))
+            said, shown = text(), buttons() if buttons is not None else ()
+        replies.append(
+            private(said, to=actor_of(lead), buttons=shown, idempotency_key=f"{key}:{lead.id}")
+        )
     return replies
 
 
@@ -782,7 +792,7 @@ async def report(svc: Services, request: Request, args: dict[str, Any]) -> list[
         because = _("Reason: {reason}").format(reason=reason)
         return f"{said}\n{because}"
 
-    replies += await _tell_leads(svc, current.community_id, text, f"talk:{current.id}:report")
+    replies += await tell_leads(svc, current.community_id, text, f"talk:{current.id}:report")
     return [private(_("Thank you: the leads are told, without your name.")), *replies]
 
 
@@ -810,7 +820,7 @@ async def follow_up(svc: Services, request: Request, args: dict[str, Any]) -> li
         found = await svc.support.follow_up(args["id"], scope.member.id)
     except ValueError as error:
         raise ArgumentError(str(error)) from None
-    replies = await _tell_leads(
+    replies = await tell_leads(
         svc,
         found.community_id,
         lambda: _(

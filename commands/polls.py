@@ -128,13 +128,11 @@ async def vote(svc: Services, request: Request, args: dict[str, Any]) -> list[Re
     """A vote counts only from a member of the poll's group (typed in a direct chat: the group
     they were last in)."""
     scope = await svc.people.scope(request)
-    poll = await svc.polls.get(args["id"])
-    if poll is None or scope.community is None or scope.community.id != poll.community_id:
+    found = await svc.polls.get(args["id"])
+    if found is None or scope.community is None or scope.community.id != found.community_id:
         raise ArgumentError(_("there is no poll #{id} in your group").format(id=args["id"]))
     try:
-        found, before = await svc.polls.vote(
-            args["id"], scope.member.id, args["choice"], svc.clock.now()
-        )
+        before = await svc.polls.vote(found, scope.member.id, args["choice"], svc.clock.now())
     except ValueError as error:
         raise ArgumentError(str(error)) from None
     option = found.options[args["choice"] - 1]

@@ -16,10 +16,10 @@ from typing import Any
 from bot.core.messages import Button, Quoted, Reply, Request, private
 from bot.core.options import ArgumentError, Kind, Option
 from bot.core.registry import Command, pack_action
-from bot.i18n import N_, _, ngettext, use
+from bot.i18n import N_, _, ngettext
 from bot.services.container import Services
 from commands import peer
-from commands.peer import group_name, reachable_leads
+from commands.peer import group_name, reachable_leads, tell_leads
 
 REASON = Option("reason", Kind.TEXT, N_("What happened (optional)"), max_length=300)
 REPORT_ID = Option("id", Kind.INT, N_("The report's number"), required=True, min=1)
@@ -91,7 +91,7 @@ async def _message(svc: Services, request: Request, quoted: Quoted, reason: str)
         return "\n".join(lines)
 
     buttons = _buttons(report_id, quoted.link)
-    replies = await _to_leads(svc, community.id, text, buttons, f"report:{report_id}:{members}")
+    replies = await tell_leads(svc, community.id, text, f"report:{report_id}:{members}", buttons)
     return [
         private(
             _("Thank you. The leads of {group} have your report, without your name.").format(
@@ -110,24 +110,6 @@ def _buttons(report_id: int, link: str | None) -> Callable[[], tuple[tuple[Butto
         return (tuple(row),)
 
     return made
-
-
-async def _to_leads(
-    svc: Services,
-    community_id: int,
-    text: Callable[[], str],
-    buttons: Callable[[], tuple[tuple[Button, ...], ...]],
-    key: str,
-) -> list[Reply]:
-    """The report to every reachable lead, each in their own language."""
-    replies = []
-    for lead in await reachable_leads(svc, community_id):
-        with use(await svc.people.member_language(lead, community_id)):
-            said, shown = text(), buttons()
-        replies.append(
-            private(said, to=peer.actor_of(lead), buttons=shown, idempotency_key=f"{key}:{lead.id}")
-        )
-    return replies
 
 
 async def handled(svc: Services, request: Request, args: dict[str, Any]) -> list[Reply]:

@@ -62,20 +62,15 @@ class PollService:
     async def get(self, poll_id: int) -> PollRow | None:
         return await self.repo.get(poll_id)
 
-    async def vote(
-        self, poll_id: int, member_id: int, choice: int, now: datetime
-    ) -> tuple[PollRow, int | None]:
-        """The poll and the member's previous choice (None: a first vote)."""
-        found = await self.repo.get(poll_id)
-        if found is None:
-            raise ValueError(_("there is no poll #{id}").format(id=poll_id))
-        if found.closed:
-            raise ValueError(_("poll #{id} is closed").format(id=poll_id))
-        if not 1 <= choice <= len(found.options):
+    async def vote(self, poll: PollRow, member_id: int, choice: int, now: datetime) -> int | None:
+        """The member's previous choice (None: a first vote)."""
+        if poll.closed:
+            raise ValueError(_("poll #{id} is closed").format(id=poll.id))
+        if not 1 <= choice <= len(poll.options):
             raise ValueError(
-                _("poll #{id} has options 1 to {n}").format(id=poll_id, n=len(found.options))
+                _("poll #{id} has options 1 to {n}").format(id=poll.id, n=len(poll.options))
             )
-        return found, await self.repo.vote(poll_id, member_id, choice, now)
+        return await self.repo.vote(poll.id, member_id, choice, now)
 
     async def tally(self, poll: PollRow) -> Tally:
         counts = await self.repo.counts(poll.id)
